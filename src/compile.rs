@@ -1,0 +1,556 @@
+//! Compiling a pack: rule files → checks → one automaton + regexes + tables → [`RuleSet`].
+//!
+//! [`compile`] parses every source, checks it (ids, weights, empty areas, phrases, regexes, duplicate ids,
+//! examples naming unknown roles) and collects **all** diagnostics before failing. Phrases are normalised exactly
+//! as postings are (`posting::normalize_phrase`), de-duplicated across the pack into one literal each, and every
+//! literal gets the table of its meanings. A literal that `k` roles list as responsibility evidence gets
+//! specificity `k^-0.5` for each of them: derived from the pack, never tuned per phrase. Regexes are compiled with
+//! size limits; their prefix literals (from `regex-syntax`) join the automaton so a regex only runs where its
+//! literal was found.
+
+use crate::diag::{codes, Diagnostic, Severity, Span};
+use crate::posting::normalize_phrase;
+use crate::rulefile::{self, LanguageSpec, ParsedFile, RoleFile, Source};
+use crate::ruleset::{Area, Example, Pattern, RegexRule, Role, RoleIdx, RuleSet, Use, UseKind};
+use aho_corasick::{AhoCorasick, MatchKind};
+use std::collections::HashMap;
+use toml::Spanned;
+
+/// Exponent of the sharing penalty: a literal listed by `k` roles has specificity `k^-SHARE_EXPONENT`.
+pub const SHARE_EXPONENT: f64 = 0.5;
+/// Default for `negation_gap` (bytes between a negation cue and the phrase it negates).
+const DEFAULT_NEGATION_GAP: usize = 24;
+/// Shortest regex prefix literal worth a place in the automaton.
+const MIN_REGEX_LITERAL: usize = 3;
+/// Compiled size limit per regex (bytes): a pattern that would explode is a diagnostic, not a hang.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+/// A compiled pack plus the warnings found while compiling it.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The rule set.
+    pub rules: RuleSet,
+    /// Warnings (never errors: those fail the compilation).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compiles sources (in order) into a rule set, or returns every diagnostic (errors and warnings) found.
+pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
+    let mut b = Builder::default();
+    let mut parsed = Vec::new();
+    for src in sources {
+        match rulefile::parse(src) {
+            Ok(p) => parsed.push((src, p)),
+            Err(d) => b.diags.push(d),
+        }
+    }
+    for (src, p) in &parsed {
+        match p {
+            ParsedFile::Role(r) => b.add_role(src, r),
+            ParsedFile::Language(l) => b.add_language(src, &l.language),
+        }
+    }
+    if b.roles.is_empty() && !b.diags.iter().any(Diagnostic::is_error) {
+        let file = sources.first().map_or("<pack>".to_string(), |s| s.name.clone());
+        b.diags.push(
+            Diagnostic::error(codes::EMPTY_PACK, &file, "", None, "the rule pack has no roles")
+                .with_hint("a pack needs at least one role file (see rules/README.md)"),
+        );
+    }
+    for (src, p) in &parsed {
+        if let ParsedFile::Role(r) = p {
+            b.add_examples(src, r);
+        }
+    }
+    if b.diags.iter().any(Diagnostic::is_error) {
+        return Err(b.diags);
+    }
+    b.finish()
+}
+
+/// The same literal, as it is collected before the automaton is built.
+#[derive(Default)]
+struct Builder {
+    diags: Vec<Diagnostic>,
+    roles: Vec<Role>,
+    role_ids: HashMap<String, (String, Span)>,
+    literals: Vec<Pattern>,
+    literal_ids: HashMap<String, usize>,
+    regexes: Vec<RegexRule>,
+    regex_literals: Vec<(u32, String)>,
+    global_regexes: Vec<u32>,
+    negation_gap: Option<usize>,
+    languages: Vec<String>,
+    examples: Vec<Example>,
+    phrase_count: usize,
+    hash: Fnv,
+}
+
+impl Builder {
+    fn err(&mut self, code: &'static str, src: &Source, span: Span, msg: impl Into<String>, hint: &str) {
+        self.diags.push(Diagnostic::error(code, &src.name, &src.text, Some(span), msg).with_hint(hint));
+    }
+
+    fn check_id(&mut self, src: &Source, id: &Spanned<String>, what: &str) {
+        if !is_kebab(id.get_ref()) {
+            self.err(
+                codes::BAD_ID,
+                src,
+                id.span().into(),
+                format!("{what} `{}` is not kebab-case", id.get_ref()),
+                "ids use lower-case ASCII letters, digits and single hyphens, e.g. `technical-product-owner`",
+            );
+        }
+    }
+
+    fn add_role(&mut self, src: &Source, r: &RoleFile) {
+        self.check_id(src, &r.id, "role id");
+        self.check_id(src, &r.family, "family id");
+        let id = r.id.get_ref().clone();
+        if let Some((file, first)) = self.role_ids.get(&id).cloned() {
+            let first_line = if file == src.name { crate::diag::line_col(&src.text, first.start).0 } else { 0 };
+            let where_ = if first_line > 0 { format!("line {first_line}") } else { file };
+            self.err(
+                codes::DUPLICATE_ID,
+                src,
+                r.id.span().into(),
+                format!("duplicate role id `{id}` (first defined in {where_})"),
+                "role ids must be unique in the pack; with --rules-add, give your role a new id",
+            );
+            return;
+        }
+        self.role_ids.insert(id.clone(), (src.name.clone(), r.id.span().into()));
+        let role_idx = self.roles.len() as RoleIdx;
+        self.hash.write_str("role");
+        self.hash.write_str(&id);
+        self.hash.write_str(&r.name);
+        self.hash.write_str(r.family.get_ref());
+        if r.areas.is_empty() {
+            self.err(codes::EMPTY_AREA, src, r.id.span().into(), format!("role `{id}` has no areas"), "add at least one [[areas]] table with phrases");
+        }
+        let mut seen_phrases: HashMap<String, Span> = HashMap::new();
+        let mut areas = Vec::new();
+        for (ai, a) in r.areas.iter().enumerate() {
+            self.check_id(src, &a.id, "area id");
+            if r.areas[..ai].iter().any(|p| p.id.get_ref() == a.id.get_ref()) {
+                self.err(codes::DUPLICATE_ID, src, a.id.span().into(), format!("duplicate area id `{}` in role `{id}`", a.id.get_ref()), "area ids must be unique within a role");
+            }
+            let w = *a.weight.get_ref();
+            if !(0.1..=3.0).contains(&w) {
+                self.err(codes::BAD_WEIGHT, src, a.weight.span().into(), format!("area weight {w} is out of range"), "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal");
+            }
+            if a.phrases.is_empty() && a.patterns.is_empty() {
+                self.err(codes::EMPTY_AREA, src, a.id.span().into(), format!("area `{}` has no phrases and no patterns", a.id.get_ref()), "give the area some `phrases` (or `patterns`), or remove it");
+            }
+            self.hash.write_str(a.id.get_ref());
+            self.hash.write_str(&a.name);
+            self.hash.write_str(&w.to_bits().to_string());
+            let kind = UseKind::Responsibility { role: role_idx, area: ai as u16 };
+            for p in &a.phrases {
+                if let Some(key) = self.add_phrase(src, p, kind) {
+                    if let Some(first) = seen_phrases.get(&key) {
+                        let line = crate::diag::line_col(&src.text, first.start).0;
+                        self.diags.push(
+                            Diagnostic::warning(codes::DUPLICATE_PHRASE, &src.name, &src.text, Some(p.span().into()), format!("phrase `{}` is listed twice in role `{id}` (first on line {line})", p.get_ref()))
+                                .with_hint("a phrase counts once per role; remove the repeat"),
+                        );
+                    } else {
+                        seen_phrases.insert(key, p.span().into());
+                    }
+                }
+            }
+            for pat in &a.patterns {
+                self.add_regex(src, pat, role_idx, ai as u16);
+            }
+            areas.push(Area { id: a.id.get_ref().clone(), name: a.name.clone(), weight: w });
+        }
+        for n in &r.names {
+            self.add_phrase(src, n, UseKind::Name { role: role_idx });
+        }
+        if let Some(neg) = &r.negative {
+            for n in &neg.phrases {
+                self.add_phrase(src, n, UseKind::Negative { role: role_idx });
+            }
+        }
+        self.roles.push(Role {
+            id,
+            name: r.name.clone(),
+            family: r.family.get_ref().clone(),
+            summary: r.summary.clone(),
+            areas,
+            file: src.name.clone(),
+        });
+    }
+
+    /// Adds a phrase with one meaning; returns its normalised key (with wildcards) when valid.
+    fn add_phrase(&mut self, src: &Source, p: &Spanned<String>, kind: UseKind) -> Option<String> {
+        self.phrase_count += 1;
+        let raw = p.get_ref().trim();
+        let left_open = raw.starts_with('*');
+        let right_open = raw.len() > 1 && raw.ends_with('*');
+        let inner = raw.trim_start_matches('*').trim_end_matches('*');
+        let lit = normalize_phrase(inner);
+        if lit.is_empty() || lit.contains('*') {
+            self.err(
+                codes::BAD_PHRASE,
+                src,
+                p.span().into(),
+                format!("phrase `{}` is empty or has a `*` inside", p.get_ref()),
+                "a phrase is literal text; `*` may only stand at its start or end",
+            );
+            return None;
+        }
+        self.hash.write_str(&format!("{kind:?}|{left_open}|{lit}|{right_open}"));
+        let id = self.literal(&lit);
+        self.literals[id].uses.push(Use {
+            kind,
+            phrase: p.get_ref().clone(),
+            left_open,
+            right_open,
+            specificity: 1.0,
+        });
+        Some(format!("{}{lit}{}", if left_open { "*" } else { "" }, if right_open { "*" } else { "" }))
+    }
+
+    fn literal(&mut self, lit: &str) -> usize {
+        if let Some(&id) = self.literal_ids.get(lit) {
+            return id;
+        }
+        let id = self.literals.len();
+        self.literals.push(Pattern { text: lit.to_string(), uses: Vec::new(), regexes: Vec::new() });
+        self.literal_ids.insert(lit.to_string(), id);
+        id
+    }
+
+    fn add_regex(&mut self, src: &Source, pat: &Spanned<String>, role: RoleIdx, area: u16) {
+        let source = pat.get_ref();
+        let build = |p: &str| regex::RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build();
+        let anchored = match build(&format!("^(?:{source})")) {
+            Ok(r) => r,
+            Err(e) => {
+                let msg = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+                self.err(codes::BAD_REGEX, src, pat.span().into(), format!("invalid regex: {msg}"), "patterns use Rust `regex` syntax, run on lower-cased text with single spaces; escape literal ( ) . with a backslash");
+                return;
+            }
+        };
+        let id = self.regexes.len() as u32;
+        self.hash.write_str(&format!("re|{role}|{area}|{source}"));
+        let literals = prefix_literals(source);
+        let unanchored = if literals.is_none() {
+            self.diags.push(
+                Diagnostic::warning(codes::REGEX_NO_LITERAL, &src.name, &src.text, Some(pat.span().into()), format!("regex `{source}` has no literal prefix of {MIN_REGEX_LITERAL}+ bytes: it runs over every posting's whole text"))
+                    .with_hint("start the pattern with a fixed word, e.g. `own(?:s|ing)? the backlog` rather than `(?:\\w+) backlog`"),
+            );
+            self.global_regexes.push(id);
+            build(source).ok()
+        } else {
+            None
+        };
+        for lit in literals.unwrap_or_default() {
+            self.regex_literals.push((id, lit));
+        }
+        self.regexes.push(RegexRule { anchored, unanchored, source: source.clone(), role, area });
+    }
+
+    fn add_language(&mut self, src: &Source, l: &LanguageSpec) {
+        self.languages.push(l.id.get_ref().clone());
+        self.hash.write_str("lang");
+        self.hash.write_str(l.id.get_ref());
+        let lists: [(&Vec<Spanned<String>>, UseKind); 6] = [
+            (&l.negation_before, UseKind::NegationBefore),
+            (&l.negation_after, UseKind::NegationAfter),
+            (&l.negation_ignore, UseKind::NegationIgnore),
+            (&l.boilerplate_headings, UseKind::BoilerplateHeading),
+            (&l.content_headings, UseKind::ContentHeading),
+            (&l.boilerplate_phrases, UseKind::BoilerplatePhrase),
+        ];
+        for (list, kind) in lists {
+            for p in list {
+                self.add_phrase(src, p, kind);
+            }
+        }
+        if let Some(g) = &l.negation_gap {
+            let v = *g.get_ref();
+            if !(0..=200).contains(&v) {
+                self.err(codes::BAD_WEIGHT, src, g.span().into(), format!("negation_gap {v} is out of range"), "use 0 ..= 200 bytes");
+            } else {
+                self.negation_gap = Some(self.negation_gap.map_or(v as usize, |old| old.max(v as usize)));
+                self.hash.write_str(&v.to_string());
+            }
+        }
+    }
+
+    fn add_examples(&mut self, src: &Source, r: &RoleFile) {
+        for ex in &r.examples {
+            let line = crate::diag::line_col(&src.text, ex.text.span().start).0;
+            for id in [&ex.expect, &ex.reject].into_iter().flatten() {
+                if id.get_ref() != "other" && !self.role_ids.contains_key(id.get_ref()) {
+                    self.err(
+                        codes::UNKNOWN_ROLE,
+                        src,
+                        id.span().into(),
+                        format!("example names unknown role `{}`", id.get_ref()),
+                        "name a role id of the pack, or `other` for a posting that fits no role",
+                    );
+                }
+            }
+            if ex.expect.is_none() && ex.reject.is_none() {
+                self.err(codes::EXAMPLE_WITHOUT_EXPECTATION, src, ex.text.span().into(), "example has neither `expect` nor `reject`", "add `expect = \"role-id\"` or `reject = \"role-id\"`");
+            }
+            self.examples.push(Example {
+                file: src.name.clone(),
+                line,
+                expect: ex.expect.as_ref().map(|s| s.get_ref().clone()),
+                reject: ex.reject.as_ref().map(|s| s.get_ref().clone()),
+                text: ex.text.get_ref().clone(),
+                evidence: ex.evidence.iter().map(|s| s.get_ref().clone()).collect(),
+            });
+        }
+    }
+
+    fn finish(mut self) -> Result<Compiled, Vec<Diagnostic>> {
+        // Regex prefix literals join the automaton; every literal that starts with one confirms that regex too,
+        // so a longer phrase cannot hide a regex's literal under leftmost-longest matching.
+        let regex_literals = std::mem::take(&mut self.regex_literals);
+        for (_, lit) in &regex_literals {
+            self.literal(lit);
+        }
+        for p in &mut self.literals {
+            for (rid, lit) in &regex_literals {
+                if p.text.starts_with(lit.as_str()) && !p.regexes.contains(rid) {
+                    p.regexes.push(*rid);
+                }
+            }
+        }
+        // Specificity: how many roles list each literal as responsibility evidence.
+        for p in &mut self.literals {
+            let mut roles: Vec<RoleIdx> = p
+                .uses
+                .iter()
+                .filter_map(|u| match u.kind {
+                    UseKind::Responsibility { role, .. } => Some(role),
+                    _ => None,
+                })
+                .collect();
+            roles.sort_unstable();
+            roles.dedup();
+            let k = roles.len().max(1) as f64;
+            for u in &mut p.uses {
+                u.specificity = k.powf(-SHARE_EXPONENT);
+            }
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::LeftmostLongest)
+            .build(self.literals.iter().map(|p| p.text.as_str()))
+            .map_err(|e| {
+                vec![Diagnostic::error(codes::EMPTY_PACK, "<pack>", "", None, format!("cannot build the automaton: {e}"))
+                    .with_hint("the pack is too large for one automaton; split it")]
+            })?;
+        let warnings: Vec<Diagnostic> = self.diags.into_iter().filter(|d| d.severity == Severity::Warning).collect();
+        Ok(Compiled {
+            rules: RuleSet {
+                roles: self.roles,
+                patterns: self.literals,
+                automaton,
+                regexes: self.regexes,
+                global_regexes: self.global_regexes,
+                negation_gap: self.negation_gap.unwrap_or(DEFAULT_NEGATION_GAP),
+                examples: self.examples,
+                hash: self.hash.hex(),
+                languages: self.languages,
+                phrase_count: self.phrase_count,
+            },
+            warnings,
+        })
+    }
+}
+
+/// The finite set of prefix literals of a regex, cut to their first word (lower-cased, each at least
+/// `MIN_REGEX_LITERAL` bytes), or `None` when the regex has no usable literal prefix.
+fn prefix_literals(source: &str) -> Option<Vec<String>> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let hir = regex_syntax::parse(source).ok()?;
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Prefix).limit_total(64);
+    let seq = ex.extract(&hir);
+    let lits = seq.literals()?;
+    if lits.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    for l in lits {
+        let s = std::str::from_utf8(l.as_bytes()).ok()?;
+        // Only the first word: a long literal would hide the phrases inside the regex's match from the automaton.
+        let s = normalize_phrase(s);
+        let s = s.split(' ').next().unwrap_or("").to_string();
+        if s.len() < MIN_REGEX_LITERAL {
+            return None;
+        }
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    Some(out)
+}
+
+fn is_kebab(s: &str) -> bool {
+    !s.is_empty() && s.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// FNV-1a, 64 bits: a stable hash (std's hasher may change between Rust versions).
+#[derive(Debug)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write_str(&mut self, s: &str) {
+        for b in s.bytes().chain(std::iter::once(0xff)) {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn hex(&self) -> String {
+        format!("{:012x}", self.0 >> 16)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    pub(crate) fn src(name: &str, text: &str) -> Source {
+        Source { name: name.into(), text: text.into() }
+    }
+
+    const ROLE_A: &str = r#"
+id = "role-a"
+name = "Role A"
+family = "fam"
+summary = "a"
+names = ["role a"]
+[[areas]]
+id = "one"
+name = "One"
+weight = 1.0
+phrases = ["shared phrase", "only a", "roadmap*"]
+patterns = ['own(?:s|ing)? the backlog']
+"#;
+    const ROLE_B: &str = r#"
+id = "role-b"
+name = "Role B"
+family = "fam"
+summary = "b"
+[[areas]]
+id = "one"
+name = "One"
+weight = 2
+phrases = ["Shared  Phrase", "only-b"]
+"#;
+
+    #[test]
+    fn shared_literals_are_deduplicated_and_less_specific() {
+        let c = compile(&[src("a.toml", ROLE_A), src("b.toml", ROLE_B)]).unwrap();
+        let rs = c.rules;
+        let shared = rs.patterns.iter().find(|p| p.text == "shared phrase").unwrap();
+        assert_eq!(shared.uses.len(), 2);
+        assert!((shared.uses[0].specificity - 0.5f64.sqrt()).abs() < 1e-9);
+        let only = rs.patterns.iter().find(|p| p.text == "only a").unwrap();
+        assert_eq!(only.uses[0].specificity, 1.0);
+        assert!(rs.patterns.iter().any(|p| p.text == "only b"), "hyphen normalised to space");
+        let road = rs.patterns.iter().find(|p| p.text == "roadmap").unwrap();
+        assert!(road.uses[0].right_open && !road.uses[0].left_open);
+        let own = rs.patterns.iter().find(|p| p.text == "own").unwrap();
+        assert_eq!(own.regexes, vec![0]);
+        assert_eq!(rs.hash().len(), 12);
+    }
+
+    #[test]
+    fn hash_is_stable_and_content_sensitive() {
+        let a = compile(&[src("a.toml", ROLE_A)]).unwrap().rules.hash().to_string();
+        let a2 = compile(&[src("elsewhere/a.toml", ROLE_A)]).unwrap().rules.hash().to_string();
+        let b = compile(&[src("a.toml", &ROLE_A.replace("only a", "only c"))]).unwrap().rules.hash().to_string();
+        assert_eq!(a, a2, "the hash depends on content, not paths");
+        assert_ne!(a, b);
+    }
+
+    #[test]
+    fn reports_every_problem_at_once() {
+        let bad = r#"
+id = "Bad_Id"
+name = "x"
+family = "fam"
+summary = "s"
+[[areas]]
+id = "one"
+name = "One"
+weight = 7.5
+phrases = []
+[[areas]]
+id = "two"
+name = "Two"
+weight = 1.0
+phrases = ["*"]
+patterns = ['own(s the backlog']
+[[examples]]
+expect = "no-such-role"
+text = "hello"
+"#;
+        let diags = compile(&[src("bad.toml", bad), src("a.toml", ROLE_A), src("a2.toml", ROLE_A)]).unwrap_err();
+        let codes: Vec<&str> = diags.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
+        for want in [codes::BAD_ID, codes::BAD_WEIGHT, codes::EMPTY_AREA, codes::BAD_PHRASE, codes::BAD_REGEX, codes::UNKNOWN_ROLE, codes::DUPLICATE_ID] {
+            assert!(codes.contains(&want), "missing {want} in {codes:?}");
+        }
+        let w = diags.iter().find(|d| d.code == codes::BAD_WEIGHT).unwrap();
+        assert_eq!((w.file.as_str(), w.line, w.col), ("bad.toml", 9, 10));
+        let dup = diags.iter().find(|d| d.code == codes::DUPLICATE_ID).unwrap();
+        assert_eq!(dup.file, "a2.toml");
+        assert!(dup.message.contains("a.toml"), "{}", dup.message);
+    }
+
+    #[test]
+    fn syntax_and_schema_errors_of_several_files_all_reported() {
+        let diags = compile(&[src("x.toml", "id = "), src("y.toml", &ROLE_A.replace("summary", "sumary"))]).unwrap_err();
+        assert!(diags.iter().any(|d| d.code == codes::TOML_SYNTAX && d.file == "x.toml"));
+        assert!(diags.iter().any(|d| d.code == codes::SCHEMA && d.file == "y.toml"));
+    }
+
+    #[test]
+    fn regex_without_literal_is_a_warning_and_runs_globally() {
+        let text = ROLE_B.replace("phrases = [\"Shared  Phrase\", \"only-b\"]", "patterns = ['(?:a|b)+c']");
+        let c = compile(&[src("b.toml", &text)]).unwrap();
+        assert_eq!(c.warnings.len(), 1);
+        assert_eq!(c.warnings[0].code, codes::REGEX_NO_LITERAL);
+        assert_eq!(c.rules.global_regexes, vec![0]);
+    }
+
+    #[test]
+    fn exploding_regex_is_a_diagnostic() {
+        let text = ROLE_B.replace("phrases = [\"Shared  Phrase\", \"only-b\"]", r"patterns = ['abc\w{1000}\w{1000}']");
+        let diags = compile(&[src("b.toml", &text)]).unwrap_err();
+        assert_eq!(diags[0].code, codes::BAD_REGEX);
+    }
+
+    #[test]
+    fn empty_pack_is_an_error() {
+        let diags = compile(&[]).unwrap_err();
+        assert_eq!(diags[0].code, codes::EMPTY_PACK);
+    }
+
+    #[test]
+    fn prefix_literals_extracted() {
+        let mut own = prefix_literals("own(?:s|ing)? the backlog").unwrap();
+        own.sort();
+        assert_eq!(own, vec!["own", "owning", "owns"]);
+        let l = prefix_literals("(?:Lead|leading) a team").unwrap();
+        assert!(!l.is_empty());
+        assert!(l.iter().all(|x| "lead a team".starts_with(x.as_str()) || "leading a team".starts_with(x.as_str())), "{l:?}");
+        assert!(prefix_literals(r"\w+ backlog").is_none());
+        assert!(prefix_literals("ab?c").is_none(), "too short");
+    }
+}

@@ -1,0 +1,396 @@
+//! Evaluation: classify labelled rows and measure agreement with the labels.
+//!
+//! [`evaluate`] reads a CSV (streaming), classifies every row with a non-empty label (body only; a title column,
+//! if named, is shown in the error listing and never scored), and computes [`Metrics`]: accuracy, macro-F1,
+//! per-role precision/recall/F1 with n, family-level accuracy, the share of `other`-labelled rows predicted as a
+//! focus role, and a confusion matrix.
+//!
+//! *Focus roles* are the roles whose family is not one of [`NEIGHBOUR_FAMILIES`]: neighbour roles (software
+//! engineer, sales, ...) exist to absorb postings outside the focus, so for agreement with a label they count as
+//! `other`. Labels that are neither a role of the pack nor `other` are counted and reported, never silently
+//! dropped. Malformed CSV records are counted as errors with their record number.
+
+use crate::posting::Posting;
+use crate::ruleset::RuleSet;
+use crate::scan::Scanner;
+use crate::score::Status;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// Families whose roles are neighbours, not focus roles.
+pub const NEIGHBOUR_FAMILIES: &[&str] = &["individual-contributor", "business"];
+
+/// Which columns hold what.
+#[derive(Debug, Clone)]
+pub struct Columns {
+    /// The label column (role id or `other`).
+    pub label: String,
+    /// Text columns, joined as separate sections.
+    pub text: Vec<String>,
+    /// The id column (default: the record number).
+    pub id: Option<String>,
+    /// A title column, shown beside errors, never scored.
+    pub title: Option<String>,
+}
+
+/// One classified row.
+#[derive(Debug, Clone, Serialize)]
+pub struct Prediction {
+    /// Row id (or record number).
+    pub id: String,
+    /// The label.
+    pub label: String,
+    /// The predicted role id (`other` when none fits).
+    pub predicted: String,
+    /// match / ambiguous / none.
+    pub status: Status,
+    /// Confidence.
+    pub confidence: f64,
+    /// The title, when a title column was named.
+    pub title: Option<String>,
+    /// The best phrases of the predicted role.
+    pub evidence: Vec<String>,
+}
+
+/// Per-role agreement.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RoleMetrics {
+    /// Role id (or `other`).
+    pub role: String,
+    /// Rows with this label.
+    pub n: usize,
+    /// Rows predicted as this role (after mapping neighbours to `other`).
+    pub predicted: usize,
+    /// Correct predictions.
+    pub correct: usize,
+    /// correct / predicted.
+    pub precision: f64,
+    /// correct / n.
+    pub recall: f64,
+    /// Harmonic mean of precision and recall.
+    pub f1: f64,
+}
+
+/// The evaluation's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct Metrics {
+    /// Rows evaluated (label known to the pack or `other`).
+    pub n: usize,
+    /// Share of rows where the (neighbour → `other`) prediction equals the label.
+    pub accuracy: f64,
+    /// Mean F1 over the labels present.
+    pub macro_f1: f64,
+    /// Rows labelled with a focus role.
+    pub n_focus: usize,
+    /// Role-level agreement on focus-labelled rows.
+    pub focus_accuracy: f64,
+    /// Family-level agreement on focus-labelled rows.
+    pub family_accuracy: f64,
+    /// Rows labelled `other`.
+    pub n_other: usize,
+    /// Share of `other` rows predicted as a focus role.
+    pub other_to_focus: f64,
+    /// Per label, sorted by id (`other` last).
+    pub per_role: Vec<RoleMetrics>,
+    /// `confusion[label][predicted]` counts.
+    pub confusion: BTreeMap<String, BTreeMap<String, usize>>,
+    /// Labels unknown to the pack, with their row counts (not evaluated).
+    pub unknown_labels: BTreeMap<String, usize>,
+    /// Rows with an empty label (skipped).
+    pub unlabelled: usize,
+    /// Malformed records: (record number, reason).
+    pub errors: Vec<(u64, String)>,
+    /// The rule set's hash.
+    pub rules: String,
+}
+
+/// The evaluation: figures plus every prediction.
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    /// Figures.
+    pub metrics: Metrics,
+    /// One per evaluated row, in input order.
+    pub predictions: Vec<Prediction>,
+}
+
+/// Errors that stop an evaluation before it starts.
+#[derive(Debug)]
+pub enum EvalError {
+    /// The CSV header cannot be read.
+    Csv(csv::Error),
+    /// A named column is not in the header.
+    MissingColumn {
+        /// The column.
+        column: String,
+        /// The header.
+        header: Vec<String>,
+    },
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::Csv(e) => write!(f, "cannot read the CSV: {e}"),
+            EvalError::MissingColumn { column, header } => {
+                write!(f, "column `{column}` is not in the header; the header has: {}", header.join(", "))
+            }
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// Whether `role_id` is a focus role of `rules`.
+pub fn is_focus(rules: &RuleSet, role_id: &str) -> bool {
+    rules.role(role_id).is_some_and(|(_, r)| !NEIGHBOUR_FAMILIES.contains(&r.family.as_str()))
+}
+
+fn family_of<'a>(rules: &'a RuleSet, role_id: &str) -> &'a str {
+    rules.role(role_id).map_or("other", |(_, r)| r.family.as_str())
+}
+
+/// Classifies every labelled row of a CSV and measures agreement.
+pub fn evaluate<R: Read>(rules: &RuleSet, input: R, delimiter: u8, cols: &Columns) -> Result<Evaluation, EvalError> {
+    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(input);
+    let header: Vec<String> = rdr.headers().map_err(EvalError::Csv)?.iter().map(str::to_string).collect();
+    let find = |c: &str| {
+        header.iter().position(|h| h == c).ok_or_else(|| EvalError::MissingColumn { column: c.to_string(), header: header.clone() })
+    };
+    let label_i = find(&cols.label)?;
+    let text_i: Vec<usize> = cols.text.iter().map(|c| find(c)).collect::<Result<_, _>>()?;
+    let id_i = cols.id.as_deref().map(find).transpose()?;
+    let title_i = cols.title.as_deref().map(find).transpose()?;
+
+    let mut scanner = Scanner::new(rules);
+    let mut predictions = Vec::new();
+    let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unlabelled = 0;
+    let mut errors = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut text = String::new();
+    let mut number: u64 = 0;
+    loop {
+        number += 1;
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                errors.push((number, e.to_string()));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+                continue;
+            }
+        }
+        let label = record.get(label_i).unwrap_or("").trim();
+        if label.is_empty() {
+            unlabelled += 1;
+            continue;
+        }
+        if label != "other" && rules.role(label).is_none() {
+            *unknown.entry(label.to_string()).or_default() += 1;
+            continue;
+        }
+        text.clear();
+        for (k, &i) in text_i.iter().enumerate() {
+            if k > 0 {
+                text.push_str("\n\n");
+            }
+            text.push_str(record.get(i).unwrap_or(""));
+        }
+        let c = scanner.classify(Posting::new(&text));
+        let report = crate::report::Report::new(&c, &text, "", None);
+        predictions.push(Prediction {
+            id: id_i.and_then(|i| record.get(i)).map_or_else(|| number.to_string(), str::to_string),
+            label: label.to_string(),
+            predicted: c.role_id().to_string(),
+            status: c.status,
+            confidence: (c.confidence * 10_000.0).round() / 10_000.0,
+            title: title_i.and_then(|i| record.get(i)).map(str::to_string),
+            evidence: report.top_phrases(6).into_iter().map(str::to_string).collect(),
+        });
+    }
+    let metrics = metrics(rules, &predictions, unknown, unlabelled, errors);
+    Ok(Evaluation { metrics, predictions })
+}
+
+/// Computes the figures from predictions.
+pub fn metrics(
+    rules: &RuleSet,
+    predictions: &[Prediction],
+    unknown_labels: BTreeMap<String, usize>,
+    unlabelled: usize,
+    errors: Vec<(u64, String)>,
+) -> Metrics {
+    let collapse = |p: &str| if is_focus(rules, p) { p.to_string() } else { "other".to_string() };
+    let mut confusion: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    let (mut correct, mut n_focus, mut focus_ok, mut family_ok, mut n_other, mut other_focus) = (0, 0, 0, 0, 0, 0);
+    for p in predictions {
+        let label = collapse(&p.label);
+        let pred = collapse(&p.predicted);
+        *confusion.entry(label.clone()).or_default().entry(pred.clone()).or_default() += 1;
+        correct += usize::from(label == pred);
+        if label == "other" {
+            n_other += 1;
+            other_focus += usize::from(pred != "other");
+        } else {
+            n_focus += 1;
+            focus_ok += usize::from(label == pred);
+            family_ok += usize::from(family_of(rules, &label) == family_of(rules, &pred) && pred != "other");
+        }
+    }
+    let ratio = |a: usize, b: usize| if b == 0 { 0.0 } else { (a as f64 / b as f64 * 10_000.0).round() / 10_000.0 };
+    let mut per_role: Vec<RoleMetrics> = confusion
+        .keys()
+        .map(|label| {
+            let n: usize = confusion[label].values().sum();
+            let predicted: usize = confusion.values().map(|row| row.get(label).copied().unwrap_or(0)).sum();
+            let ok = confusion[label].get(label).copied().unwrap_or(0);
+            let (p, r) = (ratio(ok, predicted), ratio(ok, n));
+            let f1 = if p + r > 0.0 { (2.0 * p * r / (p + r) * 10_000.0).round() / 10_000.0 } else { 0.0 };
+            RoleMetrics { role: label.clone(), n, predicted, correct: ok, precision: p, recall: r, f1 }
+        })
+        .collect();
+    per_role.sort_by_key(|m| (m.role == "other", m.role.clone()));
+    let macro_f1 = if per_role.is_empty() { 0.0 } else { per_role.iter().map(|m| m.f1).sum::<f64>() / per_role.len() as f64 };
+    Metrics {
+        n: predictions.len(),
+        accuracy: ratio(correct, predictions.len()),
+        macro_f1: (macro_f1 * 10_000.0).round() / 10_000.0,
+        n_focus,
+        focus_accuracy: ratio(focus_ok, n_focus),
+        family_accuracy: ratio(family_ok, n_focus),
+        n_other,
+        other_to_focus: ratio(other_focus, n_other),
+        per_role,
+        confusion,
+        unknown_labels,
+        unlabelled,
+        errors,
+        rules: rules.hash().to_string(),
+    }
+}
+
+impl Evaluation {
+    /// The disagreements, most confident first (at most `n`).
+    pub fn worst(&self, rules: &RuleSet, n: usize) -> Vec<&Prediction> {
+        fn collapse<'a>(rules: &RuleSet, p: &'a str) -> &'a str {
+            if is_focus(rules, p) { p } else { "other" }
+        }
+        let mut wrong: Vec<&Prediction> = self.predictions.iter().filter(|p| collapse(rules, &p.label) != collapse(rules, &p.predicted)).collect();
+        wrong.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
+        wrong.truncate(n);
+        wrong
+    }
+}
+
+impl Metrics {
+    /// The figures as a readable text table.
+    pub fn render(&self) -> String {
+        use std::fmt::Write as _;
+        let mut s = String::new();
+        let pct = |x: f64| format!("{:.1}%", x * 100.0);
+        let _ = writeln!(s, "rules {}  n {}  (unlabelled {}, unknown labels {}, errors {})", self.rules, self.n, self.unlabelled, self.unknown_labels.values().sum::<usize>(), self.errors.len());
+        let _ = writeln!(s, "accuracy        {}  (neighbour roles count as other)", pct(self.accuracy));
+        let _ = writeln!(s, "macro-F1        {:.3}", self.macro_f1);
+        let _ = writeln!(s, "focus rows      {}  role agreement {}  family agreement {}", self.n_focus, pct(self.focus_accuracy), pct(self.family_accuracy));
+        let _ = writeln!(s, "other rows      {}  predicted as a focus role {}", self.n_other, pct(self.other_to_focus));
+        let _ = writeln!(s);
+        let w = self.per_role.iter().map(|m| m.role.len()).max().unwrap_or(4).max(5);
+        let _ = writeln!(s, "{:<w$}  {:>5}  {:>5}  {:>9}  {:>6}  {:>5}", "label", "n", "pred", "precision", "recall", "F1");
+        for m in &self.per_role {
+            let _ = writeln!(s, "{:<w$}  {:>5}  {:>5}  {:>9.3}  {:>6.3}  {:>5.3}", m.role, m.n, m.predicted, m.precision, m.recall, m.f1);
+        }
+        let cols: Vec<&String> = {
+            let mut c: Vec<&String> = self.confusion.values().flat_map(|r| r.keys()).collect();
+            c.sort_by_key(|x| (x.as_str() == "other", x.as_str()));
+            c.dedup();
+            c
+        };
+        let _ = writeln!(s);
+        let _ = writeln!(s, "confusion (rows: label, columns: predicted)");
+        let abbrev = |x: &str| x.split('-').map(|p| p.chars().take(4).collect::<String>()).collect::<Vec<_>>().join("-");
+        let _ = write!(s, "{:<w$}", "");
+        for c in &cols {
+            let _ = write!(s, "  {:>9}", abbrev(c));
+        }
+        let _ = writeln!(s);
+        for m in &self.per_role {
+            let _ = write!(s, "{:<w$}", m.role);
+            for c in &cols {
+                let v = self.confusion[&m.role].get(*c).copied().unwrap_or(0);
+                let _ = write!(s, "  {:>9}", if v == 0 { ".".to_string() } else { v.to_string() });
+            }
+            let _ = writeln!(s);
+        }
+        if !self.unknown_labels.is_empty() {
+            let _ = writeln!(s);
+            let list: Vec<String> = self.unknown_labels.iter().map(|(k, v)| format!("{k} ({v})")).collect();
+            let _ = writeln!(s, "labels unknown to the pack (not evaluated): {}", list.join(", "));
+        }
+        for (n, e) in self.errors.iter().take(20) {
+            let _ = writeln!(s, "error: record {n}: {e}");
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(label: &str, predicted: &str) -> Prediction {
+        Prediction { id: String::new(), label: label.into(), predicted: predicted.into(), status: Status::Match, confidence: 0.5, title: None, evidence: vec![] }
+    }
+
+    #[test]
+    fn metrics_on_a_small_table() {
+        let rules = crate::default_rules().unwrap();
+        let preds = vec![
+            p("product-owner", "product-owner"),
+            p("product-owner", "technical-product-owner"),
+            p("scrum-master", "scrum-master"),
+            p("other", "software-engineer"),
+            p("other", "cto"),
+            p("other", "other"),
+        ];
+        let m = metrics(&rules, &preds, BTreeMap::new(), 0, vec![]);
+        assert_eq!(m.n, 6);
+        assert_eq!((m.n_focus, m.n_other), (3, 3));
+        assert!((m.focus_accuracy - 0.6667).abs() < 1e-4);
+        assert!((m.family_accuracy - 1.0).abs() < 1e-9);
+        assert!((m.other_to_focus - 0.3333).abs() < 1e-4);
+        assert!((m.accuracy - 0.6667).abs() < 1e-4, "neighbour prediction for an other row is agreement");
+        let po = m.per_role.iter().find(|r| r.role == "product-owner").unwrap();
+        assert_eq!((po.n, po.predicted, po.correct), (2, 1, 1));
+        assert_eq!(m.confusion["other"]["other"], 2);
+        assert_eq!(m.per_role.last().unwrap().role, "other");
+    }
+
+    #[test]
+    fn unknown_labels_and_missing_columns_are_reported() {
+        let rules = crate::default_rules().unwrap();
+        let csv = "id,label,body\n1,product-owner,\"Own the product backlog\"\n2,astronaut,\"fly\"\n3,,\"x\"\n";
+        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None };
+        let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
+        assert_eq!(e.metrics.n, 1);
+        assert_eq!(e.metrics.unknown_labels.get("astronaut"), Some(&1));
+        assert_eq!(e.metrics.unlabelled, 1);
+        assert_eq!(e.predictions[0].id, "1");
+        let bad = Columns { label: "nope".into(), ..cols };
+        let err = evaluate(&rules, csv.as_bytes(), b',', &bad).unwrap_err();
+        assert!(err.to_string().contains("id, label, body"), "{err}");
+    }
+
+    #[test]
+    fn malformed_records_are_counted() {
+        let rules = crate::default_rules().unwrap();
+        let csv = "id,label,body\n1,other,hello\n2,other\n3,other,bye\n";
+        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None };
+        let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
+        assert_eq!(e.metrics.n, 2);
+        assert_eq!(e.metrics.errors.len(), 1);
+        assert_eq!(e.metrics.errors[0].0, 2);
+    }
+}

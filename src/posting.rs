@@ -1,0 +1,446 @@
+//! Preparing a posting for matching: the normalised text with its map back to the original bytes, word
+//! boundaries, clause breaks and boilerplate sections.
+//!
+//! [`Normalized::build`] turns the original text into a buffer the automaton can match case-sensitively:
+//! letters lower-cased (Unicode-aware), every run of whitespace, hyphens and dashes collapsed into one space, HTML
+//! tags replaced by a space, HTML entities decoded, zero-width characters dropped, typographic quotes made plain.
+//! Each output byte remembers the original byte range it came from, so a match in the buffer maps back to a byte
+//! range of the **original** text: evidence never points into a copy. The same function normalises rule phrases at
+//! compile time, so phrases and postings always agree.
+//!
+//! Boundaries and clause breaks are judged on the original text ([`left_boundary`], [`right_boundary`],
+//! [`has_clause_break`]); boilerplate sections are computed from heading and phrase cues ([`boilerplate_ranges`]).
+//! Nothing here knows a language: the cues come from the rule pack's language files.
+
+/// A posting to classify: its body and, optionally, the title it was posted under.
+#[derive(Debug, Clone, Copy)]
+pub struct Posting<'a> {
+    /// The body. Evidence spans are byte ranges into this text.
+    pub text: &'a str,
+    /// The posted title, reported beside the verdict but never scored.
+    pub title: Option<&'a str>,
+}
+
+impl<'a> Posting<'a> {
+    /// A posting with a body and no title.
+    pub fn new(text: &'a str) -> Self {
+        Posting { text, title: None }
+    }
+}
+
+/// A normalised copy of a text with, for every byte, the original byte range it came from.
+#[derive(Debug, Default, Clone)]
+pub struct Normalized {
+    /// The normalised text.
+    pub text: String,
+    start: Vec<u32>,
+    end: Vec<u32>,
+}
+
+impl Normalized {
+    /// Normalises `input` into a fresh buffer.
+    pub fn new(input: &str) -> Normalized {
+        let mut n = Normalized::default();
+        n.build(input);
+        n
+    }
+
+    /// Normalises `input`, reusing this buffer's allocations.
+    pub fn build(&mut self, input: &str) {
+        self.text.clear();
+        self.start.clear();
+        self.end.clear();
+        let bytes = input.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b.is_ascii() {
+                match b {
+                    b' ' | b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c => {
+                        self.push_space(i, i + 1);
+                        i += 1;
+                    }
+                    b'<' => {
+                        if let Some(end) = tag_end(bytes, i) {
+                            self.push_space(i, end);
+                            i = end;
+                        } else {
+                            self.push_char('<', i, i + 1);
+                            i += 1;
+                        }
+                    }
+                    b'&' => {
+                        if let Some((c, end)) = entity(bytes, i) {
+                            self.push_mapped(c, i, end);
+                            i = end;
+                        } else {
+                            self.push_char('&', i, i + 1);
+                            i += 1;
+                        }
+                    }
+                    _ => {
+                        self.text.push(b.to_ascii_lowercase() as char);
+                        self.start.push(i as u32);
+                        self.end.push(i as u32 + 1);
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            // Non-ASCII: decode one char (input is &str, so it is valid UTF-8).
+            let c = input[i..].chars().next().expect("char boundary");
+            let next = i + c.len_utf8();
+            self.push_mapped(c, i, next);
+            i = next;
+        }
+    }
+
+    /// Maps a byte range of the normalised text back to a byte range of the original text.
+    pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
+        debug_assert!(start < end && end <= self.text.len());
+        (self.start[start] as usize, self.end[end - 1] as usize)
+    }
+
+    /// The original byte offset where normalised byte `i` came from (`i == len` maps past the last unit).
+    pub fn original_start(&self, i: usize) -> usize {
+        if i < self.start.len() {
+            self.start[i] as usize
+        } else {
+            self.end.last().map_or(0, |&e| e as usize)
+        }
+    }
+
+    fn push_mapped(&mut self, c: char, start: usize, end: usize) {
+        if c.is_whitespace() || is_dash(c) {
+            self.push_space(start, end);
+        } else if is_invisible(c) {
+            // dropped; the neighbours keep their own mapping
+        } else if let Some(plain) = plain_quote(c) {
+            self.push_char(plain, start, end);
+        } else if c.is_uppercase() {
+            for l in c.to_lowercase() {
+                self.push_char(l, start, end);
+            }
+        } else {
+            self.push_char(c, start, end);
+        }
+    }
+
+    fn push_char(&mut self, c: char, start: usize, end: usize) {
+        let mut buf = [0u8; 4];
+        let s = c.encode_utf8(&mut buf);
+        self.text.push_str(s);
+        for _ in 0..s.len() {
+            self.start.push(start as u32);
+            self.end.push(end as u32);
+        }
+    }
+
+    fn push_space(&mut self, start: usize, end: usize) {
+        if self.text.ends_with(' ') {
+            if let Some(e) = self.end.last_mut() {
+                *e = end as u32;
+            }
+        } else {
+            self.push_char(' ', start, end);
+        }
+    }
+}
+
+/// Normalises a rule phrase the way postings are normalised, trimmed of outer spaces.
+pub fn normalize_phrase(phrase: &str) -> String {
+    Normalized::new(phrase).text.trim().to_string()
+}
+
+fn is_dash(c: char) -> bool {
+    matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}')
+}
+
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{00AD}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+}
+
+fn plain_quote(c: char) -> Option<char> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => Some('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201F}' => Some('"'),
+        _ => None,
+    }
+}
+
+/// If an HTML tag (or comment) starts at `i`, the byte after its closing `>`.
+fn tag_end(bytes: &[u8], i: usize) -> Option<usize> {
+    let next = *bytes.get(i + 1)?;
+    if !(next.is_ascii_alphabetic() || next == b'/' || next == b'!') {
+        return None;
+    }
+    let limit = bytes.len().min(i + 512);
+    for (j, &b) in bytes.iter().enumerate().take(limit).skip(i + 1) {
+        match b {
+            b'>' => return Some(j + 1),
+            b'<' => return None,
+            _ => {}
+        }
+    }
+    None
+}
+
+/// If an HTML entity starts at `i`, its character and the byte after its `;`.
+fn entity(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    let limit = bytes.len().min(i + 12);
+    let semi = (i + 1..limit).find(|&j| bytes[j] == b';')?;
+    let body = std::str::from_utf8(&bytes[i + 1..semi]).ok()?;
+    let c = match body {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "ndash" | "mdash" => '-',
+        "rsquo" | "lsquo" => '\'',
+        "ldquo" | "rdquo" => '"',
+        "bull" | "middot" => '\u{2022}',
+        _ => {
+            let num = body.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                None => num.parse().ok()?,
+            };
+            char::from_u32(code)?
+        }
+    };
+    Some((c, semi + 1))
+}
+
+/// A character that is part of a word: letters, digits, combining marks and `_`.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || matches!(c, '\u{0300}'..='\u{036F}')
+}
+
+/// A character of a script written without spaces between words (Chinese, Japanese, Thai, ...): no word
+/// boundary is required next to it.
+pub fn is_spaceless_script(c: char) -> bool {
+    matches!(c,
+        '\u{0E00}'..='\u{0EFF}'   // Thai, Lao
+        | '\u{0F00}'..='\u{0FFF}' // Tibetan
+        | '\u{1000}'..='\u{109F}' // Myanmar
+        | '\u{1780}'..='\u{17FF}' // Khmer
+        | '\u{2E80}'..='\u{2FDF}' // CJK radicals
+        | '\u{3040}'..='\u{30FF}' // Hiragana, Katakana
+        | '\u{3100}'..='\u{312F}' // Bopomofo
+        | '\u{31A0}'..='\u{31FF}' // Bopomofo ext., Katakana ext.
+        | '\u{3400}'..='\u{4DBF}' // CJK ext. A
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified
+        | '\u{F900}'..='\u{FAFF}' // CJK compatibility
+        | '\u{FF66}'..='\u{FF9F}' // half-width Katakana
+        | '\u{20000}'..='\u{3FFFF}' // CJK ext. B..
+    )
+}
+
+/// Whether a word boundary holds before byte `start` of `text` (Unicode-aware). No boundary is needed when the
+/// match does not start with a word character, next to a spaceless script, or at a lower→upper case change
+/// (`RequirementsMust`, a join left by scraping).
+pub fn left_boundary(text: &str, start: usize) -> bool {
+    let Some(first) = text[start..].chars().next() else { return true };
+    let Some(prev) = text[..start].chars().next_back() else { return true };
+    !is_word_char(first)
+        || !is_word_char(prev)
+        || is_spaceless_script(first)
+        || is_spaceless_script(prev)
+        || (prev.is_lowercase() && first.is_uppercase())
+}
+
+/// Whether a word boundary holds after byte `end` of `text` (see [`left_boundary`]).
+pub fn right_boundary(text: &str, end: usize) -> bool {
+    let Some(last) = text[..end].chars().next_back() else { return true };
+    let Some(next) = text[end..].chars().next() else { return true };
+    !is_word_char(last)
+        || !is_word_char(next)
+        || is_spaceless_script(last)
+        || is_spaceless_script(next)
+        || (last.is_lowercase() && next.is_uppercase())
+}
+
+/// Characters that end a clause: a negation does not reach across them.
+fn is_clause_break(c: char) -> bool {
+    matches!(c, '.' | ';' | '!' | '?' | '\n' | '\u{2022}' | '\u{25CF}' | '\u{25AA}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' | '\u{FF1B}' | '|')
+}
+
+/// Whether `text[a..b]` holds a clause break (sentence end, semicolon, line break, bullet). A colon is not one:
+/// "Scrum certification: not required" negates across it.
+pub fn has_clause_break(text: &str, a: usize, b: usize) -> bool {
+    a < b && text[a..b].chars().any(is_clause_break)
+}
+
+/// Kinds of section cue found by the scanner, in original-text byte offsets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionCue {
+    /// A heading that starts boilerplate ("About us").
+    BoilerplateHeading,
+    /// A heading that starts job content ("Responsibilities").
+    ContentHeading,
+    /// A phrase that makes its sentence boilerplate ("equal opportunity employer").
+    BoilerplatePhrase,
+}
+
+/// Longest line (in bytes) that still counts as a heading.
+const MAX_HEADING_LINE: usize = 80;
+
+/// Computes the boilerplate byte ranges of `text` from its section cues (`(kind, start, end)`, ascending by
+/// start), appending them to `out` sorted and non-overlapping.
+///
+/// A heading cue counts only at the start of a line (after bullets or markup) on a short line, or when a colon
+/// follows it closely; a boilerplate heading's section runs until the next content heading. A boilerplate phrase
+/// marks its sentence.
+pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: &mut Vec<(usize, usize)>) {
+    let mut open: Option<usize> = None;
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    for &(kind, start, end) in cues {
+        match kind {
+            SectionCue::BoilerplateHeading | SectionCue::ContentHeading => {
+                if !is_heading(text, start, end) {
+                    continue;
+                }
+                match (kind, open) {
+                    (SectionCue::BoilerplateHeading, None) => open = Some(start),
+                    (SectionCue::ContentHeading, Some(s)) => {
+                        ranges.push((s, start));
+                        open = None;
+                    }
+                    _ => {}
+                }
+            }
+            SectionCue::BoilerplatePhrase => ranges.push(sentence_around(text, start, end)),
+        }
+    }
+    if let Some(s) = open {
+        ranges.push((s, text.len()));
+    }
+    ranges.sort_unstable();
+    for (s, e) in ranges {
+        match out.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => out.push((s, e)),
+        }
+    }
+}
+
+fn is_heading(text: &str, start: usize, end: usize) -> bool {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let lead_ok = text[line_start..start].chars().all(|c| !is_word_char(c));
+    let short = line_end - line_start <= MAX_HEADING_LINE;
+    let colon = text[end..line_end].chars().take(24).any(|c| c == ':');
+    (lead_ok && short) || (colon && left_boundary(text, start))
+}
+
+fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+    let s = text[..start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
+    let e = text[end..].find(['.', '!', '?', '\n']).map_or(text.len(), |i| end + i + 1);
+    (s, e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spans_of(n: &Normalized, input: &str, needle: &str) -> String {
+        let s = n.text.find(needle).expect("needle in normalised text");
+        let (a, b) = n.original_span(s, s + needle.len());
+        input[a..b].to_string()
+    }
+
+    #[test]
+    fn collapses_space_hyphens_and_case() {
+        let input = "Cross-\n  Functional   TEAMS";
+        let n = Normalized::new(input);
+        assert_eq!(n.text, "cross functional teams");
+        assert_eq!(spans_of(&n, input, "cross functional"), "Cross-\n  Functional");
+    }
+
+    #[test]
+    fn strips_tags_and_decodes_entities_keeping_original_spans() {
+        let input = "<li>Sales &amp; <b>Marketing</b></li> R&amp;D&nbsp;team";
+        let n = Normalized::new(input);
+        assert_eq!(n.text, " sales & marketing r&d team");
+        assert_eq!(spans_of(&n, input, "sales & marketing"), "Sales &amp; <b>Marketing");
+        assert_eq!(spans_of(&n, input, "r&d team"), "R&amp;D&nbsp;team");
+    }
+
+    #[test]
+    fn unicode_lowercase_and_multibyte_mapping() {
+        let input = "Übernahme der PRODUKTVERANTWORTUNG – İstanbul";
+        let n = Normalized::new(input);
+        assert!(n.text.starts_with("übernahme der produktverantwortung "), "{}", n.text);
+        assert_eq!(spans_of(&n, input, "produktverantwortung"), "PRODUKTVERANTWORTUNG");
+        // 'İ' lower-cases to two chars; both map back to the one original char
+        let s = n.text.find("stanbul").unwrap();
+        let (a, _) = n.original_span(s - 3, s);
+        assert_eq!(&input[a..a + 2], "İ");
+    }
+
+    #[test]
+    fn zero_width_and_quotes() {
+        let input = "prod\u{200B}uct owner’s";
+        let n = Normalized::new(input);
+        assert_eq!(n.text, "product owner's");
+        assert_eq!(spans_of(&n, input, "product owner"), "prod\u{200B}uct owner");
+    }
+
+    #[test]
+    fn lone_angle_and_ampersand_are_text() {
+        let n = Normalized::new("a < b & c <3 &bogus; x");
+        assert_eq!(n.text, "a < b & c <3 &bogus; x");
+    }
+
+    #[test]
+    fn boundaries_are_unicode_aware() {
+        let t = "Führung und Teamleitung";
+        assert!(!left_boundary(t, t.find("rung").unwrap()));
+        assert!(right_boundary(t, t.find(" und").unwrap()));
+        let t = "Éleader";
+        assert!(!left_boundary(t, t.find("leader").unwrap()), "É is a letter: no boundary");
+        let t = "プロダクトオーナーを募集";
+        let s = t.find("オーナー").unwrap();
+        assert!(left_boundary(t, s) && right_boundary(t, s + "オーナー".len()));
+        let t = "Job RequirementsMust have";
+        assert!(right_boundary(t, t.find("Must").unwrap()));
+    }
+
+    #[test]
+    fn boilerplate_sections_from_headings_and_phrases() {
+        let text = "Responsibilities\n- own the roadmap\nAbout us\nWe build APIs.\nRequirements\n- SQL\nWe are an equal opportunity employer. Apply now";
+        let cue = |k, s: &str| {
+            let i = text.find(s).unwrap();
+            (k, i, i + s.len())
+        };
+        let cues = vec![
+            cue(SectionCue::ContentHeading, "Responsibilities"),
+            cue(SectionCue::BoilerplateHeading, "About us"),
+            cue(SectionCue::ContentHeading, "Requirements"),
+            cue(SectionCue::BoilerplatePhrase, "equal opportunity employer"),
+        ];
+        let mut out = Vec::new();
+        boilerplate_ranges(text, &cues, &mut out);
+        assert_eq!(out.len(), 2);
+        assert_eq!(&text[out[0].0..out[0].1], "About us\nWe build APIs.\n");
+        assert_eq!(&text[out[1].0..out[1].1], "We are an equal opportunity employer.");
+    }
+
+    #[test]
+    fn heading_cue_mid_sentence_is_not_a_heading() {
+        let text = "You will tell customers about us and our product roadmap in many meetings every week of the year.";
+        let i = text.find("about us").unwrap();
+        let mut out = Vec::new();
+        boilerplate_ranges(text, &[(SectionCue::BoilerplateHeading, i, i + 8)], &mut out);
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn clause_breaks() {
+        let t = "no travel. Backlog";
+        assert!(has_clause_break(t, 2, 11));
+        assert!(!has_clause_break("not a scrum", 3, 6));
+    }
+}

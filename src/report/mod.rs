@@ -1,0 +1,282 @@
+//! Reports: one serialisable [`Report`] per posting, and the [`Printer`] trait with its printers (human, JSON Lines,
+//! CSV).
+//!
+//! A `Report` is the stable, documented shape of a classification. `--format json` prints one per posting, as one
+//! JSON object per line (JSON Lines). Its schema:
+//!
+//! | field | type | meaning |
+//! |---|---|---|
+//! | `source` | string | file path, or `-` for stdin |
+//! | `title` | string or null | the title given with `--title`: reported, never scored |
+//! | `role` | string | best role id, or `other` when no role fits |
+//! | `name` | string or null | the role's display name |
+//! | `family` | string | the role's family, or `other` |
+//! | `status` | string | `match`, `ambiguous` (top two too close; both in `roles`) or `none` |
+//! | `score` | number | the best role's score (see `score.rs`) |
+//! | `confidence` | number | in [0, 1]: strength × separation for a role; for `none`, how clearly nothing fits |
+//! | `runners_up` | array | the next (up to 3) roles: `{role, name, family, score}` |
+//! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, areas: [{id, name, weight, evidence, score, phrases}]}` |
+//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, boilerplate, start, end, line, col}`; `kind` is `responsibility`, `name` or `negative`; `area` is null unless `kind` is `responsibility`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
+//! | `rules` | string | the rule set's hash: same hash, same answers |
+//!
+//! Numbers are rounded to 4 decimals so outputs are stable across platforms.
+
+mod csv;
+mod human;
+mod json;
+
+pub use self::csv::CsvPrinter;
+pub use human::HumanPrinter;
+pub use json::JsonPrinter;
+
+use crate::diag::LineIndex;
+use crate::scan::HitKind;
+use crate::score::{Classification, Status};
+use serde::Serialize;
+use std::io;
+
+/// How many runners-up a report lists.
+pub const RUNNERS_UP: usize = 3;
+
+/// The report of one posting (see the module docs for the JSON schema).
+#[derive(Debug, Clone, Serialize)]
+pub struct Report<'a> {
+    /// File path or `-`.
+    pub source: &'a str,
+    /// The title as given, never scored.
+    pub title: Option<&'a str>,
+    /// Best role id or `other`.
+    pub role: &'a str,
+    /// Display name of the role.
+    pub name: Option<&'a str>,
+    /// Family of the role, or `other`.
+    pub family: &'a str,
+    /// match / ambiguous / none.
+    pub status: Status,
+    /// Best score.
+    pub score: f64,
+    /// Confidence in [0, 1].
+    pub confidence: f64,
+    /// Next roles.
+    pub runners_up: Vec<RoleLine<'a>>,
+    /// Best role and runners-up with their area breakdown.
+    pub roles: Vec<RoleDetail<'a>>,
+    /// Every hit.
+    pub evidence: Vec<EvidenceItem<'a>>,
+    /// Rule-set hash.
+    pub rules: &'a str,
+    /// The posting text (not serialised; printers use it).
+    #[serde(skip)]
+    pub text: &'a str,
+}
+
+/// A role in a ranking.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleLine<'a> {
+    /// Role id.
+    pub role: &'a str,
+    /// Display name.
+    pub name: &'a str,
+    /// Family id.
+    pub family: &'a str,
+    /// Score.
+    pub score: f64,
+}
+
+/// A shown role with its per-area breakdown.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoleDetail<'a> {
+    /// Role id.
+    pub role: &'a str,
+    /// Display name.
+    pub name: &'a str,
+    /// Family id.
+    pub family: &'a str,
+    /// Score.
+    pub score: f64,
+    /// Share of the role's area weight covered.
+    pub coverage: f64,
+    /// Distinct name mentions counted.
+    pub names: u32,
+    /// Distinct negative cues found.
+    pub negatives: u32,
+    /// Every area of the role.
+    pub areas: Vec<AreaLine<'a>>,
+}
+
+/// One area's part of a role's score.
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaLine<'a> {
+    /// Area id.
+    pub id: &'a str,
+    /// Display name.
+    pub name: &'a str,
+    /// Area weight.
+    pub weight: f64,
+    /// Evidence before saturation.
+    pub evidence: f64,
+    /// Area score.
+    pub score: f64,
+    /// Distinct phrases that counted.
+    pub phrases: u32,
+}
+
+/// One hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceItem<'a> {
+    /// The phrase or pattern as written in the rule file.
+    pub phrase: &'a str,
+    /// The matched original text (`input[start..end]`).
+    pub text: &'a str,
+    /// Role id.
+    pub role: &'a str,
+    /// Area id (responsibility evidence only).
+    pub area: Option<&'a str>,
+    /// `responsibility`, `name` or `negative`.
+    pub kind: &'static str,
+    /// Worth before saturation (`specificity × context`).
+    pub weight: f64,
+    /// Whether it counted (first best occurrence, not negated).
+    pub counted: bool,
+    /// Cancelled by a negation cue.
+    pub negated: bool,
+    /// Inside boilerplate.
+    pub boilerplate: bool,
+    /// Byte offset of the start in the original text.
+    pub start: usize,
+    /// Byte offset of the end.
+    pub end: usize,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+}
+
+fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+impl<'a> Report<'a> {
+    /// Builds the report of classification `c` of `text`.
+    pub fn new(c: &Classification<'a>, text: &'a str, source: &'a str, title: Option<&'a str>) -> Report<'a> {
+        let rules = c.rules;
+        let role_line = |s: &crate::score::RoleScore| {
+            let r = &rules.roles[s.role as usize];
+            RoleLine { role: &r.id, name: &r.name, family: &r.family, score: round4(s.score) }
+        };
+        let shown = if c.role.is_some() { 1 + RUNNERS_UP } else { RUNNERS_UP };
+        let roles = c
+            .ranking
+            .iter()
+            .take(shown)
+            .map(|s| {
+                let r = &rules.roles[s.role as usize];
+                RoleDetail {
+                    role: &r.id,
+                    name: &r.name,
+                    family: &r.family,
+                    score: round4(s.score),
+                    coverage: round4(s.coverage),
+                    names: s.names,
+                    negatives: s.negatives,
+                    areas: s
+                        .areas
+                        .iter()
+                        .map(|a| {
+                            let ar = &r.areas[a.area as usize];
+                            AreaLine {
+                                id: &ar.id,
+                                name: &ar.name,
+                                weight: ar.weight,
+                                evidence: round4(a.evidence),
+                                score: round4(a.score),
+                                phrases: a.phrases,
+                            }
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let index = LineIndex::new(text);
+        let evidence = c
+            .evidence
+            .iter()
+            .map(|e| {
+                let role = &rules.roles[e.hit.kind.role() as usize];
+                let (kind, area) = match e.hit.kind {
+                    HitKind::Responsibility { area, .. } => ("responsibility", Some(role.areas[area as usize].id.as_str())),
+                    HitKind::Name { .. } => ("name", None),
+                    HitKind::Negative { .. } => ("negative", None),
+                };
+                let (line, col) = index.line_col(text, e.hit.start);
+                EvidenceItem {
+                    phrase: e.phrase,
+                    text: &text[e.hit.start..e.hit.end],
+                    role: &role.id,
+                    area,
+                    kind,
+                    weight: round4(e.weight),
+                    counted: e.counted,
+                    negated: e.hit.negated,
+                    boilerplate: e.hit.boilerplate,
+                    start: e.hit.start,
+                    end: e.hit.end,
+                    line,
+                    col,
+                }
+            })
+            .collect();
+        let skip = usize::from(c.role.is_some());
+        Report {
+            source,
+            title,
+            role: c.role_id(),
+            name: c.role.map(|r| rules.roles[r as usize].name.as_str()),
+            family: c.family(),
+            status: c.status,
+            score: round4(c.score()),
+            confidence: round4(c.confidence),
+            runners_up: c.ranking.iter().skip(skip).take(RUNNERS_UP).map(role_line).collect(),
+            roles,
+            evidence,
+            rules: rules.hash(),
+            text,
+        }
+    }
+
+    /// The roles whose evidence a reader should see: the best, and the runner-up when ambiguous.
+    pub fn focus_roles(&self) -> Vec<&'a str> {
+        match self.status {
+            Status::Match => vec![self.role],
+            Status::Ambiguous => self.roles.iter().take(2).map(|r| r.role).collect(),
+            Status::None => self.roles.iter().take(1).map(|r| r.role).collect(),
+        }
+    }
+
+    /// The best-weighted counted phrases of the reported role, for compact columns (at most `n`, distinct).
+    pub fn top_phrases(&self, n: usize) -> Vec<&'a str> {
+        let mut items: Vec<&EvidenceItem<'a>> =
+            self.evidence.iter().filter(|e| e.counted && e.role == self.role && e.kind != "negative").collect();
+        items.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.start.cmp(&b.start)));
+        let mut out: Vec<&'a str> = Vec::new();
+        for e in items {
+            if !out.contains(&e.phrase) {
+                out.push(e.phrase);
+            }
+            if out.len() == n {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// Renders reports. One printer per output stream; `finish` once at the end.
+pub trait Printer {
+    /// Writes one posting's report.
+    fn print(&mut self, report: &Report<'_>) -> io::Result<()>;
+    /// Flushes whatever the format needs at the end.
+    fn finish(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,235 @@
+//! Rule files: the serde mirror of the TOML schema, and loading a pack's sources in order.
+//!
+//! A pack is an ordered list of [`Source`]s (name + text). Each `*.toml` source is either a role file
+//! ([`RoleFile`]) or, when it has a top-level `[language]` table, a language file ([`LanguageFile`]). Every struct
+//! denies unknown fields, and values that later checks must point at are [`Spanned`], so the compiler can report
+//! `file:line:col`. This module only parses; semantic checks (ids, weights, regexes, duplicates) live in
+//! `compile.rs`. The schema is documented for rule authors in `rules/README.md`.
+
+use crate::diag::{codes, Diagnostic, Span};
+use serde::Deserialize;
+use std::path::Path;
+use toml::Spanned;
+
+/// One rule file's name (as shown in diagnostics) and text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Display name, e.g. `rules/cto.toml`.
+    pub name: String,
+    /// The file's text.
+    pub text: String,
+}
+
+/// A role's responsibility profile, as written in its TOML file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleFile {
+    /// Kebab-case id, unique in the pack.
+    pub id: Spanned<String>,
+    /// Display name.
+    pub name: String,
+    /// Family id (e.g. `product`).
+    pub family: Spanned<String>,
+    /// One-line summary.
+    pub summary: String,
+    /// How postings name this role ("as our Product Owner ...").
+    #[serde(default)]
+    pub names: Vec<Spanned<String>>,
+    /// Responsibility areas.
+    pub areas: Vec<AreaSpec>,
+    /// Cues that argue against the role.
+    #[serde(default)]
+    pub negative: Option<NegativeSpec>,
+    /// Example postings with their expected outcome.
+    #[serde(default)]
+    pub examples: Vec<ExampleSpec>,
+}
+
+/// One responsibility area of a role.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AreaSpec {
+    /// Kebab-case id, unique within the role.
+    pub id: Spanned<String>,
+    /// Display name.
+    pub name: String,
+    /// How central the area is (0.1 ..= 3.0).
+    pub weight: Spanned<f64>,
+    /// Literal phrases (see `rules/README.md` for the phrase syntax).
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    /// Regexes over the normalised text, each starting with a literal.
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+}
+
+/// Phrases that argue against a role.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NegativeSpec {
+    /// The phrases.
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+}
+
+/// A short posting and what it must (or must not) produce.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExampleSpec {
+    /// The role id the text must produce, or `other`.
+    pub expect: Option<Spanned<String>>,
+    /// A role id the text must not produce.
+    pub reject: Option<Spanned<String>>,
+    /// The posting text.
+    pub text: Spanned<String>,
+    /// Phrases that must appear among the verdict's evidence.
+    #[serde(default)]
+    pub evidence: Vec<Spanned<String>>,
+}
+
+/// A language file: the cue words of one language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageFile {
+    /// The cues.
+    pub language: LanguageSpec,
+}
+
+/// Negation and boilerplate cues of one language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageSpec {
+    /// Language id, e.g. `en`.
+    pub id: Spanned<String>,
+    /// A cue before a phrase, in the same clause, negates it ("no", "not a").
+    #[serde(default)]
+    pub negation_before: Vec<Spanned<String>>,
+    /// A cue after a phrase, in the same clause, negates it ("is not required").
+    #[serde(default)]
+    pub negation_after: Vec<Spanned<String>>,
+    /// Longer phrases that contain a cue but do not negate ("not only").
+    #[serde(default)]
+    pub negation_ignore: Vec<Spanned<String>>,
+    /// Most bytes between a cue and the phrase it negates.
+    #[serde(default)]
+    pub negation_gap: Option<Spanned<i64>>,
+    /// Heading lines that start a boilerplate section ("about us", "benefits").
+    #[serde(default)]
+    pub boilerplate_headings: Vec<Spanned<String>>,
+    /// Heading lines that end a boilerplate section ("responsibilities").
+    #[serde(default)]
+    pub content_headings: Vec<Spanned<String>>,
+    /// Phrases that make their sentence boilerplate ("equal opportunity employer").
+    #[serde(default)]
+    pub boilerplate_phrases: Vec<Spanned<String>>,
+}
+
+/// A parsed rule file.
+#[derive(Debug)]
+pub enum ParsedFile {
+    /// A role profile.
+    Role(Box<RoleFile>),
+    /// A language's cues.
+    Language(LanguageFile),
+}
+
+/// Parses one source. Syntax errors give `R001`, schema errors (unknown key, missing key, wrong type) `R002`.
+pub fn parse(source: &Source) -> Result<ParsedFile, Diagnostic> {
+    let table: toml::Table = toml::from_str(&source.text).map_err(|e| toml_diag(source, codes::TOML_SYNTAX, &e))?;
+    if table.contains_key("language") {
+        toml::from_str::<LanguageFile>(&source.text)
+            .map(ParsedFile::Language)
+            .map_err(|e| toml_diag(source, codes::SCHEMA, &e))
+    } else {
+        toml::from_str::<RoleFile>(&source.text)
+            .map(|r| ParsedFile::Role(Box::new(r)))
+            .map_err(|e| toml_diag(source, codes::SCHEMA, &e))
+    }
+}
+
+fn toml_diag(source: &Source, code: &'static str, e: &toml::de::Error) -> Diagnostic {
+    let span = e.span().map(Span::from);
+    let message = e.message().trim().to_string();
+    let hint = if message.contains("unknown field") {
+        "check the key's spelling against rules/README.md; unknown keys are errors, not silently ignored"
+    } else if message.contains("missing field") {
+        "every role needs id, name, family, summary and areas; every area needs id, name and weight"
+    } else if code == codes::TOML_SYNTAX {
+        "the file is not valid TOML"
+    } else {
+        "see rules/README.md for the schema"
+    };
+    let what = if code == codes::TOML_SYNTAX { "TOML syntax error" } else { "rule file schema error" };
+    Diagnostic::error(code, &source.name, &source.text, span, format!("{what}: {message}")).with_hint(hint)
+}
+
+/// Reads every `*.toml` file of `dir` (not recursive), in file-name order, as sources named by their path.
+pub fn read_dir(dir: &Path) -> Result<Vec<Source>, Diagnostic> {
+    let io_err = |what: &str, e: std::io::Error| {
+        Diagnostic::error(codes::IO, &dir.display().to_string(), "", None, format!("{what}: {e}"))
+            .with_hint("--rules and --rules-add take a folder of *.toml rule files")
+    };
+    let mut paths = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io_err("cannot read the rule folder", e))? {
+        let path = entry.map_err(|e| io_err("cannot read the rule folder", e))?.path();
+        if path.extension().is_some_and(|x| x == "toml") && path.is_file() {
+            paths.push(path);
+        }
+    }
+    paths.sort();
+    let mut out = Vec::with_capacity(paths.len());
+    for path in paths {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(codes::IO, &name, "", None, format!("cannot read rule file: {e}"))
+                .with_hint("rule files must be readable UTF-8 text")
+        })?;
+        out.push(Source { name, text });
+    }
+    Ok(out)
+}
+
+/// The default pack, embedded in the binary at build time (every `rules/*.toml`, in file-name order).
+pub fn embedded() -> Vec<Source> {
+    EMBEDDED.iter().map(|(name, text)| Source { name: (*name).to_string(), text: (*text).to_string() }).collect()
+}
+
+include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> Source {
+        Source { name: "rules/t.toml".into(), text: text.into() }
+    }
+
+    #[test]
+    fn unknown_key_is_a_schema_error_with_a_place() {
+        let s = src("id = \"a\"\nname = \"A\"\nfamily = \"f\"\nsummary = \"s\"\nareas = []\nnmaes = [\"x\"]\n");
+        let d = parse(&s).unwrap_err();
+        assert_eq!(d.code, codes::SCHEMA);
+        assert_eq!(d.line, 6, "{d}");
+        assert!(d.message.contains("nmaes"), "{d}");
+    }
+
+    #[test]
+    fn syntax_error_is_r001() {
+        let d = parse(&src("id = \"a\nname = 3")).unwrap_err();
+        assert_eq!(d.code, codes::TOML_SYNTAX);
+        assert!(d.line >= 1);
+    }
+
+    #[test]
+    fn language_table_selects_language_file() {
+        let p = parse(&src("[language]\nid = \"en\"\nnegation_before = [\"no\"]\n")).unwrap();
+        assert!(matches!(p, ParsedFile::Language(_)));
+    }
+
+    #[test]
+    fn embedded_pack_is_not_empty_and_sorted() {
+        let e = embedded();
+        assert!(e.len() >= 15, "expected the default pack, got {} files", e.len());
+        assert!(e.windows(2).all(|w| w[0].name < w[1].name));
+    }
+}

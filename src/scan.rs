@@ -1,0 +1,358 @@
+//! The scanner: per-thread scratch space and the one pass of the automaton over a posting.
+//!
+//! A [`Scanner`] borrows an immutable [`RuleSet`] and owns reusable buffers (the normalised text, cue lists, hits),
+//! as yara-x separates `Rules` from `Scanner`: build the rule set once, give each thread its own scanner.
+//! [`Scanner::scan`] normalises the posting, runs the automaton once (leftmost-longest) over the normalised bytes,
+//! checks Unicode word boundaries on the **original** text, confirms regexes at their literal candidates, and
+//! marks each hit as negated (a negation cue in the same clause) or boilerplate (inside an "about us" / benefits
+//! section or sentence). Hits carry byte spans into the original text. Scoring is `score.rs`'s job.
+
+use crate::posting::{self, Normalized, Posting, SectionCue};
+use crate::ruleset::{RoleIdx, RuleSet, UseKind};
+use crate::score::{self, Classification};
+use aho_corasick::Input;
+
+/// What a hit is evidence of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HitKind {
+    /// A responsibility of a role, in one of its areas.
+    Responsibility {
+        /// The role.
+        role: RoleIdx,
+        /// The area index.
+        area: u16,
+    },
+    /// The posting names the role.
+    Name {
+        /// The role.
+        role: RoleIdx,
+    },
+    /// A cue against the role.
+    Negative {
+        /// The role.
+        role: RoleIdx,
+    },
+}
+
+impl HitKind {
+    /// The role this hit is about.
+    pub fn role(&self) -> RoleIdx {
+        match *self {
+            HitKind::Responsibility { role, .. } | HitKind::Name { role } | HitKind::Negative { role } => role,
+        }
+    }
+}
+
+/// Which rule produced a hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Signal {
+    /// Literal `pattern` of the automaton, meaning number `use_` of that literal.
+    Phrase {
+        /// Pattern id.
+        pattern: u32,
+        /// Index into the pattern's uses.
+        use_: u16,
+    },
+    /// Regex number `id`.
+    Regex {
+        /// Index into the rule set's regexes.
+        id: u32,
+    },
+}
+
+/// One piece of evidence found in a posting.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Hit {
+    /// What it supports.
+    pub kind: HitKind,
+    /// The rule that fired.
+    pub signal: Signal,
+    /// Byte span in the original text.
+    pub start: usize,
+    /// End of the byte span (exclusive).
+    pub end: usize,
+    /// A negation cue in the same clause cancels it.
+    pub negated: bool,
+    /// It stands in boilerplate (about the company, benefits, how to apply).
+    pub boilerplate: bool,
+    /// `k^-0.5` for a phrase that `k` roles share.
+    pub specificity: f64,
+}
+
+/// Per-thread scratch for classifying postings with one rule set.
+#[derive(Debug)]
+pub struct Scanner<'r> {
+    rules: &'r RuleSet,
+    norm: Normalized,
+    hits: Vec<Hit>,
+    neg_before: Vec<(usize, usize)>,
+    neg_after: Vec<(usize, usize)>,
+    sections: Vec<(SectionCue, usize, usize)>,
+    boilerplate: Vec<(usize, usize)>,
+}
+
+impl<'r> Scanner<'r> {
+    /// A scanner for `rules`.
+    pub fn new(rules: &'r RuleSet) -> Self {
+        Scanner {
+            rules,
+            norm: Normalized::default(),
+            hits: Vec::new(),
+            neg_before: Vec::new(),
+            neg_after: Vec::new(),
+            sections: Vec::new(),
+            boilerplate: Vec::new(),
+        }
+    }
+
+    /// The rule set this scanner uses.
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+
+    /// Classifies one posting: scan, then score. The title (if any) is carried along, never scored.
+    pub fn classify(&mut self, posting: Posting<'_>) -> Classification<'r> {
+        self.scan(posting.text);
+        score::classify(self.rules, &self.hits)
+    }
+
+    /// Finds every hit in `text` (ascending by start). The slice is valid until the next scan.
+    pub fn scan(&mut self, text: &str) -> &[Hit] {
+        self.hits.clear();
+        self.neg_before.clear();
+        self.neg_after.clear();
+        self.sections.clear();
+        self.boilerplate.clear();
+        self.norm.build(text);
+        self.match_literals(text);
+        self.match_global_regexes(text);
+        self.hits.sort_by_key(|h| (h.start, h.end, h.kind));
+        posting::boilerplate_ranges(text, &self.sections, &mut self.boilerplate);
+        self.mark(text);
+        &self.hits
+    }
+
+    fn match_literals(&mut self, text: &str) {
+        let rules = self.rules;
+        let buf = self.norm.text.as_str();
+        let mut pos = 0;
+        while pos < buf.len() {
+            let Some(m) = rules.automaton.find(Input::new(buf).span(pos..buf.len())) else { break };
+            let (os, oe) = self.norm.original_span(m.start(), m.end());
+            let left = posting::left_boundary(text, os);
+            let right = posting::right_boundary(text, oe);
+            let pat = &rules.patterns[m.pattern().as_usize()];
+            let mut accepted = false;
+            for (ui, u) in pat.uses.iter().enumerate() {
+                if !(u.left_open || left) || !(u.right_open || right) {
+                    continue;
+                }
+                accepted = true;
+                let kind = match u.kind {
+                    UseKind::Responsibility { role, area } => HitKind::Responsibility { role, area },
+                    UseKind::Name { role } => HitKind::Name { role },
+                    UseKind::Negative { role } => HitKind::Negative { role },
+                    UseKind::NegationBefore => {
+                        self.neg_before.push((os, oe));
+                        continue;
+                    }
+                    UseKind::NegationAfter => {
+                        self.neg_after.push((os, oe));
+                        continue;
+                    }
+                    UseKind::NegationIgnore => continue,
+                    UseKind::BoilerplateHeading => {
+                        self.sections.push((SectionCue::BoilerplateHeading, os, oe));
+                        continue;
+                    }
+                    UseKind::ContentHeading => {
+                        self.sections.push((SectionCue::ContentHeading, os, oe));
+                        continue;
+                    }
+                    UseKind::BoilerplatePhrase => {
+                        self.sections.push((SectionCue::BoilerplatePhrase, os, oe));
+                        continue;
+                    }
+                };
+                // A wildcard lets the word continue: the evidence is the whole word.
+                let start = if u.left_open { word_start(text, os) } else { os };
+                let end = if u.right_open { word_end(text, oe) } else { oe };
+                self.hits.push(Hit {
+                    kind,
+                    signal: Signal::Phrase { pattern: m.pattern().as_u32(), use_: ui as u16 },
+                    start,
+                    end,
+                    negated: false,
+                    boilerplate: false,
+                    specificity: u.specificity,
+                });
+            }
+            if left {
+                for &rid in &pat.regexes {
+                    let re = &rules.regexes[rid as usize];
+                    if let Some(rm) = re.anchored.find(&buf[m.start()..]) {
+                        if rm.end() == 0 {
+                            continue;
+                        }
+                        let (rs, re_end) = self.norm.original_span(m.start(), m.start() + rm.end());
+                        if posting::right_boundary(text, re_end) {
+                            accepted = true;
+                            self.hits.push(Hit {
+                                kind: HitKind::Responsibility { role: re.role, area: re.area },
+                                signal: Signal::Regex { id: rid },
+                                start: rs,
+                                end: re_end,
+                                negated: false,
+                                boilerplate: false,
+                                specificity: 1.0,
+                            });
+                        }
+                    }
+                }
+            }
+            pos = if accepted {
+                m.end()
+            } else {
+                // Not at a word boundary: look again one character later, so a shorter or later phrase can match.
+                m.start() + buf[m.start()..].chars().next().map_or(1, char::len_utf8)
+            };
+        }
+    }
+
+    fn match_global_regexes(&mut self, text: &str) {
+        let rules = self.rules;
+        for &rid in &rules.global_regexes {
+            let re = &rules.regexes[rid as usize];
+            let Some(un) = &re.unanchored else { continue };
+            for m in un.find_iter(&self.norm.text) {
+                if m.is_empty() {
+                    continue;
+                }
+                let (os, oe) = self.norm.original_span(m.start(), m.end());
+                if posting::left_boundary(text, os) && posting::right_boundary(text, oe) {
+                    self.hits.push(Hit {
+                        kind: HitKind::Responsibility { role: re.role, area: re.area },
+                        signal: Signal::Regex { id: rid },
+                        start: os,
+                        end: oe,
+                        negated: false,
+                        boilerplate: false,
+                        specificity: 1.0,
+                    });
+                }
+            }
+        }
+    }
+
+    /// Marks negated and boilerplate hits. Cue lists are ascending and non-overlapping (leftmost-longest).
+    fn mark(&mut self, text: &str) {
+        let gap = self.rules.negation_gap;
+        for h in &mut self.hits {
+            let i = self.neg_before.partition_point(|&(_, e)| e <= h.start);
+            let before = i > 0 && {
+                let (_, ce) = self.neg_before[i - 1];
+                h.start - ce <= gap && !posting::has_clause_break(text, ce, h.start)
+            };
+            let j = self.neg_after.partition_point(|&(s, _)| s < h.end);
+            let after = j < self.neg_after.len() && {
+                let (cs, _) = self.neg_after[j];
+                cs - h.end <= gap && !posting::has_clause_break(text, h.end, cs)
+            };
+            h.negated = before || after;
+            let k = self.boilerplate.partition_point(|&(_, e)| e <= h.start);
+            h.boilerplate = k < self.boilerplate.len() && self.boilerplate[k].0 <= h.start;
+        }
+    }
+}
+
+/// Start of the word holding byte `i` (for `*phrase`).
+fn word_start(text: &str, i: usize) -> usize {
+    text[..i].char_indices().rev().take_while(|&(_, c)| posting::is_word_char(c)).last().map_or(i, |(j, _)| j)
+}
+
+/// End of the word holding byte `i - 1` (for `phrase*`).
+fn word_end(text: &str, i: usize) -> usize {
+    text[i..].char_indices().find(|&(_, c)| !posting::is_word_char(c)).map_or(text.len(), |(j, _)| i + j)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::compile;
+    use crate::rulefile::Source;
+
+    const ROLE: &str = r#"
+id = "po"
+name = "PO"
+family = "product"
+summary = "s"
+names = ["product owner"]
+[[areas]]
+id = "backlog"
+name = "Backlog"
+weight = 1.0
+phrases = ["product backlog", "backlog", "stakeholder*", "user stories", "*verantwortung", "オーナー"]
+patterns = ['own(?:s|ing)? the (?:product )?backlog']
+[[areas]]
+id = "people"
+name = "People"
+weight = 1.0
+phrases = ["people management"]
+"#;
+    const LANG: &str = r#"
+[language]
+id = "en"
+negation_before = ["no", "not", "not a"]
+negation_after = ["not required"]
+negation_ignore = ["not only"]
+boilerplate_headings = ["about us"]
+content_headings = ["requirements"]
+boilerplate_phrases = ["equal opportunity employer"]
+"#;
+
+    fn rules() -> RuleSet {
+        compile(&[Source { name: "po.toml".into(), text: ROLE.into() }, Source { name: "en.toml".into(), text: LANG.into() }])
+            .unwrap()
+            .rules
+    }
+
+    fn phrases(rs: &RuleSet, text: &str) -> Vec<(String, bool, bool)> {
+        let mut sc = Scanner::new(rs);
+        sc.scan(text).iter().map(|h| (text[h.start..h.end].to_string(), h.negated, h.boilerplate)).collect()
+    }
+
+    #[test]
+    fn spans_point_into_the_original_text() {
+        let rs = rules();
+        let text = "You OWN the\n  Product-Backlog; talk to Stakeholders &amp; write <b>user</b> stories.";
+        let got = phrases(&rs, text);
+        let spans: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
+        assert_eq!(spans, vec!["OWN the\n  Product-Backlog", "Product-Backlog", "Stakeholders", "user</b> stories"]);
+    }
+
+    #[test]
+    fn word_boundaries_hold() {
+        let rs = rules();
+        assert!(phrases(&rs, "backlogs and xbacklog").is_empty());
+        assert_eq!(phrases(&rs, "Produktverantwortung").len(), 1, "leading * allows a compound");
+        assert_eq!(phrases(&rs, "プロダクトオーナーを募集").len(), 1, "no spaces needed in Japanese");
+    }
+
+    #[test]
+    fn negation_in_the_same_clause_only() {
+        let rs = rules();
+        let got = phrases(&rs, "This is not a Product Owner role. No people management. Backlog: not required.");
+        assert_eq!(got, vec![("Product Owner".into(), true, false), ("people management".into(), true, false), ("Backlog".into(), true, false)]);
+        let got = phrases(&rs, "No travel. People management of four.");
+        assert_eq!(got, vec![("People management".into(), false, false)]);
+        let got = phrases(&rs, "not only the backlog");
+        assert_eq!(got, vec![("backlog".into(), false, false)]);
+    }
+
+    #[test]
+    fn boilerplate_is_marked() {
+        let rs = rules();
+        let got = phrases(&rs, "About us\nOur stakeholders love us.\nRequirements\n- backlog\nWe are an equal opportunity employer for every product owner.");
+        assert_eq!(got, vec![("stakeholders".into(), false, true), ("backlog".into(), false, false), ("product owner".into(), false, true)]);
+    }
+}

@@ -1,0 +1,336 @@
+//! Scoring: hits → per-role area coverage → a ranked verdict with status and confidence.
+//!
+//! The model, in full:
+//!
+//! * Each hit is worth `specificity × context`, where specificity is `k^-0.5` for a phrase that `k` roles list
+//!   (computed at compile time) and context is 0 for a negated mention, [`BOILERPLATE_FACTOR`] inside boilerplate
+//!   and 1 otherwise. A phrase counts **once** per posting (its best occurrence), however often it repeats.
+//! * An area's evidence `x` (the sum of its distinct phrases' worth) **saturates**:
+//!   `area score = weight × (1 − e^(−x / SATURATION))`, so a second area covered is worth more than a tenth
+//!   phrase in the first.
+//! * A role's score is the sum of its area scores, plus [`NAME_WEIGHT`] when the body names the role (not negated,
+//!   not boilerplate), times [`NEGATIVE_FACTOR`] per distinct negative cue found.
+//! * The verdict: `none` (role `other`) when the best score is below [`MIN_SCORE`]; `ambiguous` when the
+//!   runner-up reaches [`AMBIGUOUS_RATIO`] of the best; otherwise `match`.
+//! * **Confidence** (in [0, 1]) says how safe the reported role is. For `match` and `ambiguous`:
+//!   `strength × separation`, with `strength = 1 − e^(−best / STRENGTH_SCALE)` (how much evidence there is) and
+//!   `separation = 1 − runner_up / best` (how clearly the best beats the next role). For `none` it is
+//!   `1 − best / MIN_SCORE`: how clearly nothing fits (1.0 for a text with no evidence at all).
+
+use crate::ruleset::{RoleIdx, RuleSet};
+use crate::scan::{Hit, HitKind, Signal};
+
+/// Saturation scale of an area's evidence (see the module docs).
+pub const SATURATION: f64 = 1.0;
+/// Context factor of evidence inside boilerplate.
+pub const BOILERPLATE_FACTOR: f64 = 0.1;
+/// Added to a role's score when the body names the role.
+pub const NAME_WEIGHT: f64 = 1.0;
+/// Factor applied to a role's score per distinct negative cue.
+pub const NEGATIVE_FACTOR: f64 = 0.7;
+/// Below this best score the verdict is `none` (role `other`).
+pub const MIN_SCORE: f64 = 1.5;
+/// Runner-up at or above this share of the best score makes the verdict `ambiguous`.
+pub const AMBIGUOUS_RATIO: f64 = 0.9;
+/// Scale of the strength part of the confidence.
+pub const STRENGTH_SCALE: f64 = 3.0;
+
+/// The verdict's status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// One role clearly fits best.
+    Match,
+    /// The top two roles are too close to call; both are shown.
+    Ambiguous,
+    /// No role fits: the answer is `other`.
+    None,
+}
+
+impl Status {
+    /// `match`, `ambiguous` or `none`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Match => "match",
+            Status::Ambiguous => "ambiguous",
+            Status::None => "none",
+        }
+    }
+}
+
+/// One area's part of a role's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AreaScore {
+    /// Index of the area in its role.
+    pub area: u16,
+    /// Sum of the worth of the distinct phrases found (before saturation).
+    pub evidence: f64,
+    /// `weight × (1 − e^(−evidence / SATURATION))`.
+    pub score: f64,
+    /// Distinct phrases that counted.
+    pub phrases: u32,
+}
+
+/// One role's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RoleScore {
+    /// The role.
+    pub role: RoleIdx,
+    /// The score (see the module docs).
+    pub score: f64,
+    /// Share of the role's total area weight that the posting covers, in [0, 1].
+    pub coverage: f64,
+    /// Every area of the role, in rule-file order.
+    pub areas: Vec<AreaScore>,
+    /// Distinct name mentions that counted.
+    pub names: u32,
+    /// Distinct negative cues found.
+    pub negatives: u32,
+}
+
+/// A hit with what it is worth.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence<'r> {
+    /// The hit (kind, span, negated, boilerplate).
+    pub hit: Hit,
+    /// The phrase or pattern as written in the rule file.
+    pub phrase: &'r str,
+    /// What it adds to its area before saturation (`specificity × context`).
+    pub weight: f64,
+    /// False for a repeat of a phrase already counted, and for negated mentions.
+    pub counted: bool,
+}
+
+/// The result of classifying one posting.
+#[derive(Debug, Clone)]
+pub struct Classification<'r> {
+    /// The rule set used.
+    pub rules: &'r RuleSet,
+    /// match / ambiguous / none.
+    pub status: Status,
+    /// The best role, or `None` for `other`.
+    pub role: Option<RoleIdx>,
+    /// In [0, 1]; see the module docs.
+    pub confidence: f64,
+    /// Every role with a positive score, best first (ties: pack order).
+    pub ranking: Vec<RoleScore>,
+    /// Every hit, ascending by position.
+    pub evidence: Vec<Evidence<'r>>,
+}
+
+impl<'r> Classification<'r> {
+    /// The reported role id (`other` when none fits).
+    pub fn role_id(&self) -> &'r str {
+        self.role.map_or("other", |r| self.rules.roles[r as usize].id.as_str())
+    }
+
+    /// The reported role's family (`other` when none fits).
+    pub fn family(&self) -> &'r str {
+        self.role.map_or("other", |r| self.rules.roles[r as usize].family.as_str())
+    }
+
+    /// The best role's score (0 without evidence).
+    pub fn score(&self) -> f64 {
+        self.ranking.first().map_or(0.0, |r| r.score)
+    }
+
+    /// The score entry of `role`, if it scored.
+    pub fn score_of(&self, role: RoleIdx) -> Option<&RoleScore> {
+        self.ranking.iter().find(|r| r.role == role)
+    }
+}
+
+/// Scores `hits` (ascending by start) against every role of `rules`.
+pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
+    // Worth of each hit, and which occurrence of each distinct (kind, signal) counts.
+    let mut evidence: Vec<Evidence<'r>> = hits
+        .iter()
+        .map(|h| {
+            let context = if h.negated {
+                0.0
+            } else if h.boilerplate {
+                BOILERPLATE_FACTOR
+            } else {
+                1.0
+            };
+            Evidence { hit: *h, phrase: phrase_of(rules, h.signal), weight: h.specificity * context, counted: false }
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..evidence.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (ea, eb) = (&evidence[a], &evidence[b]);
+        (ea.hit.kind, key(ea.hit.signal))
+            .cmp(&(eb.hit.kind, key(eb.hit.signal)))
+            .then(eb.weight.total_cmp(&ea.weight))
+            .then(a.cmp(&b))
+    });
+    let mut last = None;
+    for &i in &order {
+        let k = (evidence[i].hit.kind, key(evidence[i].hit.signal));
+        if last != Some(k) {
+            evidence[i].counted = evidence[i].weight > 0.0;
+            last = Some(k);
+        }
+    }
+
+    let mut scores: Vec<RoleScore> = rules
+        .roles
+        .iter()
+        .enumerate()
+        .map(|(i, r)| RoleScore {
+            role: i as RoleIdx,
+            score: 0.0,
+            coverage: 0.0,
+            areas: (0..r.areas.len()).map(|a| AreaScore { area: a as u16, evidence: 0.0, score: 0.0, phrases: 0 }).collect(),
+            names: 0,
+            negatives: 0,
+        })
+        .collect();
+    for e in evidence.iter().filter(|e| e.counted) {
+        match e.hit.kind {
+            HitKind::Responsibility { role, area } => {
+                let a = &mut scores[role as usize].areas[area as usize];
+                a.evidence += e.weight;
+                a.phrases += 1;
+            }
+            HitKind::Name { role } => {
+                if !e.hit.boilerplate {
+                    scores[role as usize].names += 1;
+                }
+            }
+            HitKind::Negative { role } => scores[role as usize].negatives += 1,
+        }
+    }
+    for s in &mut scores {
+        let role = &rules.roles[s.role as usize];
+        let mut total = 0.0;
+        let mut weights = 0.0;
+        for a in &mut s.areas {
+            let w = role.areas[a.area as usize].weight;
+            a.score = w * (1.0 - (-a.evidence / SATURATION).exp());
+            total += a.score;
+            weights += w;
+        }
+        s.coverage = if weights > 0.0 { total / weights } else { 0.0 };
+        if s.names > 0 {
+            total += NAME_WEIGHT;
+        }
+        s.score = total * NEGATIVE_FACTOR.powi(s.negatives as i32);
+    }
+    scores.retain(|s| s.score > 0.0);
+    scores.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.role.cmp(&b.role)));
+
+    let best = scores.first().map_or(0.0, |s| s.score);
+    let second = scores.get(1).map_or(0.0, |s| s.score);
+    let (status, role, confidence) = if best < MIN_SCORE {
+        (Status::None, None, (1.0 - best / MIN_SCORE).clamp(0.0, 1.0))
+    } else {
+        let strength = 1.0 - (-best / STRENGTH_SCALE).exp();
+        let separation = 1.0 - second / best;
+        let status = if second >= AMBIGUOUS_RATIO * best { Status::Ambiguous } else { Status::Match };
+        (status, Some(scores[0].role), (strength * separation).clamp(0.0, 1.0))
+    };
+    Classification { rules, status, role, confidence, ranking: scores, evidence }
+}
+
+/// Identity of a signal for "counts once": the literal (not which of its uses) or the regex.
+fn key(s: Signal) -> (u8, u32) {
+    match s {
+        Signal::Phrase { pattern, .. } => (0, pattern),
+        Signal::Regex { id } => (1, id),
+    }
+}
+
+fn phrase_of(rules: &RuleSet, s: Signal) -> &str {
+    match s {
+        Signal::Phrase { pattern, use_ } => &rules.patterns[pattern as usize].uses[use_ as usize].phrase,
+        Signal::Regex { id } => &rules.regexes[id as usize].source,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compile::compile;
+    use crate::posting::Posting;
+    use crate::rulefile::Source;
+    use crate::scan::Scanner;
+
+    fn role(id: &str, areas: &[(&str, f64, &[&str])]) -> String {
+        let mut s = format!("id = \"{id}\"\nname = \"{id}\"\nfamily = \"f\"\nsummary = \"s\"\nnames = [\"{}\"]\n", id.replace('-', " "));
+        for (aid, w, phrases) in areas {
+            let list: Vec<String> = phrases.iter().map(|p| format!("\"{p}\"")).collect();
+            s += &format!("[[areas]]\nid = \"{aid}\"\nname = \"{aid}\"\nweight = {w}\nphrases = [{}]\n", list.join(", "));
+        }
+        s
+    }
+
+    fn rules() -> RuleSet {
+        let a = role("alpha", &[("one", 1.0, &["apple pie", "banana split", "cherry tart"]), ("two", 1.0, &["dates"]), ("three", 1.0, &["elderberry"])]);
+        let b = role("beta", &[("one", 2.0, &["fig roll", "grape juice"]), ("two", 1.0, &["shared thing"])]);
+        let c = role("gamma", &[("one", 1.0, &["shared thing", "honeydew"])]);
+        let lang = "[language]\nid = \"en\"\nnegation_before = [\"no\"]\n";
+        let src = |n: &str, t: String| Source { name: n.into(), text: t };
+        compile(&[src("a.toml", a), src("b.toml", b), src("c.toml", c), src("en.toml", lang.into())]).unwrap().rules
+    }
+
+    fn run<'r>(rs: &'r RuleSet, text: &str) -> Classification<'r> {
+        Scanner::new(rs).classify(Posting::new(text))
+    }
+
+    #[test]
+    fn repetition_saturates_and_coverage_wins() {
+        let rs = rules();
+        let repeated = "apple pie. ".repeat(20) + "banana split. cherry tart.";
+        let covering = "apple pie, dates and elderberry.";
+        let r = run(&rs, &repeated);
+        let c = run(&rs, covering);
+        assert!(c.score() > r.score(), "covering {} vs repeated {}", c.score(), r.score());
+        // 20 repeats count as one phrase
+        let a = &r.ranking[0].areas[0];
+        assert_eq!(a.phrases, 3);
+        assert!((a.evidence - 3.0).abs() < 1e-9);
+        assert_eq!(r.evidence.iter().filter(|e| e.counted).count(), 3);
+    }
+
+    #[test]
+    fn shared_phrases_count_less() {
+        let rs = rules();
+        let c = run(&rs, "shared thing");
+        let beta = c.ranking.iter().find(|s| rs.roles[s.role as usize].id == "beta").unwrap();
+        assert!((beta.areas[1].evidence - 0.5f64.sqrt()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn negated_mentions_do_not_count() {
+        let rs = rules();
+        let yes = run(&rs, "fig roll and grape juice");
+        let no = run(&rs, "no fig roll, no grape juice");
+        assert_eq!(yes.role_id(), "beta");
+        assert_eq!(no.role_id(), "other");
+        assert!(no.ranking.is_empty());
+        assert!(no.evidence.iter().all(|e| e.hit.negated && !e.counted));
+    }
+
+    #[test]
+    fn statuses_and_confidence() {
+        let rs = rules();
+        let none = run(&rs, "nothing to see here");
+        assert_eq!((none.status, none.role_id(), none.confidence), (Status::None, "other", 1.0));
+        let m = run(&rs, "apple pie, dates and elderberry");
+        assert_eq!(m.status, Status::Match);
+        assert!(m.confidence > 0.0 && m.confidence <= 1.0);
+        let amb = run(&rs, "apple pie, dates, elderberry; fig roll and grape juice and shared thing");
+        let (s0, s1) = (amb.ranking[0].score, amb.ranking[1].score);
+        assert_eq!(amb.status == Status::Ambiguous, s1 >= AMBIGUOUS_RATIO * s0);
+        assert!(amb.confidence < m.confidence || amb.status == Status::Match);
+    }
+
+    #[test]
+    fn name_mention_adds_a_fixed_weight() {
+        let rs = rules();
+        let plain = run(&rs, "fig roll");
+        let named = run(&rs, "as our beta you bring fig roll");
+        assert!((named.score() - plain.score() - NAME_WEIGHT).abs() < 1e-9);
+    }
+}
