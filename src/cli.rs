@@ -260,16 +260,19 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
     if a.file.is_dir() {
         return Err(Failure::Input(format!("{}: is a directory, not a CSV file", a.file.display())));
     }
-    let file = std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", a.file.display())))?;
+    let file =
+        std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", a.file.display())))?;
     let cols = Columns { label: a.label_col, text: a.text_col, id: a.id_col, title: a.title_col };
     let ev = eval::evaluate(rules, io::BufReader::new(file), delimiter, &cols)
         .map_err(|e| Failure::Input(format!("{}: {e}", a.file.display())))?;
     if let Some(path) = &a.predictions {
-        let mut w = csv::Writer::from_path(path).map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
+        let mut w = csv::Writer::from_path(path)
+            .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
         let werr = |e: csv::Error| Failure::Input(format!("{}: cannot write: {e}", path.display()));
         w.write_record(["id", "label", "predicted", "status", "confidence"]).map_err(werr)?;
         for p in &ev.predictions {
-            w.write_record([p.id.as_str(), &p.label, &p.predicted, p.status.as_str(), &p.confidence.to_string()]).map_err(werr)?;
+            w.write_record([p.id.as_str(), &p.label, &p.predicted, p.status.as_str(), &p.confidence.to_string()])
+                .map_err(werr)?;
         }
         w.flush()?;
     }
@@ -288,7 +291,15 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
                 writeln!(out, "\nmost confident disagreements")?;
                 for p in worst {
                     let title = p.title.as_deref().map(|t| format!("  title {t:?}")).unwrap_or_default();
-                    writeln!(out, "  {}  label {}  predicted {} ({}, {:.2}){title}", p.id, p.label, p.predicted, p.status.as_str(), p.confidence)?;
+                    writeln!(
+                        out,
+                        "  {}  label {}  predicted {} ({}, {:.2}){title}",
+                        p.id,
+                        p.label,
+                        p.predicted,
+                        p.status.as_str(),
+                        p.confidence
+                    )?;
                     writeln!(out, "      evidence: {}", p.evidence.join("; "))?;
                 }
             }

@@ -63,6 +63,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
         }
     }
     if b.diags.iter().any(Diagnostic::is_error) {
+        b.diags.sort_by(|x, y| (&x.file, x.line, x.col).cmp(&(&y.file, y.line, y.col)));
         return Err(b.diags);
     }
     b.finish()
@@ -126,21 +127,45 @@ impl Builder {
         self.hash.write_str(&r.name);
         self.hash.write_str(r.family.get_ref());
         if r.areas.is_empty() {
-            self.err(codes::EMPTY_AREA, src, r.id.span().into(), format!("role `{id}` has no areas"), "add at least one [[areas]] table with phrases");
+            self.err(
+                codes::EMPTY_AREA,
+                src,
+                r.id.span().into(),
+                format!("role `{id}` has no areas"),
+                "add at least one [[areas]] table with phrases",
+            );
         }
         let mut seen_phrases: HashMap<String, Span> = HashMap::new();
         let mut areas = Vec::new();
         for (ai, a) in r.areas.iter().enumerate() {
             self.check_id(src, &a.id, "area id");
             if r.areas[..ai].iter().any(|p| p.id.get_ref() == a.id.get_ref()) {
-                self.err(codes::DUPLICATE_ID, src, a.id.span().into(), format!("duplicate area id `{}` in role `{id}`", a.id.get_ref()), "area ids must be unique within a role");
+                self.err(
+                    codes::DUPLICATE_ID,
+                    src,
+                    a.id.span().into(),
+                    format!("duplicate area id `{}` in role `{id}`", a.id.get_ref()),
+                    "area ids must be unique within a role",
+                );
             }
             let w = *a.weight.get_ref();
             if !(0.1..=3.0).contains(&w) {
-                self.err(codes::BAD_WEIGHT, src, a.weight.span().into(), format!("area weight {w} is out of range"), "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal");
+                self.err(
+                    codes::BAD_WEIGHT,
+                    src,
+                    a.weight.span().into(),
+                    format!("area weight {w} is out of range"),
+                    "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal",
+                );
             }
             if a.phrases.is_empty() && a.patterns.is_empty() {
-                self.err(codes::EMPTY_AREA, src, a.id.span().into(), format!("area `{}` has no phrases and no patterns", a.id.get_ref()), "give the area some `phrases` (or `patterns`), or remove it");
+                self.err(
+                    codes::EMPTY_AREA,
+                    src,
+                    a.id.span().into(),
+                    format!("area `{}` has no phrases and no patterns", a.id.get_ref()),
+                    "give the area some `phrases` (or `patterns`), or remove it",
+                );
             }
             self.hash.write_str(a.id.get_ref());
             self.hash.write_str(&a.name);
@@ -151,8 +176,17 @@ impl Builder {
                     if let Some(first) = seen_phrases.get(&key) {
                         let line = crate::diag::line_col(&src.text, first.start).0;
                         self.diags.push(
-                            Diagnostic::warning(codes::DUPLICATE_PHRASE, &src.name, &src.text, Some(p.span().into()), format!("phrase `{}` is listed twice in role `{id}` (first on line {line})", p.get_ref()))
-                                .with_hint("a phrase counts once per role; remove the repeat"),
+                            Diagnostic::warning(
+                                codes::DUPLICATE_PHRASE,
+                                &src.name,
+                                &src.text,
+                                Some(p.span().into()),
+                                format!(
+                                    "phrase `{}` is listed twice in role `{id}` (first on line {line})",
+                                    p.get_ref()
+                                ),
+                            )
+                            .with_hint("a phrase counts once per role; remove the repeat"),
                         );
                     } else {
                         seen_phrases.insert(key, p.span().into());
@@ -202,13 +236,7 @@ impl Builder {
         }
         self.hash.write_str(&format!("{kind:?}|{left_open}|{lit}|{right_open}"));
         let id = self.literal(&lit);
-        self.literals[id].uses.push(Use {
-            kind,
-            phrase: p.get_ref().clone(),
-            left_open,
-            right_open,
-            specificity: 1.0,
-        });
+        self.literals[id].uses.push(Use { kind, phrase: p.get_ref().clone(), left_open, right_open, specificity: 1.0 });
         Some(format!("{}{lit}{}", if left_open { "*" } else { "" }, if right_open { "*" } else { "" }))
     }
 
@@ -224,11 +252,19 @@ impl Builder {
 
     fn add_regex(&mut self, src: &Source, pat: &Spanned<String>, role: RoleIdx, area: u16) {
         let source = pat.get_ref();
-        let build = |p: &str| regex::RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build();
+        let build =
+            |p: &str| regex::RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build();
         let anchored = match build(&format!("^(?:{source})")) {
             Ok(r) => r,
             Err(e) => {
-                let msg = e.to_string().lines().last().unwrap_or("invalid regex").trim().to_string();
+                let msg = e
+                    .to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid regex")
+                    .trim()
+                    .trim_start_matches("error: ")
+                    .to_string();
                 self.err(codes::BAD_REGEX, src, pat.span().into(), format!("invalid regex: {msg}"), "patterns use Rust `regex` syntax, run on lower-cased text with single spaces; escape literal ( ) . with a backslash");
                 return;
             }
@@ -272,7 +308,13 @@ impl Builder {
         if let Some(g) = &l.negation_gap {
             let v = *g.get_ref();
             if !(0..=200).contains(&v) {
-                self.err(codes::BAD_WEIGHT, src, g.span().into(), format!("negation_gap {v} is out of range"), "use 0 ..= 200 bytes");
+                self.err(
+                    codes::BAD_WEIGHT,
+                    src,
+                    g.span().into(),
+                    format!("negation_gap {v} is out of range"),
+                    "use 0 ..= 200 bytes",
+                );
             } else {
                 self.negation_gap = Some(self.negation_gap.map_or(v as usize, |old| old.max(v as usize)));
                 self.hash.write_str(&v.to_string());
@@ -295,7 +337,13 @@ impl Builder {
                 }
             }
             if ex.expect.is_none() && ex.reject.is_none() {
-                self.err(codes::EXAMPLE_WITHOUT_EXPECTATION, src, ex.text.span().into(), "example has neither `expect` nor `reject`", "add `expect = \"role-id\"` or `reject = \"role-id\"`");
+                self.err(
+                    codes::EXAMPLE_WITHOUT_EXPECTATION,
+                    src,
+                    ex.text.span().into(),
+                    "example has neither `expect` nor `reject`",
+                    "add `expect = \"role-id\"` or `reject = \"role-id\"`",
+                );
             }
             self.examples.push(Example {
                 file: src.name.clone(),
@@ -343,8 +391,14 @@ impl Builder {
             .match_kind(MatchKind::LeftmostLongest)
             .build(self.literals.iter().map(|p| p.text.as_str()))
             .map_err(|e| {
-                vec![Diagnostic::error(codes::EMPTY_PACK, "<pack>", "", None, format!("cannot build the automaton: {e}"))
-                    .with_hint("the pack is too large for one automaton; split it")]
+                vec![Diagnostic::error(
+                    codes::EMPTY_PACK,
+                    "<pack>",
+                    "",
+                    None,
+                    format!("cannot build the automaton: {e}"),
+                )
+                .with_hint("the pack is too large for one automaton; split it")]
             })?;
         let warnings: Vec<Diagnostic> = self.diags.into_iter().filter(|d| d.severity == Severity::Warning).collect();
         Ok(Compiled {
@@ -394,7 +448,9 @@ fn prefix_literals(source: &str) -> Option<Vec<String>> {
 }
 
 fn is_kebab(s: &str) -> bool {
-    !s.is_empty() && s.split('-').all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+    !s.is_empty()
+        && s.split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
 /// FNV-1a, 64 bits: a stable hash (std's hasher may change between Rust versions).
@@ -503,7 +559,15 @@ text = "hello"
 "#;
         let diags = compile(&[src("bad.toml", bad), src("a.toml", ROLE_A), src("a2.toml", ROLE_A)]).unwrap_err();
         let codes: Vec<&str> = diags.iter().filter(|d| d.is_error()).map(|d| d.code).collect();
-        for want in [codes::BAD_ID, codes::BAD_WEIGHT, codes::EMPTY_AREA, codes::BAD_PHRASE, codes::BAD_REGEX, codes::UNKNOWN_ROLE, codes::DUPLICATE_ID] {
+        for want in [
+            codes::BAD_ID,
+            codes::BAD_WEIGHT,
+            codes::EMPTY_AREA,
+            codes::BAD_PHRASE,
+            codes::BAD_REGEX,
+            codes::UNKNOWN_ROLE,
+            codes::DUPLICATE_ID,
+        ] {
             assert!(codes.contains(&want), "missing {want} in {codes:?}");
         }
         let w = diags.iter().find(|d| d.code == codes::BAD_WEIGHT).unwrap();
@@ -515,7 +579,8 @@ text = "hello"
 
     #[test]
     fn syntax_and_schema_errors_of_several_files_all_reported() {
-        let diags = compile(&[src("x.toml", "id = "), src("y.toml", &ROLE_A.replace("summary", "sumary"))]).unwrap_err();
+        let diags =
+            compile(&[src("x.toml", "id = "), src("y.toml", &ROLE_A.replace("summary", "sumary"))]).unwrap_err();
         assert!(diags.iter().any(|d| d.code == codes::TOML_SYNTAX && d.file == "x.toml"));
         assert!(diags.iter().any(|d| d.code == codes::SCHEMA && d.file == "y.toml"));
     }
@@ -549,7 +614,10 @@ text = "hello"
         assert_eq!(own, vec!["own", "owning", "owns"]);
         let l = prefix_literals("(?:Lead|leading) a team").unwrap();
         assert!(!l.is_empty());
-        assert!(l.iter().all(|x| "lead a team".starts_with(x.as_str()) || "leading a team".starts_with(x.as_str())), "{l:?}");
+        assert!(
+            l.iter().all(|x| "lead a team".starts_with(x.as_str()) || "leading a team".starts_with(x.as_str())),
+            "{l:?}"
+        );
         assert!(prefix_literals(r"\w+ backlog").is_none());
         assert!(prefix_literals("ab?c").is_none(), "too short");
     }

@@ -113,7 +113,13 @@ impl Diagnostic {
     }
 
     /// A warning at `span` of `file` (whose text is `source`).
-    pub fn warning(code: &'static str, file: &str, source: &str, span: Option<Span>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        file: &str,
+        source: &str,
+        span: Option<Span>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(Severity::Warning, code, file, source, span, message)
     }
 
@@ -176,18 +182,15 @@ impl fmt::Display for Diagnostic {
                 .map(|s| s.end.saturating_sub(s.start))
                 .unwrap_or(1)
                 .clamp(1, self.source_line.chars().count().saturating_sub(self.col - 1).max(1));
-            let caret_pad: String = self
-                .source_line
-                .chars()
-                .take(self.col - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let caret_pad: String =
+                self.source_line.chars().take(self.col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             writeln!(f, "{pad} | {caret_pad}{}", "^".repeat(len.min(80)))?;
         } else {
             writeln!(f, "  --> {}", self.file)?;
         }
         if let Some(h) = &self.hint {
-            writeln!(f, "  = hint: {h}")?;
+            let pad = " ".repeat(self.line.to_string().len().max(1));
+            writeln!(f, "{pad} = hint: {h}")?;
         }
         Ok(())
     }
@@ -306,14 +309,20 @@ mod tests {
     #[test]
     fn renders_like_rustc() {
         let src = "id = \"x\"\nweight = 9.0\n";
-        let d = Diagnostic::error(codes::BAD_WEIGHT, "rules/x.toml", src, Some(Span::new(18, 21)), "weight 9 is out of range")
-            .with_hint("use 0.1 ..= 3.0");
+        let d = Diagnostic::error(
+            codes::BAD_WEIGHT,
+            "rules/x.toml",
+            src,
+            Some(Span::new(18, 21)),
+            "weight 9 is out of range",
+        )
+        .with_hint("use 0.1 ..= 3.0");
         let s = d.to_string();
         assert!(s.starts_with("error[R008]: weight 9 is out of range\n"), "{s}");
         assert!(s.contains("--> rules/x.toml:2:10"), "{s}");
         assert!(s.contains("2 | weight = 9.0"), "{s}");
         assert!(s.contains("  |          ^^^"), "{s}");
-        assert!(s.contains("= hint: use 0.1 ..= 3.0"), "{s}");
+        assert!(s.contains("\n  = hint: use 0.1 ..= 3.0"), "{s}");
         let all = render(&[d.clone(), d]);
         assert!(all.ends_with("error: the rule pack has 2 errors and 0 warnings\n"), "{all}");
     }

@@ -155,7 +155,10 @@ pub fn evaluate<R: Read>(rules: &RuleSet, input: R, delimiter: u8, cols: &Column
     let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(input);
     let header: Vec<String> = rdr.headers().map_err(EvalError::Csv)?.iter().map(str::to_string).collect();
     let find = |c: &str| {
-        header.iter().position(|h| h == c).ok_or_else(|| EvalError::MissingColumn { column: c.to_string(), header: header.clone() })
+        header
+            .iter()
+            .position(|h| h == c)
+            .ok_or_else(|| EvalError::MissingColumn { column: c.to_string(), header: header.clone() })
     };
     let label_i = find(&cols.label)?;
     let text_i: Vec<usize> = cols.text.iter().map(|c| find(c)).collect::<Result<_, _>>()?;
@@ -253,7 +256,8 @@ pub fn metrics(
         })
         .collect();
     per_role.sort_by_key(|m| (m.role == "other", m.role.clone()));
-    let macro_f1 = if per_role.is_empty() { 0.0 } else { per_role.iter().map(|m| m.f1).sum::<f64>() / per_role.len() as f64 };
+    let macro_f1 =
+        if per_role.is_empty() { 0.0 } else { per_role.iter().map(|m| m.f1).sum::<f64>() / per_role.len() as f64 };
     Metrics {
         n: predictions.len(),
         accuracy: ratio(correct, predictions.len()),
@@ -276,9 +280,14 @@ impl Evaluation {
     /// The disagreements, most confident first (at most `n`).
     pub fn worst(&self, rules: &RuleSet, n: usize) -> Vec<&Prediction> {
         fn collapse<'a>(rules: &RuleSet, p: &'a str) -> &'a str {
-            if is_focus(rules, p) { p } else { "other" }
+            if is_focus(rules, p) {
+                p
+            } else {
+                "other"
+            }
         }
-        let mut wrong: Vec<&Prediction> = self.predictions.iter().filter(|p| collapse(rules, &p.label) != collapse(rules, &p.predicted)).collect();
+        let mut wrong: Vec<&Prediction> =
+            self.predictions.iter().filter(|p| collapse(rules, &p.label) != collapse(rules, &p.predicted)).collect();
         wrong.sort_by(|a, b| b.confidence.total_cmp(&a.confidence));
         wrong.truncate(n);
         wrong
@@ -291,16 +300,35 @@ impl Metrics {
         use std::fmt::Write as _;
         let mut s = String::new();
         let pct = |x: f64| format!("{:.1}%", x * 100.0);
-        let _ = writeln!(s, "rules {}  n {}  (unlabelled {}, unknown labels {}, errors {})", self.rules, self.n, self.unlabelled, self.unknown_labels.values().sum::<usize>(), self.errors.len());
+        let _ = writeln!(
+            s,
+            "rules {}  n {}  (unlabelled {}, unknown labels {}, errors {})",
+            self.rules,
+            self.n,
+            self.unlabelled,
+            self.unknown_labels.values().sum::<usize>(),
+            self.errors.len()
+        );
         let _ = writeln!(s, "accuracy        {}  (neighbour roles count as other)", pct(self.accuracy));
         let _ = writeln!(s, "macro-F1        {:.3}", self.macro_f1);
-        let _ = writeln!(s, "focus rows      {}  role agreement {}  family agreement {}", self.n_focus, pct(self.focus_accuracy), pct(self.family_accuracy));
+        let _ = writeln!(
+            s,
+            "focus rows      {}  role agreement {}  family agreement {}",
+            self.n_focus,
+            pct(self.focus_accuracy),
+            pct(self.family_accuracy)
+        );
         let _ = writeln!(s, "other rows      {}  predicted as a focus role {}", self.n_other, pct(self.other_to_focus));
         let _ = writeln!(s);
         let w = self.per_role.iter().map(|m| m.role.len()).max().unwrap_or(4).max(5);
-        let _ = writeln!(s, "{:<w$}  {:>5}  {:>5}  {:>9}  {:>6}  {:>5}", "label", "n", "pred", "precision", "recall", "F1");
+        let _ =
+            writeln!(s, "{:<w$}  {:>5}  {:>5}  {:>9}  {:>6}  {:>5}", "label", "n", "pred", "precision", "recall", "F1");
         for m in &self.per_role {
-            let _ = writeln!(s, "{:<w$}  {:>5}  {:>5}  {:>9.3}  {:>6.3}  {:>5.3}", m.role, m.n, m.predicted, m.precision, m.recall, m.f1);
+            let _ = writeln!(
+                s,
+                "{:<w$}  {:>5}  {:>5}  {:>9.3}  {:>6.3}  {:>5.3}",
+                m.role, m.n, m.predicted, m.precision, m.recall, m.f1
+            );
         }
         let cols: Vec<&String> = {
             let mut c: Vec<&String> = self.confusion.values().flat_map(|r| r.keys()).collect();
@@ -310,7 +338,8 @@ impl Metrics {
         };
         let _ = writeln!(s);
         let _ = writeln!(s, "confusion (rows: label, columns: predicted)");
-        let abbrev = |x: &str| x.split('-').map(|p| p.chars().take(4).collect::<String>()).collect::<Vec<_>>().join("-");
+        let abbrev =
+            |x: &str| x.split('-').map(|p| p.chars().take(4).collect::<String>()).collect::<Vec<_>>().join("-");
         let _ = write!(s, "{:<w$}", "");
         for c in &cols {
             let _ = write!(s, "  {:>9}", abbrev(c));
@@ -341,7 +370,15 @@ mod tests {
     use super::*;
 
     fn p(label: &str, predicted: &str) -> Prediction {
-        Prediction { id: String::new(), label: label.into(), predicted: predicted.into(), status: Status::Match, confidence: 0.5, title: None, evidence: vec![] }
+        Prediction {
+            id: String::new(),
+            label: label.into(),
+            predicted: predicted.into(),
+            status: Status::Match,
+            confidence: 0.5,
+            title: None,
+            evidence: vec![],
+        }
     }
 
     #[test]

@@ -31,6 +31,7 @@
 pub mod compile;
 pub mod diag;
 pub mod eval;
+pub mod examples;
 pub mod posting;
 pub mod report;
 pub mod rulefile;

@@ -264,7 +264,21 @@ pub fn right_boundary(text: &str, end: usize) -> bool {
 
 /// Characters that end a clause: a negation does not reach across them.
 fn is_clause_break(c: char) -> bool {
-    matches!(c, '.' | ';' | '!' | '?' | '\n' | '\u{2022}' | '\u{25CF}' | '\u{25AA}' | '\u{3002}' | '\u{FF01}' | '\u{FF1F}' | '\u{FF1B}' | '|')
+    matches!(
+        c,
+        '.' | ';'
+            | '!'
+            | '?'
+            | '\n'
+            | '\u{2022}'
+            | '\u{25CF}'
+            | '\u{25AA}'
+            | '\u{3002}'
+            | '\u{FF01}'
+            | '\u{FF1F}'
+            | '\u{FF1B}'
+            | '|'
+    )
 }
 
 /// Whether `text[a..b]` holds a clause break (sentence end, semicolon, line break, bullet). A colon is not one:

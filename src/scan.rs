@@ -116,7 +116,7 @@ impl<'r> Scanner<'r> {
         score::classify(self.rules, &self.hits)
     }
 
-    /// Finds every hit in `text` (ascending by start). The slice is valid until the next scan.
+    /// Finds every hit in `text` (ascending by start, the longer first). The slice is valid until the next scan.
     pub fn scan(&mut self, text: &str) -> &[Hit] {
         self.hits.clear();
         self.neg_before.clear();
@@ -126,7 +126,7 @@ impl<'r> Scanner<'r> {
         self.norm.build(text);
         self.match_literals(text);
         self.match_global_regexes(text);
-        self.hits.sort_by_key(|h| (h.start, h.end, h.kind));
+        self.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind));
         posting::boilerplate_ranges(text, &self.sections, &mut self.boilerplate);
         self.mark(text);
         &self.hits
@@ -311,9 +311,12 @@ boilerplate_phrases = ["equal opportunity employer"]
 "#;
 
     fn rules() -> RuleSet {
-        compile(&[Source { name: "po.toml".into(), text: ROLE.into() }, Source { name: "en.toml".into(), text: LANG.into() }])
-            .unwrap()
-            .rules
+        compile(&[
+            Source { name: "po.toml".into(), text: ROLE.into() },
+            Source { name: "en.toml".into(), text: LANG.into() },
+        ])
+        .unwrap()
+        .rules
     }
 
     fn phrases(rs: &RuleSet, text: &str) -> Vec<(String, bool, bool)> {
@@ -342,7 +345,14 @@ boilerplate_phrases = ["equal opportunity employer"]
     fn negation_in_the_same_clause_only() {
         let rs = rules();
         let got = phrases(&rs, "This is not a Product Owner role. No people management. Backlog: not required.");
-        assert_eq!(got, vec![("Product Owner".into(), true, false), ("people management".into(), true, false), ("Backlog".into(), true, false)]);
+        assert_eq!(
+            got,
+            vec![
+                ("Product Owner".into(), true, false),
+                ("people management".into(), true, false),
+                ("Backlog".into(), true, false)
+            ]
+        );
         let got = phrases(&rs, "No travel. People management of four.");
         assert_eq!(got, vec![("People management".into(), false, false)]);
         let got = phrases(&rs, "not only the backlog");
@@ -353,6 +363,13 @@ boilerplate_phrases = ["equal opportunity employer"]
     fn boilerplate_is_marked() {
         let rs = rules();
         let got = phrases(&rs, "About us\nOur stakeholders love us.\nRequirements\n- backlog\nWe are an equal opportunity employer for every product owner.");
-        assert_eq!(got, vec![("stakeholders".into(), false, true), ("backlog".into(), false, false), ("product owner".into(), false, true)]);
+        assert_eq!(
+            got,
+            vec![
+                ("stakeholders".into(), false, true),
+                ("backlog".into(), false, false),
+                ("product owner".into(), false, true)
+            ]
+        );
     }
 }

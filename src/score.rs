@@ -97,7 +97,8 @@ pub struct Evidence<'r> {
     pub phrase: &'r str,
     /// What it adds to its area before saturation (`specificity × context`).
     pub weight: f64,
-    /// False for a repeat of a phrase already counted, and for negated mentions.
+    /// False for a repeat of a phrase already counted, for evidence inside a longer piece of evidence of the same
+    /// role, and for negated mentions.
     pub counted: bool,
 }
 
@@ -140,7 +141,7 @@ impl<'r> Classification<'r> {
     }
 }
 
-/// Scores `hits` (ascending by start) against every role of `rules`.
+/// Scores `hits` (ascending by start, the longer first at one start) against every role of `rules`.
 pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
     // Worth of each hit, and which occurrence of each distinct (kind, signal) counts.
     let mut evidence: Vec<Evidence<'r>> = hits
@@ -156,6 +157,16 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
             Evidence { hit: *h, phrase: phrase_of(rules, h.signal), weight: h.specificity * context, counted: false }
         })
         .collect();
+    // Evidence inside a longer piece of evidence for the same role (a phrase inside a regex's match) adds nothing.
+    let mut reach: Vec<usize> = vec![0; rules.roles.len()];
+    for e in &mut evidence {
+        let r = &mut reach[e.hit.kind.role() as usize];
+        if e.hit.end <= *r {
+            e.weight = 0.0;
+        } else {
+            *r = e.hit.end;
+        }
+    }
     let mut order: Vec<usize> = (0..evidence.len()).collect();
     order.sort_by(|&a, &b| {
         let (ea, eb) = (&evidence[a], &evidence[b]);
@@ -181,7 +192,9 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
             role: i as RoleIdx,
             score: 0.0,
             coverage: 0.0,
-            areas: (0..r.areas.len()).map(|a| AreaScore { area: a as u16, evidence: 0.0, score: 0.0, phrases: 0 }).collect(),
+            areas: (0..r.areas.len())
+                .map(|a| AreaScore { area: a as u16, evidence: 0.0, score: 0.0, phrases: 0 })
+                .collect(),
             names: 0,
             negatives: 0,
         })
@@ -257,16 +270,29 @@ mod tests {
     use crate::scan::Scanner;
 
     fn role(id: &str, areas: &[(&str, f64, &[&str])]) -> String {
-        let mut s = format!("id = \"{id}\"\nname = \"{id}\"\nfamily = \"f\"\nsummary = \"s\"\nnames = [\"{}\"]\n", id.replace('-', " "));
+        let mut s = format!(
+            "id = \"{id}\"\nname = \"{id}\"\nfamily = \"f\"\nsummary = \"s\"\nnames = [\"{}\"]\n",
+            id.replace('-', " ")
+        );
         for (aid, w, phrases) in areas {
             let list: Vec<String> = phrases.iter().map(|p| format!("\"{p}\"")).collect();
-            s += &format!("[[areas]]\nid = \"{aid}\"\nname = \"{aid}\"\nweight = {w}\nphrases = [{}]\n", list.join(", "));
+            s += &format!(
+                "[[areas]]\nid = \"{aid}\"\nname = \"{aid}\"\nweight = {w}\nphrases = [{}]\n",
+                list.join(", ")
+            );
         }
         s
     }
 
     fn rules() -> RuleSet {
-        let a = role("alpha", &[("one", 1.0, &["apple pie", "banana split", "cherry tart"]), ("two", 1.0, &["dates"]), ("three", 1.0, &["elderberry"])]);
+        let a = role(
+            "alpha",
+            &[
+                ("one", 1.0, &["apple pie", "banana split", "cherry tart"]),
+                ("two", 1.0, &["dates"]),
+                ("three", 1.0, &["elderberry"]),
+            ],
+        );
         let b = role("beta", &[("one", 2.0, &["fig roll", "grape juice"]), ("two", 1.0, &["shared thing"])]);
         let c = role("gamma", &[("one", 1.0, &["shared thing", "honeydew"])]);
         let lang = "[language]\nid = \"en\"\nnegation_before = [\"no\"]\n";

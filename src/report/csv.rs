@@ -35,10 +35,23 @@ impl<W: Write> Printer for CsvPrinter<W> {
         if !self.header {
             self.header = true;
             self.out
-                .write_record(["source", "role", "family", "status", "score", "confidence", "runner_up", "runner_up_score", "evidence", "title", "rules"])
+                .write_record([
+                    "source",
+                    "role",
+                    "family",
+                    "status",
+                    "score",
+                    "confidence",
+                    "runner_up",
+                    "runner_up_score",
+                    "evidence",
+                    "title",
+                    "rules",
+                ])
                 .map_err(csv_err)?;
         }
-        let (ru, rus) = r.runners_up.first().map_or((String::new(), String::new()), |x| (x.role.to_string(), x.score.to_string()));
+        let (ru, rus) =
+            r.runners_up.first().map_or((String::new(), String::new()), |x| (x.role.to_string(), x.score.to_string()));
         self.out
             .write_record([
                 r.source,

@@ -80,7 +80,11 @@ impl<W: Write> Printer for HumanPrinter<W> {
 
         for d in r.roles.iter().filter(|d| focus.contains(&d.role)) {
             writeln!(o)?;
-            writeln!(o, "{}", self.paint(BOLD, &format!("{}: score {:.2}, coverage {:.0}%", d.name, d.score, d.coverage * 100.0)))?;
+            writeln!(
+                o,
+                "{}",
+                self.paint(BOLD, &format!("{}: score {:.2}, coverage {:.0}%", d.name, d.score, d.coverage * 100.0))
+            )?;
             let idw = d.areas.iter().map(|a| a.id.len()).max().unwrap_or(0);
             for a in &d.areas {
                 writeln!(
@@ -121,12 +125,17 @@ impl<W: Write> Printer for HumanPrinter<W> {
                     flags.push("boilerplate");
                 }
                 if !e.counted && !e.negated {
-                    flags.push("repeat");
+                    flags.push("not counted");
                 }
                 let flags = if flags.is_empty() { String::new() } else { format!("  ({})", flags.join(", ")) };
                 let pos = format!("{}:{}", e.line, e.col);
-                let phrase = if e.counted { self.paint(GREEN, e.phrase) } else { self.paint(DIM, e.phrase) };
-                let pad = 28usize.saturating_sub(e.phrase.chars().count());
+                let short: String = if e.phrase.chars().count() > 40 {
+                    e.phrase.chars().take(39).chain(std::iter::once('…')).collect()
+                } else {
+                    e.phrase.to_string()
+                };
+                let phrase = if e.counted { self.paint(GREEN, &short) } else { self.paint(DIM, &short) };
+                let pad = 28usize.saturating_sub(short.chars().count());
                 writeln!(o, "  {pos:>7}  {phrase}{}  {what}  {:.2}{flags}", " ".repeat(pad), e.weight)?;
             }
             writeln!(o)?;
@@ -173,7 +182,12 @@ impl<W: Write> HumanPrinter<W> {
         Ok(())
     }
 
-    fn render_line(&self, text: &str, range: std::ops::Range<usize>, spans: &[(usize, usize, &EvidenceItem<'_>)]) -> String {
+    fn render_line(
+        &self,
+        text: &str,
+        range: std::ops::Range<usize>,
+        spans: &[(usize, usize, &EvidenceItem<'_>)],
+    ) -> String {
         let long = text[range.clone()].chars().count() > LONG_LINE;
         let mut out = String::new();
         let mut pos = range.start;

@@ -204,7 +204,9 @@ impl<'a> Report<'a> {
             .map(|e| {
                 let role = &rules.roles[e.hit.kind.role() as usize];
                 let (kind, area) = match e.hit.kind {
-                    HitKind::Responsibility { area, .. } => ("responsibility", Some(role.areas[area as usize].id.as_str())),
+                    HitKind::Responsibility { area, .. } => {
+                        ("responsibility", Some(role.areas[area as usize].id.as_str()))
+                    }
                     HitKind::Name { .. } => ("name", None),
                     HitKind::Negative { .. } => ("negative", None),
                 };

@@ -1,0 +1,36 @@
+//! Rule-file examples: run each example posting through the engine and check its expectation.
+//!
+//! An example passes when the reported role equals `expect` (`other` meaning no role fits), differs from `reject`,
+//! and every `evidence` phrase is among the counted evidence of the reported role. `cargo test` runs every example
+//! of the default pack; later `rolecall rules test` runs them for any pack.
+
+use crate::posting::Posting;
+use crate::ruleset::Example;
+use crate::scan::Scanner;
+
+/// Checks one example; `Err` says what went wrong, in one line.
+pub fn check(scanner: &mut Scanner<'_>, ex: &Example) -> Result<(), String> {
+    let c = scanner.classify(Posting::new(&ex.text));
+    let got = c.role_id();
+    let runner = c.ranking.iter().find(|s| Some(s.role) != c.role).map_or(String::new(), |s| {
+        format!(", runner-up {} {:.2}", scanner.rules().roles()[s.role as usize].id, s.score)
+    });
+    let got_desc = format!("{got} ({}, score {:.2}{runner})", c.status.as_str(), c.score());
+    if let Some(want) = &ex.expect {
+        if got != want {
+            return Err(format!("expected {want}, got {got_desc}"));
+        }
+    }
+    if let Some(not) = &ex.reject {
+        if got == not {
+            return Err(format!("must not be {not}, got {got_desc}"));
+        }
+    }
+    for phrase in &ex.evidence {
+        let found = c.evidence.iter().any(|e| e.counted && Some(e.hit.kind.role()) == c.role && e.phrase == phrase);
+        if !found {
+            return Err(format!("expected evidence `{phrase}` for {got}, not found"));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,266 @@
+//! End-to-end tests of the `rolecall` binary: golden outputs in `fixtures/golden/`, exit codes, input errors,
+//! colour, rule packs from folders. Regenerate the golden files with `UPDATE_GOLDEN=1 cargo test --test cli`
+//! and review the diff.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rolecall(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rolecall"));
+    cmd.args(args).current_dir(root()).env_remove("NO_COLOR");
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn rolecall");
+    if let Some(data) = stdin {
+        child.stdin.take().unwrap().write_all(data).unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn golden(name: &str, actual: &str) {
+    let path = root().join("fixtures/golden").join(name);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing golden file {}", path.display()));
+    if want != actual {
+        let first = want.lines().zip(actual.lines()).position(|(a, b)| a != b).unwrap_or(0);
+        panic!(
+            "{name} differs from its golden file at line {}:\n  want: {:?}\n  got:  {:?}\n(UPDATE_GOLDEN=1 rewrites it)\n--- got ---\n{actual}",
+            first + 1,
+            want.lines().nth(first),
+            actual.lines().nth(first)
+        );
+    }
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8(o.to_vec()).expect("utf-8 output")
+}
+
+/// CLI cases as data: (golden file, arguments, stdin, expected exit code, which stream is golden).
+#[test]
+fn golden_outputs() {
+    let scrum = std::fs::read(root().join("fixtures/postings/scrum-master.txt")).unwrap();
+    let cases: &[(&str, &[&str], Option<&[u8]>, i32, &str)] = &[
+        (
+            "classify-tpo.txt",
+            &[
+                "classify",
+                "fixtures/postings/technical-product-owner.txt",
+                "--title",
+                "Product Owner",
+                "--color",
+                "never",
+            ],
+            None,
+            0,
+            "stdout",
+        ),
+        (
+            "classify-tpm.jsonl",
+            &["classify", "--format", "json", "fixtures/postings/technical-program-manager.txt"],
+            None,
+            0,
+            "stdout",
+        ),
+        (
+            "classify-many.csv",
+            &[
+                "classify",
+                "--format",
+                "csv",
+                "fixtures/postings/backend-engineer.txt",
+                "fixtures/postings/cto.txt",
+                "fixtures/postings/nothing.txt",
+                "fixtures/postings/sales-with-noise.txt",
+                "fixtures/postings/scrum-master.txt",
+                "fixtures/postings/technical-product-owner.txt",
+                "fixtures/postings/technical-program-manager.txt",
+            ],
+            None,
+            0,
+            "stdout",
+        ),
+        ("classify-stdin.txt", &["classify", "--color", "never"], Some(&scrum), 0, "stdout"),
+        ("classify-nothing.txt", &["classify", "--color", "never", "fixtures/postings/nothing.txt"], None, 1, "stdout"),
+        (
+            "bad-rules.stderr",
+            &["--rules", "fixtures/bad-rules", "classify", "fixtures/postings/cto.txt"],
+            None,
+            2,
+            "stderr",
+        ),
+        (
+            "eval-small.txt",
+            &["eval", "fixtures/eval/labelled.csv", "--label-col", "label", "--text-col", "body", "--id-col", "id"],
+            None,
+            0,
+            "stdout",
+        ),
+    ];
+    for (name, args, stdin, code, stream) in cases {
+        let out = rolecall(args, *stdin);
+        assert_eq!(out.status.code(), Some(*code), "{name}: exit code; stderr: {}", text(&out.stderr));
+        let s = if *stream == "stdout" { text(&out.stdout) } else { text(&out.stderr) };
+        golden(name, &s);
+    }
+}
+
+#[test]
+fn json_evidence_spans_slice_the_input() {
+    let path = "fixtures/postings/technical-program-manager.txt";
+    let input = std::fs::read_to_string(root().join(path)).unwrap();
+    let out = rolecall(&["classify", "--format", "json", path], None);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["role"], "technical-program-manager");
+    assert_eq!(v["rules"].as_str().unwrap().len(), 12);
+    let ev = v["evidence"].as_array().unwrap();
+    assert!(!ev.is_empty());
+    for e in ev {
+        let (s, t) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+        assert_eq!(&input[s..t], e["text"].as_str().unwrap());
+        let line = e["line"].as_u64().unwrap() as usize;
+        assert_eq!(input[..s].matches('\n').count() + 1, line);
+    }
+    // HTML entities and tags did not stop matching: "software engineering &amp; site reliability" is in the text.
+    assert!(ev.iter().any(|e| e["text"].as_str().unwrap().contains("engineers")), "{ev:?}");
+}
+
+#[test]
+fn title_is_reported_not_scored() {
+    let path = "fixtures/postings/cto.txt";
+    let plain = rolecall(&["classify", "--format", "json", path], None);
+    let titled = rolecall(&["classify", "--format", "json", "--title", "Junior Scrum Master", path], None);
+    let a: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&titled.stdout).unwrap();
+    assert_eq!(b["title"], "Junior Scrum Master");
+    assert_eq!(a["role"], b["role"]);
+    assert_eq!(a["score"], b["score"]);
+    assert_eq!(a["evidence"], b["evidence"]);
+}
+
+#[test]
+fn input_errors_are_clear_and_exit_2() {
+    let dir = std::env::temp_dir().join(format!("rolecall-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let empty = dir.join("empty.txt");
+    std::fs::write(&empty, "  \n\t\n").unwrap();
+    let e = rolecall(&["classify", empty.to_str().unwrap()], None);
+    assert_eq!(e.status.code(), Some(2));
+    assert!(text(&e.stderr).contains("the posting is empty"), "{}", text(&e.stderr));
+
+    let d = rolecall(&["classify", dir.to_str().unwrap()], None);
+    assert_eq!(d.status.code(), Some(2));
+    assert!(text(&d.stderr).contains("is a directory"));
+
+    let missing = rolecall(&["classify", "no/such/file.txt"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("no/such/file.txt: cannot read"));
+
+    // One bad file among good ones: the good ones are still reported, the exit code says something failed.
+    let mixed = rolecall(&["classify", "--format", "csv", "fixtures/postings/cto.txt", empty.to_str().unwrap()], None);
+    assert_eq!(mixed.status.code(), Some(2));
+    assert_eq!(text(&mixed.stdout).lines().count(), 2, "header + the cto row");
+
+    let bad = rolecall(&["classify", "--format", "xml", "fixtures/postings/cto.txt"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn invalid_utf8_is_decoded_lossily_with_a_warning() {
+    let mut bytes =
+        b"Facilitate sprint planning and retrospectives, remove impediments \xff\xfe and coach the team in Scrum."
+            .to_vec();
+    bytes.extend_from_slice(b"\nTrack velocity and burndown.");
+    let out = rolecall(&["classify", "--format", "json", "-"], Some(&bytes));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("not valid UTF-8"));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["role"], "scrum-master");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let path = "fixtures/postings/scrum-master.txt";
+    let auto = rolecall(&["classify", path], None);
+    assert!(!text(&auto.stdout).contains('\x1b'), "not a terminal: no colour");
+    let always = rolecall(&["classify", "--color", "always", path], None);
+    assert!(text(&always.stdout).contains("\x1b[1;32m"));
+    assert!(!text(&always.stdout).contains('['.to_string().repeat(2).as_str()));
+}
+
+#[test]
+fn rule_packs_in_other_languages_are_added_with_files() {
+    let de = Path::new("fixtures/rules-de");
+    let posting = "Ihre Aufgaben: Sie verantworten das Produkt-Backlog und die Priorisierung der User Stories, \
+                   formulieren Akzeptanzkriterien und entwickeln mit den Stakeholdern die Produktvision.";
+    let out =
+        rolecall(&["--rules", de.to_str().unwrap(), "classify", "--format", "json", "-"], Some(posting.as_bytes()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["role"], "produktverantwortlicher");
+
+    let negated = "Ihre Aufgaben: Kundenberatung am Telefon. Keine Backlog-Pflege, keine Priorisierung.";
+    let out =
+        rolecall(&["--rules", "fixtures/rules-de", "classify", "--format", "json", "-"], Some(negated.as_bytes()));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["role"], "other");
+    assert!(v["evidence"].as_array().unwrap().iter().all(|e| e["negated"] == true));
+
+    let ja = "プロダクトバックログの優先順位を決め、ユーザーストーリーを書きます。ステークホルダーとロードマップを作ります。";
+    let out = rolecall(&["--rules-add", "fixtures/rules-ja", "classify", "--format", "json", "-"], Some(ja.as_bytes()));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["role"], "product-owner-ja", "{v}");
+    for e in v["evidence"].as_array().unwrap() {
+        let (s, t) = (e["start"].as_u64().unwrap() as usize, e["end"].as_u64().unwrap() as usize);
+        assert_eq!(&ja[s..t], e["text"].as_str().unwrap());
+    }
+}
+
+#[test]
+fn eval_writes_predictions_for_every_labelled_row() {
+    let dir = std::env::temp_dir().join(format!("rolecall-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let pred = dir.join("pred.csv");
+    let out = rolecall(
+        &[
+            "eval",
+            "fixtures/eval/labelled.csv",
+            "--label-col",
+            "label",
+            "--text-col",
+            "body",
+            "--id-col",
+            "id",
+            "--format",
+            "json",
+            "--errors",
+            "5",
+            "--predictions",
+            pred.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["metrics"]["n"], 6);
+    assert_eq!(v["metrics"]["unknown_labels"]["astronaut"], 1);
+    let written = std::fs::read_to_string(&pred).unwrap();
+    let mut lines = written.lines();
+    assert_eq!(lines.next(), Some("id,label,predicted,status,confidence"));
+    let ids: Vec<&str> = lines.map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, vec!["p1", "p2", "p3", "p4", "p5", "p8"]);
+    let missing = rolecall(&["eval", "fixtures/eval/labelled.csv", "--label-col", "nope"], None);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(text(&missing.stderr).contains("column `nope` is not in the header"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

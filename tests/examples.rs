@@ -1,0 +1,64 @@
+//! Every example of every rule file in the default pack must hold, and every focus role must carry enough of them.
+
+use rolecall::{examples, Scanner};
+
+#[test]
+fn every_rule_example_holds() {
+    let rules = rolecall::default_rules().expect("default pack compiles");
+    let mut scanner = Scanner::new(&rules);
+    let mut failures = Vec::new();
+    for ex in rules.examples() {
+        if let Err(why) = examples::check(&mut scanner, ex) {
+            failures.push(format!("{}:{}: {why}", ex.file, ex.line));
+        }
+    }
+    assert!(!rules.examples().is_empty(), "no examples ran");
+    assert!(
+        failures.is_empty(),
+        "{} of {} examples fail:\n{}",
+        failures.len(),
+        rules.examples().len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn focus_roles_have_positive_and_near_miss_examples() {
+    let rules = rolecall::default_rules().unwrap();
+    for role in rules.roles().iter().filter(|r| rolecall::eval::is_focus(&rules, &r.id)) {
+        let pos = rules.examples().iter().filter(|e| e.expect.as_deref() == Some(role.id.as_str())).count();
+        let neg = rules.examples().iter().filter(|e| e.reject.as_deref() == Some(role.id.as_str())).count();
+        assert!(pos >= 3 && neg >= 2, "{}: {pos} positive and {neg} near-miss examples (need 3 and 2)", role.id);
+    }
+}
+
+#[test]
+fn default_pack_has_the_focus_roles_and_neighbours() {
+    let rules = rolecall::default_rules().unwrap();
+    let family =
+        |id: &str| rules.role(id).map(|(_, r)| r.family.clone()).unwrap_or_else(|| panic!("missing role {id}"));
+    for (ids, fam) in [
+        (&["technical-product-owner", "product-owner", "product-manager"][..], "product"),
+        (&["technical-program-manager", "program-manager", "project-manager", "scrum-master"][..], "delivery"),
+        (&["tech-owner", "software-architect", "tech-lead", "engineering-manager"][..], "technical-leadership"),
+        (&["cto", "technology-officer"][..], "executive"),
+        (&["business-analyst"][..], "analysis"),
+    ] {
+        for id in ids {
+            assert_eq!(family(id), fam, "{id}");
+        }
+    }
+    for id in [
+        "software-engineer",
+        "data-scientist",
+        "devops-engineer",
+        "qa-engineer",
+        "designer",
+        "sales",
+        "marketing",
+        "customer-support",
+    ] {
+        let f = family(id);
+        assert!(f == "individual-contributor" || f == "business", "{id} is in {f}");
+    }
+}

@@ -1,0 +1,78 @@
+//! Property tests: `classify` never panics, every evidence span slices the input to the reported text, numbers stay
+//! in range, and a scanner gives the same answer however often it is reused.
+
+use proptest::prelude::*;
+use rolecall::report::Report;
+use rolecall::{Posting, RuleSet, Scanner};
+use std::sync::OnceLock;
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| rolecall::default_rules().expect("default pack"))
+}
+
+/// Text made of pieces that stress the normaliser and the matcher: pack phrases in odd case and spacing, HTML,
+/// entities, negations, multi-byte and invisible characters, and arbitrary strings.
+fn posting() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("product backlog".to_string()),
+        Just("Sprint-Planning".to_string()),
+        Just("technical\n  debt".to_string()),
+        Just("not a Scrum Master role".to_string()),
+        Just("<li>stakeholder&amp;management</li>".to_string()),
+        Just("&#x1F600;&nbsp;&bogus;&#99999999;".to_string()),
+        Just("About us\n".to_string()),
+        Just("İstanbul ÜBER straße".to_string()),
+        Just("\u{200B}\u{202E}\u{FEFF}\u{00AD}".to_string()),
+        Just("プロダクトオーナー".to_string()),
+        Just("<".to_string()),
+        Just("&".to_string()),
+        Just("-".to_string()),
+        Just("*".to_string()),
+        "\\PC{0,12}",
+        "[ \\n\\t.,;:-]{0,4}",
+    ];
+    prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn classify_never_panics_and_spans_are_exact(text in posting()) {
+        let mut scanner = Scanner::new(rules());
+        let c = scanner.classify(Posting::new(&text));
+        prop_assert!((0.0..=1.0).contains(&c.confidence));
+        prop_assert!(c.ranking.windows(2).all(|w| w[0].score >= w[1].score));
+        let report = Report::new(&c, &text, "-", None);
+        for e in &report.evidence {
+            prop_assert!(e.start < e.end && e.end <= text.len());
+            prop_assert!(text.is_char_boundary(e.start) && text.is_char_boundary(e.end));
+            prop_assert_eq!(&text[e.start..e.end], e.text);
+        }
+        let again = scanner.classify(Posting::new(&text));
+        prop_assert_eq!(c.role, again.role);
+        prop_assert_eq!(c.score().to_bits(), again.score().to_bits());
+    }
+
+    #[test]
+    fn arbitrary_unicode_never_panics(text in "\\PC{0,400}") {
+        let mut scanner = Scanner::new(rules());
+        let c = scanner.classify(Posting::new(&text));
+        for e in &c.evidence {
+            prop_assert!(text.get(e.hit.start..e.hit.end).is_some());
+        }
+    }
+}
+
+#[test]
+fn repeating_a_phrase_cannot_beat_covering_the_role() {
+    let mut scanner = Scanner::new(rules());
+    let covering =
+        "Facilitate sprint planning and retrospectives, remove impediments, coach the team in agile practices \
+                    and track velocity.";
+    let spam = "scrum master. ".repeat(200);
+    let a = scanner.classify(Posting::new(covering)).score();
+    let b = scanner.classify(Posting::new(&spam)).score();
+    assert!(a > b, "covering {a} vs repeating {b}");
+}
