@@ -22,8 +22,8 @@ pub const SHARE_EXPONENT: f64 = 0.5;
 const DEFAULT_NEGATION_GAP: usize = 24;
 /// Shortest regex prefix literal worth a place in the automaton.
 const MIN_REGEX_LITERAL: usize = 3;
-/// Compiled size limit per regex (bytes): a pattern that would explode is a diagnostic, not a hang.
-const REGEX_SIZE_LIMIT: usize = 1 << 20;
+/// Upper bound on a regex's estimated automaton size: a pattern that would explode is a diagnostic, not a hang.
+const MAX_REGEX_SIZE: u64 = 200_000;
 
 /// A compiled pack plus the warnings found while compiling it.
 #[derive(Debug)]
@@ -234,7 +234,9 @@ impl Builder {
             );
             return None;
         }
-        self.hash.write_str(&format!("{kind:?}|{left_open}|{lit}|{right_open}"));
+        self.hash.write_kind(kind);
+        self.hash.write_str(&lit);
+        self.hash.write_u64(u64::from(left_open) | u64::from(right_open) << 1);
         let id = self.literal(&lit);
         self.literals[id].uses.push(Use { kind, phrase: p.get_ref().clone(), left_open, right_open, specificity: 1.0 });
         Some(format!("{}{lit}{}", if left_open { "*" } else { "" }, if right_open { "*" } else { "" }))
@@ -252,10 +254,8 @@ impl Builder {
 
     fn add_regex(&mut self, src: &Source, pat: &Spanned<String>, role: RoleIdx, area: u16) {
         let source = pat.get_ref();
-        let build =
-            |p: &str| regex::RegexBuilder::new(p).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build();
-        let anchored = match build(&format!("^(?:{source})")) {
-            Ok(r) => r,
+        let hir = match regex_syntax::parse(source) {
+            Ok(h) => h,
             Err(e) => {
                 let msg = e
                     .to_string()
@@ -269,23 +269,26 @@ impl Builder {
                 return;
             }
         };
+        let size = estimated_size(&hir);
+        if size > MAX_REGEX_SIZE {
+            self.err(codes::BAD_REGEX, src, pat.span().into(), format!("regex is too large (about {size} automaton states; the limit is {MAX_REGEX_SIZE})"), "avoid large counted repetitions such as `\\w{1000}`; bound repetitions tightly or list phrases instead");
+            return;
+        }
         let id = self.regexes.len() as u32;
         self.hash.write_str(&format!("re|{role}|{area}|{source}"));
-        let literals = prefix_literals(source);
-        let unanchored = if literals.is_none() {
+        let literals = prefix_literals(&hir);
+        if literals.is_none() {
             self.diags.push(
                 Diagnostic::warning(codes::REGEX_NO_LITERAL, &src.name, &src.text, Some(pat.span().into()), format!("regex `{source}` has no literal prefix of {MIN_REGEX_LITERAL}+ bytes: it runs over every posting's whole text"))
                     .with_hint("start the pattern with a fixed word, e.g. `own(?:s|ing)? the backlog` rather than `(?:\\w+) backlog`"),
             );
             self.global_regexes.push(id);
-            build(source).ok()
-        } else {
-            None
-        };
+        }
+        let global = literals.is_none();
         for lit in literals.unwrap_or_default() {
             self.regex_literals.push((id, lit));
         }
-        self.regexes.push(RegexRule { anchored, unanchored, source: source.clone(), role, area });
+        self.regexes.push(RegexRule::new(source.clone(), role, area, global));
     }
 
     fn add_language(&mut self, src: &Source, l: &LanguageSpec) {
@@ -363,10 +366,15 @@ impl Builder {
         for (_, lit) in &regex_literals {
             self.literal(lit);
         }
-        for p in &mut self.literals {
-            for (rid, lit) in &regex_literals {
-                if p.text.starts_with(lit.as_str()) && !p.regexes.contains(rid) {
-                    p.regexes.push(*rid);
+        let mut by_text: Vec<usize> = (0..self.literals.len()).collect();
+        by_text.sort_unstable_by(|&a, &b| self.literals[a].text.cmp(&self.literals[b].text));
+        for (rid, lit) in &regex_literals {
+            // Literals starting with `lit` form one contiguous run in sorted order.
+            let from = by_text.partition_point(|&i| self.literals[i].text.as_str() < lit.as_str());
+            let run = by_text[from..].iter().take_while(|&&i| self.literals[i].text.starts_with(lit.as_str())).count();
+            for &i in &by_text[from..from + run] {
+                if !self.literals[i].regexes.contains(rid) {
+                    self.literals[i].regexes.push(*rid);
                 }
             }
         }
@@ -421,12 +429,11 @@ impl Builder {
 
 /// The finite set of prefix literals of a regex, cut to their first word (lower-cased, each at least
 /// `MIN_REGEX_LITERAL` bytes), or `None` when the regex has no usable literal prefix.
-fn prefix_literals(source: &str) -> Option<Vec<String>> {
+fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::parse(source).ok()?;
     let mut ex = Extractor::new();
     ex.kind(ExtractKind::Prefix).limit_total(64);
-    let seq = ex.extract(&hir);
+    let seq = ex.extract(hir);
     let lits = seq.literals()?;
     if lits.is_empty() {
         return None;
@@ -445,6 +452,24 @@ fn prefix_literals(source: &str) -> Option<Vec<String>> {
         }
     }
     Some(out)
+}
+
+/// A cheap upper estimate of the automaton states a regex compiles to (literal bytes, class ranges times UTF-8
+/// length, repetitions multiplied out), so size explosions are caught when the pack loads, without compiling.
+fn estimated_size(h: &regex_syntax::hir::Hir) -> u64 {
+    use regex_syntax::hir::{Class, HirKind};
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => 1,
+        HirKind::Literal(l) => l.0.len() as u64,
+        HirKind::Class(Class::Unicode(c)) => c.ranges().len() as u64 * 4,
+        HirKind::Class(Class::Bytes(c)) => c.ranges().len() as u64,
+        HirKind::Repetition(r) => {
+            let n = u64::from(r.max.unwrap_or(r.min).max(r.min).max(1));
+            estimated_size(&r.sub).saturating_mul(n + 1)
+        }
+        HirKind::Capture(c) => estimated_size(&c.sub),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().map(estimated_size).fold(0, u64::saturating_add),
+    }
 }
 
 fn is_kebab(s: &str) -> bool {
@@ -469,6 +494,28 @@ impl Fnv {
             self.0 ^= u64::from(b);
             self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
         }
+    }
+
+    fn write_u64(&mut self, v: u64) {
+        for b in v.to_le_bytes() {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn write_kind(&mut self, k: UseKind) {
+        let (tag, a, b) = match k {
+            UseKind::Responsibility { role, area } => (0, role, area),
+            UseKind::Name { role } => (1, role, 0),
+            UseKind::Negative { role } => (2, role, 0),
+            UseKind::NegationBefore => (3, 0, 0),
+            UseKind::NegationAfter => (4, 0, 0),
+            UseKind::NegationIgnore => (5, 0, 0),
+            UseKind::BoilerplateHeading => (6, 0, 0),
+            UseKind::ContentHeading => (7, 0, 0),
+            UseKind::BoilerplatePhrase => (8, 0, 0),
+        };
+        self.write_u64(tag | u64::from(a) << 8 | u64::from(b) << 24);
     }
 
     fn hex(&self) -> String {
@@ -609,16 +656,17 @@ text = "hello"
 
     #[test]
     fn prefix_literals_extracted() {
-        let mut own = prefix_literals("own(?:s|ing)? the backlog").unwrap();
+        let lits = |p: &str| prefix_literals(&regex_syntax::parse(p).unwrap());
+        let mut own = lits("own(?:s|ing)? the backlog").unwrap();
         own.sort();
         assert_eq!(own, vec!["own", "owning", "owns"]);
-        let l = prefix_literals("(?:Lead|leading) a team").unwrap();
+        let l = lits("(?:Lead|leading) a team").unwrap();
         assert!(!l.is_empty());
         assert!(
             l.iter().all(|x| "lead a team".starts_with(x.as_str()) || "leading a team".starts_with(x.as_str())),
             "{l:?}"
         );
-        assert!(prefix_literals(r"\w+ backlog").is_none());
-        assert!(prefix_literals("ab?c").is_none(), "too short");
+        assert!(lits(r"\w+ backlog").is_none());
+        assert!(lits("ab?c").is_none(), "too short");
     }
 }

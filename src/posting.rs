@@ -149,6 +149,15 @@ impl Normalized {
 
 /// Normalises a rule phrase the way postings are normalised, trimmed of outer spaces.
 pub fn normalize_phrase(phrase: &str) -> String {
+    // Fast path for the common case (already lower-case ASCII, single spaces): nothing to change.
+    let b = phrase.as_bytes();
+    let plain = b
+        .iter()
+        .all(|&c| c.is_ascii() && !matches!(c, b'A'..=b'Z' | b'-' | b'<' | b'&' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
+        && !phrase.contains("  ");
+    if plain {
+        return phrase.trim().to_string();
+    }
     Normalized::new(phrase).text.trim().to_string()
 }
 
@@ -400,6 +409,13 @@ mod tests {
         let n = Normalized::new(input);
         assert_eq!(n.text, "product owner's");
         assert_eq!(spans_of(&n, input, "product owner"), "prod\u{200B}uct owner");
+    }
+
+    #[test]
+    fn phrase_fast_path_agrees_with_the_full_normaliser() {
+        for p in ["product backlog", " c# and .net ", "Cross-Team", "a  b", "r&amp;d", "ci/cd", "über\tuns", "x<b>y"] {
+            assert_eq!(normalize_phrase(p), Normalized::new(p).text.trim(), "{p:?}");
+        }
     }
 
     #[test]

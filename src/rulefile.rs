@@ -134,17 +134,20 @@ pub enum ParsedFile {
 }
 
 /// Parses one source. Syntax errors give `R001`, schema errors (unknown key, missing key, wrong type) `R002`.
+///
+/// A file is a language file when a line opens its `[language]` table; the file is parsed once, as that type. Only
+/// when parsing fails is it parsed again as plain TOML, to tell a syntax error from a schema error.
 pub fn parse(source: &Source) -> Result<ParsedFile, Diagnostic> {
-    let table: toml::Table = toml::from_str(&source.text).map_err(|e| toml_diag(source, codes::TOML_SYNTAX, &e))?;
-    if table.contains_key("language") {
-        toml::from_str::<LanguageFile>(&source.text)
-            .map(ParsedFile::Language)
-            .map_err(|e| toml_diag(source, codes::SCHEMA, &e))
+    let is_language = source.text.lines().any(|l| l.trim_start().starts_with("[language]"));
+    let parsed = if is_language {
+        toml::from_str::<LanguageFile>(&source.text).map(ParsedFile::Language)
     } else {
-        toml::from_str::<RoleFile>(&source.text)
-            .map(|r| ParsedFile::Role(Box::new(r)))
-            .map_err(|e| toml_diag(source, codes::SCHEMA, &e))
-    }
+        toml::from_str::<RoleFile>(&source.text).map(|r| ParsedFile::Role(Box::new(r)))
+    };
+    parsed.map_err(|e| match toml::from_str::<toml::Table>(&source.text) {
+        Err(syntax) => toml_diag(source, codes::TOML_SYNTAX, &syntax),
+        Ok(_) => toml_diag(source, codes::SCHEMA, &e),
+    })
 }
 
 fn toml_diag(source: &Source, code: &'static str, e: &toml::de::Error) -> Diagnostic {

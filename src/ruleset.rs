@@ -101,18 +101,40 @@ pub struct Pattern {
 }
 
 /// A regex signal: confirms at a literal candidate (or, lacking a literal, runs over the whole text).
-#[derive(Debug, Clone)]
+///
+/// The regex is compiled on first use (a `OnceLock`), so starting the tool costs only what a posting needs; the
+/// compiler has already checked its syntax and bounded its size.
+#[derive(Debug)]
 pub struct RegexRule {
-    /// `^(?:source)`, matched on the normalised text from a candidate position.
-    pub anchored: regex::Regex,
-    /// `source`, for regexes without a prefix literal (run unanchored over the whole text).
-    pub unanchored: Option<regex::Regex>,
     /// The pattern as written.
     pub source: String,
     /// The responsibility it supports.
     pub role: RoleIdx,
     /// The area.
     pub area: u16,
+    /// No prefix literal: runs unanchored over the whole normalised text.
+    pub global: bool,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+/// Compiled size limit per regex (bytes).
+pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+impl RegexRule {
+    pub(crate) fn new(source: String, role: RoleIdx, area: u16, global: bool) -> Self {
+        RegexRule { source, role, area, global, compiled: std::sync::OnceLock::new() }
+    }
+
+    /// The compiled regex: `^(?:source)` for a literal-anchored rule (matched from the candidate's position on),
+    /// `source` for a global one. `None` if it exceeds the size limit (it then never matches).
+    pub fn regex(&self) -> Option<&regex::Regex> {
+        self.compiled
+            .get_or_init(|| {
+                let p = if self.global { self.source.clone() } else { format!("^(?:{})", self.source) };
+                regex::RegexBuilder::new(&p).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build().ok()
+            })
+            .as_ref()
+    }
 }
 
 /// A rule-file example: a short posting and its expected outcome.

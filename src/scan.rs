@@ -190,7 +190,7 @@ impl<'r> Scanner<'r> {
             if left {
                 for &rid in &pat.regexes {
                     let re = &rules.regexes[rid as usize];
-                    if let Some(rm) = re.anchored.find(&buf[m.start()..]) {
+                    if let Some(rm) = re.regex().and_then(|r| r.find(&buf[m.start()..])) {
                         if rm.end() == 0 {
                             continue;
                         }
@@ -223,7 +223,7 @@ impl<'r> Scanner<'r> {
         let rules = self.rules;
         for &rid in &rules.global_regexes {
             let re = &rules.regexes[rid as usize];
-            let Some(un) = &re.unanchored else { continue };
+            let Some(un) = re.regex() else { continue };
             for m in un.find_iter(&self.norm.text) {
                 if m.is_empty() {
                     continue;
