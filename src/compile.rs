@@ -2,7 +2,8 @@
 //!
 //! [`compile`] parses every source, checks it (ids, weights, empty areas, phrases, regexes, duplicate ids,
 //! examples naming unknown roles) and collects **all** diagnostics before failing. Phrases are normalised exactly
-//! as postings are (`posting::normalize_phrase`), de-duplicated across the pack into one literal each, and every
+//! as postings are (`posting::normalize_phrase`), de-duplicated across the pack into one literal each (one automaton,
+//! reporting overlapping matches), and every
 //! literal gets the table of its meanings. A literal that `k` roles list as responsibility evidence gets
 //! specificity `k^-0.5` for each of them: derived from the pack, never tuned per phrase. Regexes are compiled with
 //! size limits; their prefix literals (from `regex-syntax`) join the automaton so a regex only runs where its
@@ -59,6 +60,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
     }
     for (src, p) in &parsed {
         if let ParsedFile::Role(r) = p {
+            b.add_builds_on(src, r);
             b.add_examples(src, r);
         }
     }
@@ -213,6 +215,7 @@ impl Builder {
             summary: r.summary.clone(),
             areas,
             file: src.name.clone(),
+            builds_on: Vec::new(),
         });
     }
 
@@ -295,7 +298,8 @@ impl Builder {
         self.languages.push(l.id.get_ref().clone());
         self.hash.write_str("lang");
         self.hash.write_str(l.id.get_ref());
-        let lists: [(&Vec<Spanned<String>>, UseKind); 6] = [
+        let lists: [(&Vec<Spanned<String>>, UseKind); 7] = [
+            (&l.other_person_before, UseKind::OtherPersonBefore),
             (&l.negation_before, UseKind::NegationBefore),
             (&l.negation_after, UseKind::NegationAfter),
             (&l.negation_ignore, UseKind::NegationIgnore),
@@ -321,6 +325,26 @@ impl Builder {
             } else {
                 self.negation_gap = Some(self.negation_gap.map_or(v as usize, |old| old.max(v as usize)));
                 self.hash.write_str(&v.to_string());
+            }
+        }
+    }
+
+    /// Resolves `builds_on` role ids (all roles are known by now).
+    fn add_builds_on(&mut self, src: &Source, r: &RoleFile) {
+        let Some(me) = self.roles.iter().position(|x| x.id == *r.id.get_ref() && x.file == src.name) else { return };
+        for b in &r.builds_on {
+            match self.roles.iter().position(|x| x.id == *b.get_ref()) {
+                Some(i) if i != me => {
+                    self.hash.write_str(&format!("builds_on|{me}|{i}"));
+                    self.roles[me].builds_on.push(i as RoleIdx);
+                }
+                _ => self.err(
+                    codes::UNKNOWN_ROLE,
+                    src,
+                    b.span().into(),
+                    format!("`builds_on` names unknown role `{}`", b.get_ref()),
+                    "name another role id of the pack",
+                ),
             }
         }
     }
@@ -360,22 +384,12 @@ impl Builder {
     }
 
     fn finish(mut self) -> Result<Compiled, Vec<Diagnostic>> {
-        // Regex prefix literals join the automaton; every literal that starts with one confirms that regex too,
-        // so a longer phrase cannot hide a regex's literal under leftmost-longest matching.
+        // Regex prefix literals join the automaton; each confirms its regexes where it is found.
         let regex_literals = std::mem::take(&mut self.regex_literals);
-        for (_, lit) in &regex_literals {
-            self.literal(lit);
-        }
-        let mut by_text: Vec<usize> = (0..self.literals.len()).collect();
-        by_text.sort_unstable_by(|&a, &b| self.literals[a].text.cmp(&self.literals[b].text));
         for (rid, lit) in &regex_literals {
-            // Literals starting with `lit` form one contiguous run in sorted order.
-            let from = by_text.partition_point(|&i| self.literals[i].text.as_str() < lit.as_str());
-            let run = by_text[from..].iter().take_while(|&&i| self.literals[i].text.starts_with(lit.as_str())).count();
-            for &i in &by_text[from..from + run] {
-                if !self.literals[i].regexes.contains(rid) {
-                    self.literals[i].regexes.push(*rid);
-                }
+            let i = self.literal(lit);
+            if !self.literals[i].regexes.contains(rid) {
+                self.literals[i].regexes.push(*rid);
             }
         }
         // Specificity: how many roles list each literal as responsibility evidence.
@@ -396,7 +410,7 @@ impl Builder {
             }
         }
         let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
+            .match_kind(MatchKind::Standard)
             .build(self.literals.iter().map(|p| p.text.as_str()))
             .map_err(|e| {
                 vec![Diagnostic::error(
@@ -427,8 +441,8 @@ impl Builder {
     }
 }
 
-/// The finite set of prefix literals of a regex, cut to their first word (lower-cased, each at least
-/// `MIN_REGEX_LITERAL` bytes), or `None` when the regex has no usable literal prefix.
+/// The finite set of prefix literals of a regex (normalised, each at least `MIN_REGEX_LITERAL` bytes), or `None`
+/// when the regex has no usable literal prefix.
 fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut ex = Extractor::new();
@@ -441,9 +455,7 @@ fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     let mut out = Vec::new();
     for l in lits {
         let s = std::str::from_utf8(l.as_bytes()).ok()?;
-        // Only the first word: a long literal would hide the phrases inside the regex's match from the automaton.
         let s = normalize_phrase(s);
-        let s = s.split(' ').next().unwrap_or("").to_string();
         if s.len() < MIN_REGEX_LITERAL {
             return None;
         }
@@ -514,6 +526,7 @@ impl Fnv {
             UseKind::BoilerplateHeading => (6, 0, 0),
             UseKind::ContentHeading => (7, 0, 0),
             UseKind::BoilerplatePhrase => (8, 0, 0),
+            UseKind::OtherPersonBefore => (9, 0, 0),
         };
         self.write_u64(tag | u64::from(a) << 8 | u64::from(b) << 24);
     }
@@ -568,7 +581,7 @@ phrases = ["Shared  Phrase", "only-b"]
         assert!(rs.patterns.iter().any(|p| p.text == "only b"), "hyphen normalised to space");
         let road = rs.patterns.iter().find(|p| p.text == "roadmap").unwrap();
         assert!(road.uses[0].right_open && !road.uses[0].left_open);
-        let own = rs.patterns.iter().find(|p| p.text == "own").unwrap();
+        let own = rs.patterns.iter().find(|p| p.text == "own the backlog").unwrap();
         assert_eq!(own.regexes, vec![0]);
         assert_eq!(rs.hash().len(), 12);
     }
@@ -659,7 +672,7 @@ text = "hello"
         let lits = |p: &str| prefix_literals(&regex_syntax::parse(p).unwrap());
         let mut own = lits("own(?:s|ing)? the backlog").unwrap();
         own.sort();
-        assert_eq!(own, vec!["own", "owning", "owns"]);
+        assert_eq!(own, vec!["own the backlog", "owning the backlog", "owns the backlog"]);
         let l = lits("(?:Lead|leading) a team").unwrap();
         assert!(!l.is_empty());
         assert!(

@@ -309,13 +309,16 @@ pub enum SectionCue {
 
 /// Longest line (in bytes) that still counts as a heading.
 const MAX_HEADING_LINE: usize = 80;
+/// Longest boilerplate section (in bytes) opened by a heading that no content heading closes: scraped postings
+/// often lose the headings that would end it, and the job itself must not vanish into an "about us".
+const MAX_BOILERPLATE_SECTION: usize = 1200;
 
 /// Computes the boilerplate byte ranges of `text` from its section cues (`(kind, start, end)`, ascending by
 /// start), appending them to `out` sorted and non-overlapping.
 ///
 /// A heading cue counts only at the start of a line (after bullets or markup) on a short line, or when a colon
-/// follows it closely; a boilerplate heading's section runs until the next content heading. A boilerplate phrase
-/// marks its sentence.
+/// follows it closely; a boilerplate heading's section runs until the next content heading, and at most
+/// `MAX_BOILERPLATE_SECTION` bytes. A boilerplate phrase marks its sentence.
 pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: &mut Vec<(usize, usize)>) {
     let mut open: Option<usize> = None;
     let mut ranges: Vec<(usize, usize)> = Vec::new();
@@ -324,6 +327,10 @@ pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: 
             SectionCue::BoilerplateHeading | SectionCue::ContentHeading => {
                 if !is_heading(text, start, end) {
                     continue;
+                }
+                if let Some(s) = open.filter(|&s| start > s + MAX_BOILERPLATE_SECTION) {
+                    ranges.push((s, s + MAX_BOILERPLATE_SECTION));
+                    open = None;
                 }
                 match (kind, open) {
                     (SectionCue::BoilerplateHeading, None) => open = Some(start),
@@ -338,7 +345,7 @@ pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: 
         }
     }
     if let Some(s) = open {
-        ranges.push((s, text.len()));
+        ranges.push((s, text.len().min(s + MAX_BOILERPLATE_SECTION)));
     }
     ranges.sort_unstable();
     for (s, e) in ranges {
@@ -456,6 +463,15 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(&text[out[0].0..out[0].1], "About us\nWe build APIs.\n");
         assert_eq!(&text[out[1].0..out[1].1], "We are an equal opportunity employer.");
+    }
+
+    #[test]
+    fn unclosed_boilerplate_section_is_bounded() {
+        let text = format!("Benefits:\n{}\nYou will own the roadmap.", "free fruit. ".repeat(200));
+        let mut out = Vec::new();
+        boilerplate_ranges(&text, &[(SectionCue::BoilerplateHeading, 0, 8)], &mut out);
+        assert_eq!(out, vec![(0, MAX_BOILERPLATE_SECTION)]);
+        assert!(text.len() > MAX_BOILERPLATE_SECTION);
     }
 
     #[test]

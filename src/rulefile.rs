@@ -35,6 +35,10 @@ pub struct RoleFile {
     /// How postings name this role ("as our Product Owner ...").
     #[serde(default)]
     pub names: Vec<Spanned<String>>,
+    /// Roles whose work this role includes ("a tech lead does a software engineer's work, and leads"): a share
+    /// of the best of their scores is added to this role's score.
+    #[serde(default)]
+    pub builds_on: Vec<Spanned<String>>,
     /// Responsibility areas.
     pub areas: Vec<AreaSpec>,
     /// Cues that argue against the role.
@@ -110,6 +114,10 @@ pub struct LanguageSpec {
     /// Longer phrases that contain a cue but do not negate ("not only").
     #[serde(default)]
     pub negation_ignore: Vec<Spanned<String>>,
+    /// A cue before a role's name, in the same clause, means the name is someone else ("reports to the",
+    /// "work closely with"): that name mention does not count.
+    #[serde(default)]
+    pub other_person_before: Vec<Spanned<String>>,
     /// Most bytes between a cue and the phrase it negates.
     #[serde(default)]
     pub negation_gap: Option<Spanned<i64>>,

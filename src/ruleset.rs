@@ -26,6 +26,8 @@ pub struct Role {
     pub areas: Vec<Area>,
     /// The rule file this role came from.
     pub file: String,
+    /// Roles whose work this role includes (see `builds_on` in `rules/README.md`).
+    pub builds_on: Vec<RoleIdx>,
 }
 
 /// A compiled responsibility area.
@@ -65,6 +67,8 @@ pub enum UseKind {
     NegationAfter,
     /// Shadows a negation cue without negating ("not only").
     NegationIgnore,
+    /// Before a name: the name is someone else ("reports to the").
+    OtherPersonBefore,
     /// A heading that opens boilerplate.
     BoilerplateHeading,
     /// A heading that opens job content.

@@ -2,15 +2,16 @@
 //!
 //! A [`Scanner`] borrows an immutable [`RuleSet`] and owns reusable buffers (the normalised text, cue lists, hits),
 //! as yara-x separates `Rules` from `Scanner`: build the rule set once, give each thread its own scanner.
-//! [`Scanner::scan`] normalises the posting, runs the automaton once (leftmost-longest) over the normalised bytes,
-//! checks Unicode word boundaries on the **original** text, confirms regexes at their literal candidates, and
+//! [`Scanner::scan`] normalises the posting, runs the automaton once over the normalised bytes reporting every
+//! occurrence of every literal, even overlapping ones (so "Construction Project Manager" is evidence both of a
+//! construction phrase and of the name "project manager"; within one role, `score.rs` counts only the longest of
+//! nested matches), checks Unicode word boundaries on the **original** text, confirms regexes at their literal candidates, and
 //! marks each hit as negated (a negation cue in the same clause) or boilerplate (inside an "about us" / benefits
 //! section or sentence). Hits carry byte spans into the original text. Scoring is `score.rs`'s job.
 
 use crate::posting::{self, Normalized, Posting, SectionCue};
 use crate::ruleset::{RoleIdx, RuleSet, UseKind};
 use crate::score::{self, Classification};
-use aho_corasick::Input;
 
 /// What a hit is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -75,6 +76,8 @@ pub struct Hit {
     pub negated: bool,
     /// It stands in boilerplate (about the company, benefits, how to apply).
     pub boilerplate: bool,
+    /// A name mention that refers to someone else ("reports to the CTO").
+    pub elsewhere: bool,
     /// `k^-0.5` for a phrase that `k` roles share.
     pub specificity: f64,
 }
@@ -87,6 +90,8 @@ pub struct Scanner<'r> {
     hits: Vec<Hit>,
     neg_before: Vec<(usize, usize)>,
     neg_after: Vec<(usize, usize)>,
+    neg_ignore: Vec<(usize, usize)>,
+    other_before: Vec<(usize, usize)>,
     sections: Vec<(SectionCue, usize, usize)>,
     boilerplate: Vec<(usize, usize)>,
 }
@@ -100,6 +105,8 @@ impl<'r> Scanner<'r> {
             hits: Vec::new(),
             neg_before: Vec::new(),
             neg_after: Vec::new(),
+            neg_ignore: Vec::new(),
+            other_before: Vec::new(),
             sections: Vec::new(),
             boilerplate: Vec::new(),
         }
@@ -121,12 +128,23 @@ impl<'r> Scanner<'r> {
         self.hits.clear();
         self.neg_before.clear();
         self.neg_after.clear();
+        self.neg_ignore.clear();
+        self.other_before.clear();
         self.sections.clear();
         self.boilerplate.clear();
         self.norm.build(text);
         self.match_literals(text);
         self.match_global_regexes(text);
         self.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind));
+        self.sections.sort_by_key(|&(_, s, e)| (s, e));
+        // A negation cue inside a longer phrase that only looks like one ("not only") does not negate.
+        let ignore = &self.neg_ignore;
+        let ignored = |&(s, e): &(usize, usize)| ignore.iter().any(|&(is, ie)| is <= s && e <= ie);
+        self.neg_before.retain(|c| !ignored(c));
+        self.neg_after.retain(|c| !ignored(c));
+        self.neg_before.sort_by_key(|&(_, e)| e);
+        self.neg_after.sort_by_key(|&(s, _)| s);
+        self.other_before.sort_by_key(|&(_, e)| e);
         posting::boilerplate_ranges(text, &self.sections, &mut self.boilerplate);
         self.mark(text);
         &self.hits
@@ -135,19 +153,15 @@ impl<'r> Scanner<'r> {
     fn match_literals(&mut self, text: &str) {
         let rules = self.rules;
         let buf = self.norm.text.as_str();
-        let mut pos = 0;
-        while pos < buf.len() {
-            let Some(m) = rules.automaton.find(Input::new(buf).span(pos..buf.len())) else { break };
+        for m in rules.automaton.find_overlapping_iter(buf) {
             let (os, oe) = self.norm.original_span(m.start(), m.end());
             let left = posting::left_boundary(text, os);
             let right = posting::right_boundary(text, oe);
             let pat = &rules.patterns[m.pattern().as_usize()];
-            let mut accepted = false;
             for (ui, u) in pat.uses.iter().enumerate() {
                 if !(u.left_open || left) || !(u.right_open || right) {
                     continue;
                 }
-                accepted = true;
                 let kind = match u.kind {
                     UseKind::Responsibility { role, area } => HitKind::Responsibility { role, area },
                     UseKind::Name { role } => HitKind::Name { role },
@@ -160,7 +174,14 @@ impl<'r> Scanner<'r> {
                         self.neg_after.push((os, oe));
                         continue;
                     }
-                    UseKind::NegationIgnore => continue,
+                    UseKind::OtherPersonBefore => {
+                        self.other_before.push((os, oe));
+                        continue;
+                    }
+                    UseKind::NegationIgnore => {
+                        self.neg_ignore.push((os, oe));
+                        continue;
+                    }
                     UseKind::BoilerplateHeading => {
                         self.sections.push((SectionCue::BoilerplateHeading, os, oe));
                         continue;
@@ -184,6 +205,7 @@ impl<'r> Scanner<'r> {
                     end,
                     negated: false,
                     boilerplate: false,
+                    elsewhere: false,
                     specificity: u.specificity,
                 });
             }
@@ -196,7 +218,6 @@ impl<'r> Scanner<'r> {
                         }
                         let (rs, re_end) = self.norm.original_span(m.start(), m.start() + rm.end());
                         if posting::right_boundary(text, re_end) {
-                            accepted = true;
                             self.hits.push(Hit {
                                 kind: HitKind::Responsibility { role: re.role, area: re.area },
                                 signal: Signal::Regex { id: rid },
@@ -204,18 +225,13 @@ impl<'r> Scanner<'r> {
                                 end: re_end,
                                 negated: false,
                                 boilerplate: false,
+                                elsewhere: false,
                                 specificity: 1.0,
                             });
                         }
                     }
                 }
             }
-            pos = if accepted {
-                m.end()
-            } else {
-                // Not at a word boundary: look again one character later, so a shorter or later phrase can match.
-                m.start() + buf[m.start()..].chars().next().map_or(1, char::len_utf8)
-            };
         }
     }
 
@@ -237,6 +253,7 @@ impl<'r> Scanner<'r> {
                         end: oe,
                         negated: false,
                         boilerplate: false,
+                        elsewhere: false,
                         specificity: 1.0,
                     });
                 }
@@ -244,7 +261,7 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// Marks negated and boilerplate hits. Cue lists are ascending and non-overlapping (leftmost-longest).
+    /// Marks negated and boilerplate hits. `neg_before` is sorted by end, `neg_after` by start.
     fn mark(&mut self, text: &str) {
         let gap = self.rules.negation_gap;
         for h in &mut self.hits {
@@ -259,6 +276,13 @@ impl<'r> Scanner<'r> {
                 cs - h.end <= gap && !posting::has_clause_break(text, h.end, cs)
             };
             h.negated = before || after;
+            if matches!(h.kind, HitKind::Name { .. }) {
+                let i = self.other_before.partition_point(|&(_, e)| e <= h.start);
+                h.elsewhere = i > 0 && {
+                    let (_, ce) = self.other_before[i - 1];
+                    h.start - ce <= gap && !posting::has_clause_break(text, ce, h.start)
+                };
+            }
             let k = self.boilerplate.partition_point(|&(_, e)| e <= h.start);
             h.boilerplate = k < self.boilerplate.len() && self.boilerplate[k].0 <= h.start;
         }
@@ -330,7 +354,8 @@ boilerplate_phrases = ["equal opportunity employer"]
         let text = "You OWN the\n  Product-Backlog; talk to Stakeholders &amp; write <b>user</b> stories.";
         let got = phrases(&rs, text);
         let spans: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
-        assert_eq!(spans, vec!["OWN the\n  Product-Backlog", "Product-Backlog", "Stakeholders", "user</b> stories"]);
+        // Overlapping matches are all reported ("Backlog" inside "Product-Backlog"); scoring counts the longest.
+        assert_eq!(spans, vec!["OWN the\n  Product-Backlog", "Product-Backlog", "Backlog", "Stakeholders", "user</b> stories"]);
     }
 
     #[test]

@@ -3,19 +3,25 @@
 //! The model, in full:
 //!
 //! * Each hit is worth `specificity × context`, where specificity is `k^-0.5` for a phrase that `k` roles list
-//!   (computed at compile time) and context is 0 for a negated mention, [`BOILERPLATE_FACTOR`] inside boilerplate
-//!   and 1 otherwise. A phrase counts **once** per posting (its best occurrence), however often it repeats.
+//!   (computed at compile time) and context is 0 for a negated mention (and for a name mention about someone else,
+//!   "reports to the CTO"), [`BOILERPLATE_FACTOR`] inside boilerplate and 1 otherwise. A phrase counts **once** per
+//!   posting (its best occurrence), however often it repeats, and a phrase inside a longer phrase of the same role
+//!   counts nothing.
 //! * An area's evidence `x` (the sum of its distinct phrases' worth) **saturates**:
 //!   `area score = weight × (1 − e^(−x / SATURATION))`, so a second area covered is worth more than a tenth
-//!   phrase in the first.
-//! * A role's score is the sum of its area scores, plus [`NAME_WEIGHT`] when the body names the role (not negated,
-//!   not boilerplate), times [`NEGATIVE_FACTOR`] per distinct negative cue found.
+//!   phrase in the first. A role's *responsibility* score is the sum of its area scores.
+//! * The role's score adds [`NAME_WEIGHT`] when the body names the role ("as our Product Owner"; not negated, not
+//!   boilerplate, not someone else), is multiplied by [`NEGATIVE_FACTOR`] per distinct negative cue, and, for a role
+//!   that `builds_on` others (a tech lead does an engineer's work, and leads), adds [`BUILDS_ON_FACTOR`] times the
+//!   best responsibility score among those roles.
 //! * The verdict: `none` (role `other`) when the best score is below [`MIN_SCORE`]; `ambiguous` when the
 //!   runner-up reaches [`AMBIGUOUS_RATIO`] of the best; otherwise `match`.
 //! * **Confidence** (in [0, 1]) says how safe the reported role is. For `match` and `ambiguous`:
 //!   `strength × separation`, with `strength = 1 − e^(−best / STRENGTH_SCALE)` (how much evidence there is) and
 //!   `separation = 1 − runner_up / best` (how clearly the best beats the next role). For `none` it is
 //!   `1 − best / MIN_SCORE`: how clearly nothing fits (1.0 for a text with no evidence at all).
+//!
+//! The constants were set once, on the whole development set, never per posting (see the README's "Measuring").
 
 use crate::ruleset::{RoleIdx, RuleSet};
 use crate::scan::{Hit, HitKind, Signal};
@@ -25,13 +31,15 @@ pub const SATURATION: f64 = 1.0;
 /// Context factor of evidence inside boilerplate.
 pub const BOILERPLATE_FACTOR: f64 = 0.1;
 /// Added to a role's score when the body names the role.
-pub const NAME_WEIGHT: f64 = 1.0;
+pub const NAME_WEIGHT: f64 = 2.0;
 /// Factor applied to a role's score per distinct negative cue.
 pub const NEGATIVE_FACTOR: f64 = 0.7;
 /// Below this best score the verdict is `none` (role `other`).
 pub const MIN_SCORE: f64 = 1.5;
 /// Runner-up at or above this share of the best score makes the verdict `ambiguous`.
 pub const AMBIGUOUS_RATIO: f64 = 0.9;
+/// Share of the best `builds_on` role's score that a role adds to its own (only when it has evidence of its own).
+pub const BUILDS_ON_FACTOR: f64 = 0.7;
 /// Scale of the strength part of the confidence.
 pub const STRENGTH_SCALE: f64 = 3.0;
 
@@ -86,6 +94,10 @@ pub struct RoleScore {
     pub names: u32,
     /// Distinct negative cues found.
     pub negatives: u32,
+    /// Sum of the area scores: the responsibility evidence alone (no name mention, no `builds_on` share).
+    pub responsibility: f64,
+    /// The role this one builds on whose score contributed, and the contribution.
+    pub base: Option<(RoleIdx, f64)>,
 }
 
 /// A hit with what it is worth.
@@ -147,7 +159,7 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
     let mut evidence: Vec<Evidence<'r>> = hits
         .iter()
         .map(|h| {
-            let context = if h.negated {
+            let context = if h.negated || h.elsewhere {
                 0.0
             } else if h.boilerplate {
                 BOILERPLATE_FACTOR
@@ -197,6 +209,8 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
                 .collect(),
             names: 0,
             negatives: 0,
+            responsibility: 0.0,
+            base: None,
         })
         .collect();
     for e in evidence.iter().filter(|e| e.counted) {
@@ -225,10 +239,25 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
             weights += w;
         }
         s.coverage = if weights > 0.0 { total / weights } else { 0.0 };
+        s.responsibility = total;
         if s.names > 0 {
             total += NAME_WEIGHT;
         }
         s.score = total * NEGATIVE_FACTOR.powi(s.negatives as i32);
+    }
+    // A role that builds on others adds a share of the best of their own scores.
+    let own: Vec<f64> = scores.iter().map(|s| s.responsibility).collect();
+    for s in &mut scores {
+        let best = rules.roles[s.role as usize]
+            .builds_on
+            .iter()
+            .map(|&b| (b, own[b as usize]))
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
+        if let Some((b, sc)) = best.filter(|&(_, sc)| sc > 0.0 && s.score > 0.0) {
+            let add = BUILDS_ON_FACTOR * sc;
+            s.score += add;
+            s.base = Some((b, add));
+        }
     }
     scores.retain(|s| s.score > 0.0);
     scores.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.role.cmp(&b.role)));
@@ -360,3 +389,4 @@ mod tests {
         assert!((named.score() - plain.score() - NAME_WEIGHT).abs() < 1e-9);
     }
 }
+

@@ -121,10 +121,13 @@ impl<W: Write> Printer for HumanPrinter<W> {
                 if e.negated {
                     flags.push("negated");
                 }
+                if e.elsewhere {
+                    flags.push("someone else");
+                }
                 if e.boilerplate {
                     flags.push("boilerplate");
                 }
-                if !e.counted && !e.negated {
+                if !e.counted && !e.negated && !e.elsewhere {
                     flags.push("not counted");
                 }
                 let flags = if flags.is_empty() { String::new() } else { format!("  ({})", flags.join(", ")) };
@@ -203,7 +206,7 @@ impl<W: Write> HumanPrinter<W> {
             }
             let shown = text[s..e].replace(['\n', '\r'], " ");
             if self.color {
-                let style = if item.negated {
+                let style = if item.negated || item.elsewhere {
                     STRIKE
                 } else if item.boilerplate || !item.counted {
                     DIM

@@ -16,7 +16,7 @@
 //! | `confidence` | number | in [0, 1]: strength × separation for a role; for `none`, how clearly nothing fits |
 //! | `runners_up` | array | the next (up to 3) roles: `{role, name, family, score}` |
 //! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, areas: [{id, name, weight, evidence, score, phrases}]}` |
-//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, boilerplate, start, end, line, col}`; `kind` is `responsibility`, `name` or `negative`; `area` is null unless `kind` is `responsibility`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
+//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, boilerplate, start, end, line, col}`; `elsewhere` marks a name mention about someone else ("reports to the CTO"); `kind` is `responsibility`, `name` or `negative`; `area` is null unless `kind` is `responsibility`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
 //! | `rules` | string | the rule set's hash: same hash, same answers |
 //!
 //! Numbers are rounded to 4 decimals so outputs are stable across platforms.
@@ -140,6 +140,8 @@ pub struct EvidenceItem<'a> {
     pub counted: bool,
     /// Cancelled by a negation cue.
     pub negated: bool,
+    /// A name mention that refers to someone else ("reports to the CTO"); it does not count.
+    pub elsewhere: bool,
     /// Inside boilerplate.
     pub boilerplate: bool,
     /// Byte offset of the start in the original text.
@@ -220,6 +222,7 @@ impl<'a> Report<'a> {
                     weight: round4(e.weight),
                     counted: e.counted,
                     negated: e.hit.negated,
+                    elsewhere: e.hit.elsewhere,
                     boilerplate: e.hit.boilerplate,
                     start: e.hit.start,
                     end: e.hit.end,
