@@ -216,6 +216,7 @@ impl Builder {
             areas,
             file: src.name.clone(),
             builds_on: Vec::new(),
+            builds_on_share: crate::score::BUILDS_ON_FACTOR,
         });
     }
 
@@ -332,6 +333,21 @@ impl Builder {
     /// Resolves `builds_on` role ids (all roles are known by now).
     fn add_builds_on(&mut self, src: &Source, r: &RoleFile) {
         let Some(me) = self.roles.iter().position(|x| x.id == *r.id.get_ref() && x.file == src.name) else { return };
+        if let Some(share) = &r.builds_on_share {
+            let v = *share.get_ref();
+            if (0.0..=1.0).contains(&v) {
+                self.roles[me].builds_on_share = v;
+                self.hash.write_u64(v.to_bits());
+            } else {
+                self.err(
+                    codes::BAD_WEIGHT,
+                    src,
+                    share.span().into(),
+                    format!("builds_on_share {v} is out of range"),
+                    "a share runs from 0.0 to 1.0",
+                );
+            }
+        }
         for b in &r.builds_on {
             match self.roles.iter().position(|x| x.id == *b.get_ref()) {
                 Some(i) if i != me => {

@@ -6,6 +6,9 @@
 //! `file:line:col`. This module only parses; semantic checks (ids, weights, regexes, duplicates) live in
 //! `compile.rs`. The schema is documented for rule authors in `rules/README.md`.
 
+// A `Diagnostic` is returned only when a file is broken, so returning it by value (not boxed) costs nothing.
+#![allow(clippy::result_large_err)]
+
 use crate::diag::{codes, Diagnostic, Span};
 use serde::Deserialize;
 use std::path::Path;
@@ -39,6 +42,9 @@ pub struct RoleFile {
     /// of the best of their scores is added to this role's score.
     #[serde(default)]
     pub builds_on: Vec<Spanned<String>>,
+    /// The share of the `builds_on` role's evidence added (0.0 ..= 1.0; default 0.7).
+    #[serde(default)]
+    pub builds_on_share: Option<Spanned<f64>>,
     /// Responsibility areas.
     pub areas: Vec<AreaSpec>,
     /// Cues that argue against the role.
@@ -138,7 +144,7 @@ pub enum ParsedFile {
     /// A role profile.
     Role(Box<RoleFile>),
     /// A language's cues.
-    Language(LanguageFile),
+    Language(Box<LanguageFile>),
 }
 
 /// Parses one source. Syntax errors give `R001`, schema errors (unknown key, missing key, wrong type) `R002`.
@@ -148,7 +154,7 @@ pub enum ParsedFile {
 pub fn parse(source: &Source) -> Result<ParsedFile, Diagnostic> {
     let is_language = source.text.lines().any(|l| l.trim_start().starts_with("[language]"));
     let parsed = if is_language {
-        toml::from_str::<LanguageFile>(&source.text).map(ParsedFile::Language)
+        toml::from_str::<LanguageFile>(&source.text).map(|l| ParsedFile::Language(Box::new(l)))
     } else {
         toml::from_str::<RoleFile>(&source.text).map(|r| ParsedFile::Role(Box::new(r)))
     };

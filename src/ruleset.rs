@@ -28,6 +28,8 @@ pub struct Role {
     pub file: String,
     /// Roles whose work this role includes (see `builds_on` in `rules/README.md`).
     pub builds_on: Vec<RoleIdx>,
+    /// Share of their evidence this role adds.
+    pub builds_on_share: f64,
 }
 
 /// A compiled responsibility area.

@@ -329,6 +329,7 @@ id = "en"
 negation_before = ["no", "not", "not a"]
 negation_after = ["not required"]
 negation_ignore = ["not only"]
+other_person_before = ["reports to the", "work with"]
 boilerplate_headings = ["about us"]
 content_headings = ["requirements"]
 boilerplate_phrases = ["equal opportunity employer"]
@@ -355,7 +356,10 @@ boilerplate_phrases = ["equal opportunity employer"]
         let got = phrases(&rs, text);
         let spans: Vec<&str> = got.iter().map(|g| g.0.as_str()).collect();
         // Overlapping matches are all reported ("Backlog" inside "Product-Backlog"); scoring counts the longest.
-        assert_eq!(spans, vec!["OWN the\n  Product-Backlog", "Product-Backlog", "Backlog", "Stakeholders", "user</b> stories"]);
+        assert_eq!(
+            spans,
+            vec!["OWN the\n  Product-Backlog", "Product-Backlog", "Backlog", "Stakeholders", "user</b> stories"]
+        );
     }
 
     #[test]
@@ -382,6 +386,18 @@ boilerplate_phrases = ["equal opportunity employer"]
         assert_eq!(got, vec![("People management".into(), false, false)]);
         let got = phrases(&rs, "not only the backlog");
         assert_eq!(got, vec![("backlog".into(), false, false)]);
+    }
+
+    #[test]
+    fn a_name_after_a_colleague_cue_is_someone_else() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        let flags = |sc: &mut Scanner, t: &str| -> Vec<bool> { sc.scan(t).iter().map(|h| h.elsewhere).collect() };
+        assert_eq!(flags(&mut sc, "You report to the Product Owner."), vec![false], "cue is 'reports to the'");
+        assert_eq!(flags(&mut sc, "He reports to the Product Owner."), vec![true]);
+        assert_eq!(flags(&mut sc, "You work with our Product Owner daily."), vec![true]);
+        assert_eq!(flags(&mut sc, "We work with clients. Product Owner wanted."), vec![false], "clause break");
+        assert_eq!(flags(&mut sc, "You work with stakeholders"), vec![false], "only names are marked");
     }
 
     #[test]

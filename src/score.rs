@@ -12,8 +12,8 @@
 //!   phrase in the first. A role's *responsibility* score is the sum of its area scores.
 //! * The role's score adds [`NAME_WEIGHT`] when the body names the role ("as our Product Owner"; not negated, not
 //!   boilerplate, not someone else), is multiplied by [`NEGATIVE_FACTOR`] per distinct negative cue, and, for a role
-//!   that `builds_on` others (a tech lead does an engineer's work, and leads), adds [`BUILDS_ON_FACTOR`] times the
-//!   best responsibility score among those roles.
+//!   that `builds_on` others (a tech lead does an engineer's work, and leads), adds its `builds_on_share`
+//!   (default [`BUILDS_ON_FACTOR`]) times the best responsibility score among those roles.
 //! * The verdict: `none` (role `other`) when the best score is below [`MIN_SCORE`]; `ambiguous` when the
 //!   runner-up reaches [`AMBIGUOUS_RATIO`] of the best; otherwise `match`.
 //! * **Confidence** (in [0, 1]) says how safe the reported role is. For `match` and `ambiguous`:
@@ -38,7 +38,8 @@ pub const NEGATIVE_FACTOR: f64 = 0.7;
 pub const MIN_SCORE: f64 = 1.5;
 /// Runner-up at or above this share of the best score makes the verdict `ambiguous`.
 pub const AMBIGUOUS_RATIO: f64 = 0.9;
-/// Share of the best `builds_on` role's score that a role adds to its own (only when it has evidence of its own).
+/// Default share of the best `builds_on` role's responsibility score that a role adds to its own (only when it has
+/// evidence of its own); a role file may set its own `builds_on_share`.
 pub const BUILDS_ON_FACTOR: f64 = 0.7;
 /// Scale of the strength part of the confidence.
 pub const STRENGTH_SCALE: f64 = 3.0;
@@ -169,9 +170,17 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
             Evidence { hit: *h, phrase: phrase_of(rules, h.signal), weight: h.specificity * context, counted: false }
         })
         .collect();
-    // Evidence inside a longer piece of evidence for the same role (a phrase inside a regex's match) adds nothing.
+    // Evidence inside a longer piece of evidence for the same role (a phrase inside a regex's match) adds nothing,
+    // and a name inside a longer name ("product owner" in "Technical Product Owner") names only the longer role.
     let mut reach: Vec<usize> = vec![0; rules.roles.len()];
+    let mut name_reach = 0;
     for e in &mut evidence {
+        if matches!(e.hit.kind, HitKind::Name { .. }) {
+            if e.hit.end <= name_reach {
+                e.weight = 0.0;
+            }
+            name_reach = name_reach.max(e.hit.end);
+        }
         let r = &mut reach[e.hit.kind.role() as usize];
         if e.hit.end <= *r {
             e.weight = 0.0;
@@ -254,7 +263,7 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
             .map(|&b| (b, own[b as usize]))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
         if let Some((b, sc)) = best.filter(|&(_, sc)| sc > 0.0 && s.score > 0.0) {
-            let add = BUILDS_ON_FACTOR * sc;
+            let add = rules.roles[s.role as usize].builds_on_share * sc;
             s.score += add;
             s.base = Some((b, add));
         }
@@ -382,6 +391,23 @@ mod tests {
     }
 
     #[test]
+    fn a_name_inside_a_longer_name_names_only_the_longer_role() {
+        let a = role("owner", &[("one", 1.0, &["fig roll"])]);
+        let b = role("product-owner", &[("one", 1.0, &["fig roll"])]);
+        let src = |n: &str, t: String| Source { name: n.into(), text: t };
+        let rs = compile(&[src("a.toml", a), src("b.toml", b)]).unwrap().rules;
+        let c = run(&rs, "as our product owner you make fig roll");
+        let named: Vec<(&str, bool)> = c
+            .evidence
+            .iter()
+            .filter(|e| matches!(e.hit.kind, HitKind::Name { .. }))
+            .map(|e| (rs.roles[e.hit.kind.role() as usize].id.as_str(), e.counted))
+            .collect();
+        assert_eq!(named, vec![("product-owner", true), ("owner", false)]);
+        assert_eq!(c.role_id(), "product-owner");
+    }
+
+    #[test]
     fn name_mention_adds_a_fixed_weight() {
         let rs = rules();
         let plain = run(&rs, "fig roll");
@@ -389,4 +415,3 @@ mod tests {
         assert!((named.score() - plain.score() - NAME_WEIGHT).abs() < 1e-9);
     }
 }
-

@@ -45,11 +45,14 @@ fn text(o: &[u8]) -> String {
     String::from_utf8(o.to_vec()).expect("utf-8 output")
 }
 
-/// CLI cases as data: (golden file, arguments, stdin, expected exit code, which stream is golden).
+/// One CLI case: golden file, arguments, stdin, expected exit code, which stream is golden.
+type Case<'a> = (&'a str, &'a [&'a str], Option<&'a [u8]>, i32, &'a str);
+
+/// CLI cases as data.
 #[test]
 fn golden_outputs() {
     let scrum = std::fs::read(root().join("fixtures/postings/scrum-master.txt")).unwrap();
-    let cases: &[(&str, &[&str], Option<&[u8]>, i32, &str)] = &[
+    let cases: &[Case] = &[
         (
             "classify-tpo.txt",
             &[
