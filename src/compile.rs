@@ -39,15 +39,15 @@ pub struct Compiled {
 pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
     let mut b = Builder::default();
     let mut parsed = Vec::new();
-    for src in sources {
-        match rulefile::parse(src) {
-            Ok(p) => parsed.push((src, p)),
+    for (src, (result, checks)) in sources.iter().zip(prepare_all(sources)) {
+        match result {
+            Ok(p) => parsed.push((src, p, checks)),
             Err(d) => b.diags.push(d),
         }
     }
-    for (src, p) in &parsed {
+    for (src, p, checks) in &parsed {
         match p {
-            ParsedFile::Role(r) => b.add_role(src, r),
+            ParsedFile::Role(r) => b.add_role(src, r, checks),
             ParsedFile::Language(l) => b.add_language(src, &l.language),
         }
     }
@@ -58,7 +58,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
                 .with_hint("a pack needs at least one role file (see rules/README.md)"),
         );
     }
-    for (src, p) in &parsed {
+    for (src, p, _) in &parsed {
         if let ParsedFile::Role(r) = p {
             b.add_builds_on(src, r);
             b.add_examples(src, r);
@@ -69,6 +69,47 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
         return Err(b.diags);
     }
     b.finish()
+}
+
+/// A regex checked ahead of compilation: its prefix literals and estimated size, or its syntax error.
+type RegexCheck = Result<(Option<Vec<String>>, u64), String>;
+
+fn check_regex(source: &str) -> RegexCheck {
+    let hir = regex_syntax::parse(source).map_err(|e| {
+        e.to_string().lines().last().unwrap_or("invalid regex").trim().trim_start_matches("error: ").to_string()
+    })?;
+    Ok((prefix_literals(&hir), estimated_size(&hir)))
+}
+
+/// Parses one file and checks its regexes: the part of compiling that needs no other file.
+fn prepare(src: &Source) -> (Result<ParsedFile, Diagnostic>, Vec<RegexCheck>) {
+    let parsed = rulefile::parse(src);
+    let checks = match &parsed {
+        Ok(ParsedFile::Role(r)) => r.areas.iter().flat_map(|a| &a.patterns).map(|p| check_regex(p.get_ref())).collect(),
+        _ => Vec::new(),
+    };
+    (parsed, checks)
+}
+
+/// [`prepare`] for every source, in order, on two threads for a large pack (start-up time is most of a
+/// one-posting run).
+fn prepare_all(sources: &[Source]) -> Vec<(Result<ParsedFile, Diagnostic>, Vec<RegexCheck>)> {
+    if sources.len() < 8 {
+        return sources.iter().map(prepare).collect();
+    }
+    let total: usize = sources.iter().map(|s| s.text.len()).sum();
+    let mut acc = 0;
+    let split = sources.iter().position(|s| {
+        acc += s.text.len();
+        acc * 2 >= total
+    });
+    let (first, second) = sources.split_at(split.map_or(sources.len(), |i| i + 1));
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| second.iter().map(prepare).collect::<Vec<_>>());
+        let mut out: Vec<_> = first.iter().map(prepare).collect();
+        out.extend(other.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        out
+    })
 }
 
 /// The same literal, as it is collected before the automaton is built.
@@ -106,7 +147,8 @@ impl Builder {
         }
     }
 
-    fn add_role(&mut self, src: &Source, r: &RoleFile) {
+    fn add_role(&mut self, src: &Source, r: &RoleFile, checks: &[RegexCheck]) {
+        let mut checks = checks.iter();
         self.check_id(src, &r.id, "role id");
         self.check_id(src, &r.family, "family id");
         let id = r.id.get_ref().clone();
@@ -196,7 +238,8 @@ impl Builder {
                 }
             }
             for pat in &a.patterns {
-                self.add_regex(src, pat, role_idx, ai as u16);
+                let check = checks.next().cloned().unwrap_or_else(|| check_regex(pat.get_ref()));
+                self.add_regex(src, pat, check, role_idx, ai as u16);
             }
             areas.push(Area { id: a.id.get_ref().clone(), name: a.name.clone(), weight: w });
         }
@@ -256,31 +299,21 @@ impl Builder {
         id
     }
 
-    fn add_regex(&mut self, src: &Source, pat: &Spanned<String>, role: RoleIdx, area: u16) {
+    fn add_regex(&mut self, src: &Source, pat: &Spanned<String>, check: RegexCheck, role: RoleIdx, area: u16) {
         let source = pat.get_ref();
-        let hir = match regex_syntax::parse(source) {
-            Ok(h) => h,
-            Err(e) => {
-                let msg = e
-                    .to_string()
-                    .lines()
-                    .last()
-                    .unwrap_or("invalid regex")
-                    .trim()
-                    .trim_start_matches("error: ")
-                    .to_string();
+        let (literals, size) = match check {
+            Ok(c) => c,
+            Err(msg) => {
                 self.err(codes::BAD_REGEX, src, pat.span().into(), format!("invalid regex: {msg}"), "patterns use Rust `regex` syntax, run on lower-cased text with single spaces; escape literal ( ) . with a backslash");
                 return;
             }
         };
-        let size = estimated_size(&hir);
         if size > MAX_REGEX_SIZE {
             self.err(codes::BAD_REGEX, src, pat.span().into(), format!("regex is too large (about {size} automaton states; the limit is {MAX_REGEX_SIZE})"), "avoid large counted repetitions such as `\\w{1000}`; bound repetitions tightly or list phrases instead");
             return;
         }
         let id = self.regexes.len() as u32;
         self.hash.write_str(&format!("re|{role}|{area}|{source}"));
-        let literals = prefix_literals(&hir);
         if literals.is_none() {
             self.diags.push(
                 Diagnostic::warning(codes::REGEX_NO_LITERAL, &src.name, &src.text, Some(pat.span().into()), format!("regex `{source}` has no literal prefix of {MIN_REGEX_LITERAL}+ bytes: it runs over every posting's whole text"))
