@@ -88,28 +88,60 @@ pub struct Scanner<'r> {
     rules: &'r RuleSet,
     norm: Normalized,
     hits: Vec<Hit>,
+    cues: Cues,
+    boilerplate: Vec<(usize, usize)>,
+}
+
+/// The language cues found in one posting (byte spans of the original text).
+#[derive(Debug, Default)]
+struct Cues {
     neg_before: Vec<(usize, usize)>,
     neg_after: Vec<(usize, usize)>,
     neg_ignore: Vec<(usize, usize)>,
     other_before: Vec<(usize, usize)>,
     sections: Vec<(SectionCue, usize, usize)>,
-    boilerplate: Vec<(usize, usize)>,
+}
+
+impl Cues {
+    fn clear(&mut self) {
+        self.neg_before.clear();
+        self.neg_after.clear();
+        self.neg_ignore.clear();
+        self.other_before.clear();
+        self.sections.clear();
+    }
+
+    /// Files a cue found at `start..end`.
+    fn record(&mut self, cue: UseKind, start: usize, end: usize) {
+        match cue {
+            UseKind::NegationBefore => self.neg_before.push((start, end)),
+            UseKind::NegationAfter => self.neg_after.push((start, end)),
+            UseKind::NegationIgnore => self.neg_ignore.push((start, end)),
+            UseKind::OtherPersonBefore => self.other_before.push((start, end)),
+            UseKind::BoilerplateHeading => self.sections.push((SectionCue::BoilerplateHeading, start, end)),
+            UseKind::ContentHeading => self.sections.push((SectionCue::ContentHeading, start, end)),
+            UseKind::BoilerplatePhrase => self.sections.push((SectionCue::BoilerplatePhrase, start, end)),
+            UseKind::Responsibility { .. } | UseKind::Name { .. } | UseKind::Negative { .. } => {}
+        }
+    }
+
+    /// Sorts the cues for lookup and drops negation cues inside a longer non-negating phrase ("not only").
+    fn settle(&mut self) {
+        self.sections.sort_by_key(|&(_, s, e)| (s, e));
+        let ignore = &self.neg_ignore;
+        let ignored = |&(s, e): &(usize, usize)| ignore.iter().any(|&(is, ie)| is <= s && e <= ie);
+        self.neg_before.retain(|c| !ignored(c));
+        self.neg_after.retain(|c| !ignored(c));
+        self.neg_before.sort_by_key(|&(_, e)| e);
+        self.neg_after.sort_by_key(|&(s, _)| s);
+        self.other_before.sort_by_key(|&(_, e)| e);
+    }
 }
 
 impl<'r> Scanner<'r> {
     /// A scanner for `rules`.
     pub fn new(rules: &'r RuleSet) -> Self {
-        Scanner {
-            rules,
-            norm: Normalized::default(),
-            hits: Vec::new(),
-            neg_before: Vec::new(),
-            neg_after: Vec::new(),
-            neg_ignore: Vec::new(),
-            other_before: Vec::new(),
-            sections: Vec::new(),
-            boilerplate: Vec::new(),
-        }
+        Scanner { rules, norm: Normalized::default(), hits: Vec::new(), cues: Cues::default(), boilerplate: Vec::new() }
     }
 
     /// The rule set this scanner uses.
@@ -126,26 +158,14 @@ impl<'r> Scanner<'r> {
     /// Finds every hit in `text` (ascending by start, the longer first). The slice is valid until the next scan.
     pub fn scan(&mut self, text: &str) -> &[Hit] {
         self.hits.clear();
-        self.neg_before.clear();
-        self.neg_after.clear();
-        self.neg_ignore.clear();
-        self.other_before.clear();
-        self.sections.clear();
+        self.cues.clear();
         self.boilerplate.clear();
         self.norm.build(text);
         self.match_literals(text);
         self.match_global_regexes(text);
         self.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind));
-        self.sections.sort_by_key(|&(_, s, e)| (s, e));
-        // A negation cue inside a longer phrase that only looks like one ("not only") does not negate.
-        let ignore = &self.neg_ignore;
-        let ignored = |&(s, e): &(usize, usize)| ignore.iter().any(|&(is, ie)| is <= s && e <= ie);
-        self.neg_before.retain(|c| !ignored(c));
-        self.neg_after.retain(|c| !ignored(c));
-        self.neg_before.sort_by_key(|&(_, e)| e);
-        self.neg_after.sort_by_key(|&(s, _)| s);
-        self.other_before.sort_by_key(|&(_, e)| e);
-        posting::boilerplate_ranges(text, &self.sections, &mut self.boilerplate);
+        self.cues.settle();
+        posting::boilerplate_ranges(text, &self.cues.sections, &mut self.boilerplate);
         self.mark(text);
         &self.hits
     }
@@ -166,32 +186,8 @@ impl<'r> Scanner<'r> {
                     UseKind::Responsibility { role, area } => HitKind::Responsibility { role, area },
                     UseKind::Name { role } => HitKind::Name { role },
                     UseKind::Negative { role } => HitKind::Negative { role },
-                    UseKind::NegationBefore => {
-                        self.neg_before.push((os, oe));
-                        continue;
-                    }
-                    UseKind::NegationAfter => {
-                        self.neg_after.push((os, oe));
-                        continue;
-                    }
-                    UseKind::OtherPersonBefore => {
-                        self.other_before.push((os, oe));
-                        continue;
-                    }
-                    UseKind::NegationIgnore => {
-                        self.neg_ignore.push((os, oe));
-                        continue;
-                    }
-                    UseKind::BoilerplateHeading => {
-                        self.sections.push((SectionCue::BoilerplateHeading, os, oe));
-                        continue;
-                    }
-                    UseKind::ContentHeading => {
-                        self.sections.push((SectionCue::ContentHeading, os, oe));
-                        continue;
-                    }
-                    UseKind::BoilerplatePhrase => {
-                        self.sections.push((SectionCue::BoilerplatePhrase, os, oe));
+                    cue => {
+                        self.cues.record(cue, os, oe);
                         continue;
                     }
                 };
@@ -265,21 +261,21 @@ impl<'r> Scanner<'r> {
     fn mark(&mut self, text: &str) {
         let gap = self.rules.negation_gap;
         for h in &mut self.hits {
-            let i = self.neg_before.partition_point(|&(_, e)| e <= h.start);
+            let i = self.cues.neg_before.partition_point(|&(_, e)| e <= h.start);
             let before = i > 0 && {
-                let (_, ce) = self.neg_before[i - 1];
+                let (_, ce) = self.cues.neg_before[i - 1];
                 h.start - ce <= gap && !posting::has_clause_break(text, ce, h.start)
             };
-            let j = self.neg_after.partition_point(|&(s, _)| s < h.end);
-            let after = j < self.neg_after.len() && {
-                let (cs, _) = self.neg_after[j];
+            let j = self.cues.neg_after.partition_point(|&(s, _)| s < h.end);
+            let after = j < self.cues.neg_after.len() && {
+                let (cs, _) = self.cues.neg_after[j];
                 cs - h.end <= gap && !posting::has_clause_break(text, h.end, cs)
             };
             h.negated = before || after;
             if matches!(h.kind, HitKind::Name { .. }) {
-                let i = self.other_before.partition_point(|&(_, e)| e <= h.start);
+                let i = self.cues.other_before.partition_point(|&(_, e)| e <= h.start);
                 h.elsewhere = i > 0 && {
-                    let (_, ce) = self.other_before[i - 1];
+                    let (_, ce) = self.cues.other_before[i - 1];
                     h.start - ce <= gap && !posting::has_clause_break(text, ce, h.start)
                 };
             }
