@@ -15,16 +15,13 @@
 //! ```
 //! use rolecall::{Posting, Scanner};
 //! let rules = rolecall::default_rules().expect("the default pack compiles");
-//! let mut scanner = Scanner::new(&rules);
-//! let c = scanner.classify(Posting::new(
-//!     "You will facilitate daily stand-ups, sprint planning and retrospectives, remove impediments \
-//!      and coach the team and the organisation in Scrum and agile practices.",
-//! ));
+//! let mut scanner = Scanner::new(&rules); // one per thread; the rule set is shared
+//! let text = "You will facilitate daily stand-ups, sprint planning and retrospectives, remove impediments \
+//!             and coach the team and the organisation in Scrum and agile practices.";
+//! let c = scanner.classify(Posting::new(text));
 //! assert_eq!(c.role_id(), "scrum-master");
-//! for e in c.evidence.iter().filter(|e| e.counted) {
-//!     let _matched = &"...posting text..."[..0]; // e.hit.start..e.hit.end indexes the original text
-//!     let _ = e.phrase;
-//! }
+//! let counted: Vec<&str> = c.evidence.iter().filter(|e| e.counted).map(|e| &text[e.hit.start..e.hit.end]).collect();
+//! assert!(counted.contains(&"remove impediments"), "{counted:?}");
 //! ```
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 

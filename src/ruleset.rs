@@ -101,8 +101,8 @@ pub struct Pattern {
     pub text: String,
     /// Its meanings.
     pub uses: Vec<Use>,
-    /// Regexes (indexes into [`RuleSet::regexes`]) whose prefix literal is a prefix of this literal: they are
-    /// confirmed at every match of this pattern.
+    /// Regexes (indexes into [`RuleSet::regexes`]) whose prefix literal this is: each is confirmed, anchored, at
+    /// every match of this literal.
     pub regexes: Vec<u32>,
 }
 
