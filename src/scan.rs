@@ -88,6 +88,9 @@ pub struct Scanner<'r> {
     rules: &'r RuleSet,
     norm: Normalized,
     hits: Vec<Hit>,
+    /// (regex, start) pairs already tried in this posting: two prefix literals of one regex ("own", "owns") can
+    /// start at the same place.
+    tried: std::collections::HashSet<(u32, usize)>,
     cues: Cues,
     boilerplate: Vec<(usize, usize)>,
 }
@@ -141,7 +144,14 @@ impl Cues {
 impl<'r> Scanner<'r> {
     /// A scanner for `rules`.
     pub fn new(rules: &'r RuleSet) -> Self {
-        Scanner { rules, norm: Normalized::default(), hits: Vec::new(), cues: Cues::default(), boilerplate: Vec::new() }
+        Scanner {
+            rules,
+            norm: Normalized::default(),
+            hits: Vec::new(),
+            tried: std::collections::HashSet::new(),
+            cues: Cues::default(),
+            boilerplate: Vec::new(),
+        }
     }
 
     /// The rule set this scanner uses.
@@ -158,6 +168,7 @@ impl<'r> Scanner<'r> {
     /// Finds every hit in `text` (ascending by start, the longer first). The slice is valid until the next scan.
     pub fn scan(&mut self, text: &str) -> &[Hit] {
         self.hits.clear();
+        self.tried.clear();
         self.cues.clear();
         self.boilerplate.clear();
         self.norm.build(text);
@@ -207,6 +218,9 @@ impl<'r> Scanner<'r> {
             }
             if left {
                 for &rid in &pat.regexes {
+                    if !self.tried.insert((rid, m.start())) {
+                        continue;
+                    }
                     let re = &rules.regexes[rid as usize];
                     if let Some(rm) = re.regex().and_then(|r| r.find(&buf[m.start()..])) {
                         if rm.end() == 0 {
@@ -356,6 +370,16 @@ boilerplate_phrases = ["equal opportunity employer"]
             spans,
             vec!["OWN the\n  Product-Backlog", "Product-Backlog", "Backlog", "Stakeholders", "user</b> stories"]
         );
+    }
+
+    #[test]
+    fn a_regex_runs_once_per_place_whatever_literal_found_it() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        // "own" and "owns" are both prefix literals of the same regex, and both start at "owns".
+        let regex_hits =
+            sc.scan("She owns the backlog.").iter().filter(|h| matches!(h.signal, Signal::Regex { .. })).count();
+        assert_eq!(regex_hits, 1);
     }
 
     #[test]
