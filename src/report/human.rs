@@ -101,6 +101,9 @@ impl<W: Write> Printer for HumanPrinter<W> {
             if d.names > 0 {
                 writeln!(o, "  named in the body (+{:.1})", crate::score::NAME_WEIGHT)?;
             }
+            if let Some(b) = &d.builds_on {
+                writeln!(o, "  builds on {} (+{:.2})", b.role, b.added)?;
+            }
             if d.negatives > 0 {
                 writeln!(o, "  {} negative cue{}", d.negatives, if d.negatives == 1 { "" } else { "s" })?;
             }

@@ -15,7 +15,7 @@
 //! | `score` | number | the best role's score (see `score.rs`) |
 //! | `confidence` | number | in [0, 1]: strength × separation for a role; for `none`, how clearly nothing fits |
 //! | `runners_up` | array | the next (up to 3) roles: `{role, name, family, score}` |
-//! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, areas: [{id, name, weight, evidence, score, phrases}]}` |
+//! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, builds_on, areas: [{id, name, weight, evidence, score, phrases}]}`; `builds_on` is null or `{role, added}` |
 //! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, boilerplate, start, end, line, col}`; `elsewhere` marks a name mention about someone else ("reports to the CTO"); `kind` is `responsibility`, `name` or `negative`; `area` is null unless `kind` is `responsibility`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
 //! | `rules` | string | the rule set's hash: same hash, same answers |
 //!
@@ -100,8 +100,19 @@ pub struct RoleDetail<'a> {
     pub names: u32,
     /// Distinct negative cues found.
     pub negatives: u32,
+    /// The role this one builds on and the share of its evidence added (`builds_on` in the rule file).
+    pub builds_on: Option<BaseLine<'a>>,
     /// Every area of the role.
     pub areas: Vec<AreaLine<'a>>,
+}
+
+/// What a role's `builds_on` added to its score.
+#[derive(Debug, Clone, Serialize)]
+pub struct BaseLine<'a> {
+    /// The role built on.
+    pub role: &'a str,
+    /// The share of its evidence that was added.
+    pub added: f64,
 }
 
 /// One area's part of a role's score.
@@ -181,6 +192,9 @@ impl<'a> Report<'a> {
                     coverage: round4(s.coverage),
                     names: s.names,
                     negatives: s.negatives,
+                    builds_on: s
+                        .base
+                        .map(|(b, added)| BaseLine { role: &rules.roles[b as usize].id, added: round4(added) }),
                     areas: s
                         .areas
                         .iter()
