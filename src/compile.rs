@@ -119,7 +119,7 @@ struct Builder {
     roles: Vec<Role>,
     role_ids: HashMap<String, (String, Span)>,
     literals: Vec<Pattern>,
-    literal_ids: HashMap<String, usize>,
+    literal_ids: HashMap<String, usize, FnvBuild>,
     regexes: Vec<RegexRule>,
     regex_literals: Vec<(u32, String)>,
     global_regexes: Vec<u32>,
@@ -179,7 +179,7 @@ impl Builder {
                 "add at least one [[areas]] table with phrases",
             );
         }
-        let mut seen_phrases: HashMap<String, Span> = HashMap::new();
+        let mut seen_phrases: HashMap<(usize, bool, bool), Span, FnvBuild> = HashMap::default();
         let mut areas = Vec::new();
         for (ai, a) in r.areas.iter().enumerate() {
             self.check_id(src, &a.id, "area id");
@@ -263,8 +263,8 @@ impl Builder {
         });
     }
 
-    /// Adds a phrase with one meaning; returns its normalised key (with wildcards) when valid.
-    fn add_phrase(&mut self, src: &Source, p: &Spanned<String>, kind: UseKind) -> Option<String> {
+    /// Adds a phrase with one meaning; returns its identity (literal id and wildcards) when valid.
+    fn add_phrase(&mut self, src: &Source, p: &Spanned<String>, kind: UseKind) -> Option<(usize, bool, bool)> {
         self.phrase_count += 1;
         let raw = p.get_ref().trim();
         let left_open = raw.starts_with('*');
@@ -286,7 +286,7 @@ impl Builder {
         self.hash.write_u64(u64::from(left_open) | u64::from(right_open) << 1);
         let id = self.literal(&lit);
         self.literals[id].uses.push(Use { kind, phrase: p.get_ref().clone(), left_open, right_open, specificity: 1.0 });
-        Some(format!("{}{lit}{}", if left_open { "*" } else { "" }, if right_open { "*" } else { "" }))
+        Some((id, left_open, right_open))
     }
 
     fn literal(&mut self, lit: &str) -> usize {
@@ -549,9 +549,25 @@ fn is_kebab(s: &str) -> bool {
             .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
 }
 
-/// FNV-1a, 64 bits: a stable hash (std's hasher may change between Rust versions).
+/// FNV-1a, 64 bits: a stable hash for the pack identity (std's hasher may change between Rust versions), and a
+/// fast one for the compiler's maps of short strings.
 #[derive(Debug)]
 struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type FnvBuild = std::hash::BuildHasherDefault<Fnv>;
 
 impl Default for Fnv {
     fn default() -> Self {
@@ -561,17 +577,12 @@ impl Default for Fnv {
 
 impl Fnv {
     fn write_str(&mut self, s: &str) {
-        for b in s.bytes().chain(std::iter::once(0xff)) {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
+        std::hash::Hasher::write(self, s.as_bytes());
+        std::hash::Hasher::write(self, &[0xff]);
     }
 
     fn write_u64(&mut self, v: u64) {
-        for b in v.to_le_bytes() {
-            self.0 ^= u64::from(b);
-            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
-        }
+        std::hash::Hasher::write(self, &v.to_le_bytes());
     }
 
     fn write_kind(&mut self, k: UseKind) {
