@@ -1,7 +1,8 @@
 //! The command line: clap argument structs (raw), turned into validated work and dispatched per verb.
 //!
 //! This module and `main.rs` are the only places that touch stdout, stderr and exit codes. Exit codes: 0 a verdict
-//! (or an evaluation) was produced, 1 nothing matched (every posting is `other`), 2 usage, input or rule errors.
+//! (or an evaluation, or a batch with every record classified) was produced, 1 nothing matched (every posting is
+//! `other`) or a batch had error records, 2 usage, input or rule errors.
 //! A closed stdout pipe is not an error (`main.rs` maps it to 0).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -40,6 +41,67 @@ enum Command {
     Classify(ClassifyArgs),
     /// Measure agreement with labelled postings in a CSV file.
     Eval(EvalArgs),
+    /// Score a CSV or JSON Lines file of postings: streaming, parallel, one output row per input record.
+    Batch(BatchArgs),
+}
+
+#[derive(Debug, Args)]
+struct BatchArgs {
+    /// Input file (CSV with a header, or JSON Lines); `-` or nothing reads stdin.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Write results here (atomically: a temporary file renamed at the end) instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// Input format (default: from the file extension, `.jsonl`/`.ndjson` = jsonl, else csv).
+    #[arg(long, value_enum)]
+    input_format: Option<BatchInput>,
+    /// Output format (default: from the `-o` extension, else csv).
+    #[arg(long, value_enum)]
+    format: Option<BatchOutput>,
+    /// CSV field delimiter (default: detected among , ; tab | ~).
+    #[arg(long)]
+    delimiter: Option<String>,
+    /// Column holding the record id (default: detected, else the record number).
+    #[arg(long)]
+    id_col: Option<String>,
+    /// Column holding the posted title (reported, never scored; default: detected).
+    #[arg(long)]
+    title_col: Option<String>,
+    /// Column(s) holding the posting text, joined as sections (repeatable; default: detected).
+    #[arg(long)]
+    text_col: Vec<String>,
+    /// Input column(s) to carry through to the output (repeatable).
+    #[arg(long)]
+    keep: Vec<String>,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long)]
+    threads: Option<usize>,
+    /// Write error records (record,line,byte,reason) to this CSV file instead of stderr.
+    #[arg(long, value_name = "FILE")]
+    errors: Option<PathBuf>,
+    /// Largest text field accepted, in bytes; larger ones become error records.
+    #[arg(long, default_value_t = 4 << 20)]
+    max_field_bytes: usize,
+    /// No summary on stderr.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BatchInput {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum BatchOutput {
+    /// One CSV row per record.
+    Csv,
+    /// One JSON object per record (the `classify --format json` schema plus `record`).
+    Jsonl,
 }
 
 #[derive(Debug, Args)]
@@ -126,6 +188,8 @@ pub enum Outcome {
     NothingMatched,
     /// Some input could not be read; the rest was reported (exit 2).
     InputErrors,
+    /// A batch ran to the end, but some records were error records (exit 1).
+    RecordErrors,
 }
 
 /// A run that could not be done (exit 2).
@@ -151,6 +215,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let outcome = match cli.command {
         Command::Classify(a) => classify(&rules, a),
         Command::Eval(a) => evaluate(&rules, a),
+        Command::Batch(a) => batch(&rules, a),
     };
     // The process ends next: freeing thousands of small allocations one by one would only delay the exit.
     std::mem::forget(rules);
@@ -310,4 +375,154 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
     }
     out.flush()?;
     Ok(Outcome::Found)
+}
+
+fn has_ext(p: &Path, exts: &[&str]) -> bool {
+    p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.iter().any(|x| e.eq_ignore_ascii_case(x)))
+}
+
+/// Writes to a temporary file beside `target`, renamed over it by `commit`; dropped uncommitted, it is removed.
+struct AtomicFile {
+    tmp: PathBuf,
+    target: PathBuf,
+    file: Option<io::BufWriter<std::fs::File>>,
+}
+
+impl AtomicFile {
+    fn create(target: &Path) -> io::Result<AtomicFile> {
+        let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let name = target.file_name().map_or("out".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = dir.join(format!(".{name}.rolecall-{}.tmp", std::process::id()));
+        let file = std::fs::File::create(&tmp)?;
+        Ok(AtomicFile { tmp, target: target.to_path_buf(), file: Some(io::BufWriter::new(file)) })
+    }
+
+    fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take().expect("open until commit");
+        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+        std::fs::rename(&self.tmp, &self.target)
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.as_mut().expect("open until commit").write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.as_mut().expect("open until commit").flush()
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if self.file.take().is_some() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
+    use rolecall::batch::{Batch, Columns, InputFormat, OutputFormat};
+    let path = a.file.clone().unwrap_or_else(|| PathBuf::from("-"));
+    let stdin = path.as_os_str() == "-";
+    let input_format = match a.input_format {
+        Some(BatchInput::Jsonl) => InputFormat::Jsonl,
+        Some(BatchInput::Csv) => InputFormat::Csv,
+        None if has_ext(&path, &["jsonl", "ndjson"]) => InputFormat::Jsonl,
+        None => InputFormat::Csv,
+    };
+    let output_format = match a.format {
+        Some(BatchOutput::Jsonl) => OutputFormat::Jsonl,
+        Some(BatchOutput::Csv) => OutputFormat::Csv,
+        None if a.output.as_deref().is_some_and(|o| has_ext(o, &["jsonl", "ndjson", "json"])) => OutputFormat::Jsonl,
+        None => OutputFormat::Csv,
+    };
+    let delimiter = a.delimiter.as_deref().map(parse_delimiter).transpose()?;
+    let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    let input: Box<dyn Read> = if stdin {
+        Box::new(io::stdin().lock())
+    } else {
+        if path.is_dir() {
+            return Err(Failure::Input(format!("{}: is a directory, not a CSV or JSON Lines file", path.display())));
+        }
+        Box::new(
+            std::fs::File::open(&path).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", path.display())))?,
+        )
+    };
+    let mut error_file = match &a.errors {
+        Some(p) => {
+            let mut w =
+                csv::Writer::from_path(p).map_err(|e| Failure::Input(format!("{}: cannot write: {e}", p.display())))?;
+            w.write_record(["record", "line", "byte", "reason"]).map_err(|e| Failure::Input(e.to_string()))?;
+            Some(w)
+        }
+        None => None,
+    };
+    let mut on_error = |e: &rolecall::batch::RecordError| -> io::Result<()> {
+        match &mut error_file {
+            Some(w) => w
+                .write_record([e.record.to_string(), e.line.to_string(), e.byte.to_string(), e.reason.clone()])
+                .map_err(io::Error::other),
+            None => {
+                eprintln!("rolecall: record {} (line {}, byte {}): {}", e.record, e.line, e.byte, e.reason);
+                Ok(())
+            }
+        }
+    };
+    let quiet = a.quiet;
+    let mut on_columns = |c: &rolecall::batch::Chosen| {
+        if !quiet {
+            eprintln!("rolecall: columns {}", c.describe());
+        }
+    };
+    let job = Batch {
+        rules,
+        input: input_format,
+        delimiter,
+        output: output_format,
+        columns: Columns { id: a.id_col, title: a.title_col, text: a.text_col, keep: a.keep },
+        threads,
+        max_field_bytes: a.max_field_bytes,
+    };
+    let started = std::time::Instant::now();
+    let summary = match &a.output {
+        Some(target) => {
+            let mut out = AtomicFile::create(target)
+                .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
+            let s = job.run(input, &mut out, &mut on_error, &mut on_columns).map_err(batch_failure)?;
+            out.commit().map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
+            s
+        }
+        None => {
+            let stdout = io::stdout();
+            let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
+            job.run(input, &mut out, &mut on_error, &mut on_columns).map_err(batch_failure)?
+        }
+    };
+    if let Some(w) = &mut error_file {
+        w.flush()?;
+    }
+    if !quiet {
+        let secs = started.elapsed().as_secs_f64().max(1e-9);
+        let roles: Vec<String> = summary.roles.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        eprintln!(
+            "rolecall: read {}, classified {} (other {}), errors {}; {:.2} s, {:.0} postings/s, {:.1} MB/s of text",
+            summary.read,
+            summary.classified,
+            summary.abstained,
+            summary.errors,
+            secs,
+            summary.classified as f64 / secs,
+            summary.text_bytes as f64 / secs / 1e6
+        );
+        eprintln!("rolecall: roles: {}", roles.join(", "));
+    }
+    Ok(if summary.errors > 0 { Outcome::RecordErrors } else { Outcome::Found })
+}
+
+fn batch_failure(e: rolecall::batch::BatchError) -> Failure {
+    match e {
+        rolecall::batch::BatchError::Io(e) => Failure::Io(e),
+        rolecall::batch::BatchError::Start(m) => Failure::Input(m),
+    }
 }

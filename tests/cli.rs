@@ -267,3 +267,68 @@ fn eval_writes_predictions_for_every_labelled_row() {
     assert!(text(&missing.stderr).contains("column `nope` is not in the header"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn batch_streams_records_with_exit_codes_and_atomic_output() {
+    let dir = std::env::temp_dir().join(format!("rolecall-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scrum = "Facilitate sprint planning and retrospectives, remove impediments and coach the team in Scrum.";
+    let good = format!("job_id;title;description\nA;SM;\"{scrum}\"\nB;Baker;Bake bread every morning.\n");
+    let input = dir.join("in.csv");
+    std::fs::write(&input, &good).unwrap();
+    let out = dir.join("out.csv");
+
+    // All records classified: exit 0, the header and one row per record, in order.
+    let r = rolecall(&["batch", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "-j", "2"], None);
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    let written = std::fs::read_to_string(&out).unwrap();
+    let ids: Vec<&str> = written.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+    assert_eq!(ids, vec!["A", "B"]);
+    assert!(written.lines().nth(1).unwrap().contains(",scrum-master,"));
+    assert!(text(&r.stderr).contains("columns id=job_id title=title text=description"), "{}", text(&r.stderr));
+    assert!(text(&r.stderr).contains("read 2, classified 2 (other 1), errors 0"), "{}", text(&r.stderr));
+
+    // A run that cannot start leaves the previous output untouched and no temporary file behind.
+    let bad = rolecall(&["batch", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--text-col", "nope"], None);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("the header has: job_id, title, description"), "{}", text(&bad.stderr));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), written);
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+
+    // Error records: exit 1, each in the errors file with its record number and line.
+    std::fs::write(&input, format!("{good}C;X;\nD;Y;\"{scrum}\";extra\n")).unwrap();
+    let errors = dir.join("errors.csv");
+    let r = rolecall(
+        &["batch", input.to_str().unwrap(), "-o", out.to_str().unwrap(), "--errors", errors.to_str().unwrap()],
+        None,
+    );
+    assert_eq!(r.status.code(), Some(1), "{}", text(&r.stderr));
+    let errs = std::fs::read_to_string(&errors).unwrap();
+    assert_eq!(errs.lines().count(), 3, "{errs}");
+    assert!(errs.contains("3,4,") && errs.contains("empty"), "{errs}");
+    assert!(errs.contains("4,5,") && errs.contains("expected 3 fields"), "{errs}");
+    assert_eq!(std::fs::read_to_string(&out).unwrap().lines().count(), 3);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn batch_is_a_stdin_to_stdout_filter_for_json_lines() {
+    let scrum = "Facilitate sprint planning and retrospectives, remove impediments and coach the team in Scrum.";
+    let input = format!("{{\"id\":\"x1\",\"text\":\"{scrum}\"}}\n{{\"id\":\"x2\",\"text\":\"Bake bread.\"}}\n");
+    let r = rolecall(&["batch", "--input-format", "jsonl", "--format", "jsonl", "--quiet"], Some(input.as_bytes()));
+    assert_eq!(r.status.code(), Some(0), "{}", text(&r.stderr));
+    assert!(r.stderr.is_empty(), "--quiet: {}", text(&r.stderr));
+    let rows: Vec<serde_json::Value> = text(&r.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(
+        (rows[0]["record"].as_u64(), rows[0]["source"].as_str(), rows[0]["role"].as_str()),
+        (Some(1), Some("x1"), Some("scrum-master"))
+    );
+    assert_eq!(rows[1]["role"], "other");
+    assert!(rows[0]["evidence"].as_array().is_some_and(|e| !e.is_empty()));
+}

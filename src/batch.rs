@@ -1,0 +1,725 @@
+//! Batch scoring: records in (CSV or JSON Lines, streamed) → chunks → parallel classification → rows out, in input
+//! order, byte-identical for any thread count; every record yields exactly one result row or one error record.
+//!
+//! [`Batch::run`] reads a chunk of records, classifies it on `threads` scanners (one per thread, sharing the rule
+//! set), renders each result to bytes in the worker, and hands the chunk back in order. Memory is bounded by the
+//! chunk size, whatever the input size. Malformed records (wrong field count, broken quoting, invalid UTF-8, empty
+//! text, a field over the size limit, invalid JSON) become [`RecordError`]s with record number, line and byte
+//! offset; the run goes on. The library does not print: the caller passes writers and gets a [`Summary`].
+
+use crate::posting::Posting;
+use crate::report::Report;
+use crate::ruleset::RuleSet;
+use crate::scan::Scanner;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Read, Write};
+
+/// Records classified per chunk (bounded memory; enough work per thread).
+const CHUNK: usize = 512;
+
+/// Input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// CSV with a header row.
+    Csv,
+    /// One JSON object per line.
+    Jsonl,
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One CSV row per record (header first).
+    Csv,
+    /// One JSON object per record: the `classify --format json` schema plus `record`.
+    Jsonl,
+}
+
+/// Which fields hold what. Names are matched exactly; empty means "detect".
+#[derive(Debug, Clone, Default)]
+pub struct Columns {
+    /// The id column.
+    pub id: Option<String>,
+    /// The title column (reported, never scored).
+    pub title: Option<String>,
+    /// Text columns, joined as separate sections.
+    pub text: Vec<String>,
+    /// Input columns copied to the output.
+    pub keep: Vec<String>,
+}
+
+/// Candidate names for automatic column detection, in order of preference.
+const ID_NAMES: &[&str] = &["id", "job_id", "posting_id", "jobid", "uuid", "key"];
+const TITLE_NAMES: &[&str] = &["title", "job_title", "position", "position_title", "jobtitle", "role", "name"];
+const TEXT_NAMES: &[&str] =
+    &["description", "job_description", "body", "text", "jobdescription", "content", "details", "posting"];
+
+/// The columns chosen for a run (indexes into the header), and how they were chosen.
+#[derive(Debug, Clone)]
+pub struct Chosen {
+    /// The header.
+    pub header: Vec<String>,
+    /// Id column.
+    pub id: Option<usize>,
+    /// Title column.
+    pub title: Option<usize>,
+    /// Text columns.
+    pub text: Vec<usize>,
+    /// Kept columns.
+    pub keep: Vec<usize>,
+}
+
+impl Chosen {
+    /// A one-line description for stderr: `id=job_id title=title text=description`.
+    pub fn describe(&self) -> String {
+        let name = |i: Option<usize>| i.map_or("-".to_string(), |i| self.header[i].clone());
+        let text: Vec<&str> = self.text.iter().map(|&i| self.header[i].as_str()).collect();
+        format!("id={} title={} text={}", name(self.id), name(self.title), text.join("+"))
+    }
+}
+
+/// Picks the columns from a header: the named ones, else the obvious ones by name.
+pub fn choose_columns(header: &[String], cols: &Columns) -> Result<Chosen, String> {
+    let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_ascii_lowercase().replace([' ', '-'], "_");
+    let find = |name: &str| header.iter().position(|h| h == name || norm(h) == norm(name));
+    let detect = |names: &[&str]| names.iter().find_map(|n| header.iter().position(|h| norm(h) == *n));
+    let listing = || format!("the header has: {}", header.join(", "));
+    let named = |c: &Option<String>, what: &str| -> Result<Option<usize>, String> {
+        match c {
+            Some(n) => {
+                find(n).map(Some).ok_or_else(|| format!("{what} column `{n}` is not in the header; {}", listing()))
+            }
+            None => Ok(None),
+        }
+    };
+    let id = named(&cols.id, "id")?.or_else(|| if cols.id.is_none() { detect(ID_NAMES) } else { None });
+    let title = named(&cols.title, "title")?.or_else(|| if cols.title.is_none() { detect(TITLE_NAMES) } else { None });
+    let text = if cols.text.is_empty() {
+        vec![detect(TEXT_NAMES).ok_or_else(|| {
+            format!(
+                "no text column found (looked for {}); name it with --text-col; {}",
+                TEXT_NAMES.join(", "),
+                listing()
+            )
+        })?]
+    } else {
+        cols.text
+            .iter()
+            .map(|n| find(n).ok_or_else(|| format!("text column `{n}` is not in the header; {}", listing())))
+            .collect::<Result<_, _>>()?
+    };
+    let keep = cols
+        .keep
+        .iter()
+        .map(|n| find(n).ok_or_else(|| format!("kept column `{n}` is not in the header; {}", listing())))
+        .collect::<Result<_, _>>()?;
+    Ok(Chosen { header: header.to_vec(), id, title, text, keep })
+}
+
+/// Guesses the CSV delimiter from the header line: the candidate that occurs most often outside quotes.
+pub fn sniff_delimiter(first_line: &[u8]) -> u8 {
+    let mut best = (b',', 0usize);
+    for d in [b',', b';', b'\t', b'|', b'~'] {
+        let mut quoted = false;
+        let n = first_line
+            .iter()
+            .filter(|&&b| {
+                if b == b'"' {
+                    quoted = !quoted;
+                }
+                !quoted && b == d
+            })
+            .count();
+        if n > best.1 {
+            best = (d, n);
+        }
+    }
+    best.0
+}
+
+/// A record that could not be classified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RecordError {
+    /// 1-based record number (the header is not a record).
+    pub record: u64,
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// Byte offset where the record starts.
+    pub byte: u64,
+    /// What is wrong.
+    pub reason: String,
+}
+
+/// Totals of a run.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Records read.
+    pub read: u64,
+    /// Records classified (including `other`).
+    pub classified: u64,
+    /// Records whose verdict is `other`.
+    pub abstained: u64,
+    /// Error records.
+    pub errors: u64,
+    /// Bytes of posting text classified.
+    pub text_bytes: u64,
+    /// Records per reported role.
+    pub roles: BTreeMap<String, u64>,
+}
+
+/// One record ready to classify.
+#[derive(Debug, Default)]
+struct Job {
+    record: u64,
+    id: String,
+    title: Option<String>,
+    text: String,
+    keep: Vec<String>,
+}
+
+/// One record's outcome, rendered.
+enum Done {
+    Row { bytes: Vec<u8>, role: String },
+    Error(RecordError),
+}
+
+/// A configured batch run.
+#[derive(Debug, Clone)]
+pub struct Batch<'r> {
+    /// The rule set.
+    pub rules: &'r RuleSet,
+    /// Input format.
+    pub input: InputFormat,
+    /// CSV delimiter (`None`: sniff from the header).
+    pub delimiter: Option<u8>,
+    /// Output format.
+    pub output: OutputFormat,
+    /// Column choice.
+    pub columns: Columns,
+    /// Worker threads (at least 1).
+    pub threads: usize,
+    /// Largest text field accepted, in bytes.
+    pub max_field_bytes: usize,
+}
+
+impl<'r> Batch<'r> {
+    /// Runs the batch: reads `input`, writes result rows to `out` and error records to `errors`, and returns the
+    /// totals. `on_columns` is told which columns were chosen before the first record. Fails only when the run
+    /// cannot start (unreadable header, missing columns) or a write fails.
+    pub fn run<R: Read, W: Write>(
+        &self,
+        input: R,
+        out: &mut W,
+        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+        on_columns: &mut dyn FnMut(&Chosen),
+    ) -> Result<Summary, BatchError> {
+        let mut reader = io::BufReader::with_capacity(1 << 16, input);
+        // Skip a UTF-8 byte-order mark.
+        if reader.fill_buf().map_err(BatchError::Io)?.starts_with(b"\xEF\xBB\xBF") {
+            reader.consume(3);
+        }
+        let mut summary = Summary::default();
+        let mut scanners: Vec<Scanner<'r>> = (0..self.threads.max(1)).map(|_| Scanner::new(self.rules)).collect();
+        match self.input {
+            InputFormat::Csv => self.run_csv(reader, out, errors, on_columns, &mut scanners, &mut summary)?,
+            InputFormat::Jsonl => self.run_jsonl(reader, out, errors, on_columns, &mut scanners, &mut summary)?,
+        }
+        out.flush().map_err(BatchError::Io)?;
+        Ok(summary)
+    }
+
+    fn write_header<W: Write>(&self, out: &mut W, chosen: &Chosen) -> Result<(), BatchError> {
+        if self.output != OutputFormat::Csv {
+            return Ok(());
+        }
+        let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
+        let mut fields: Vec<&str> = vec![
+            "record",
+            "id",
+            "role",
+            "family",
+            "status",
+            "score",
+            "confidence",
+            "runner_up",
+            "runner_up_score",
+            "evidence",
+            "title",
+            "rules",
+        ];
+        fields.extend(chosen.keep.iter().map(|&i| chosen.header[i].as_str()));
+        w.write_record(&fields).map_err(|e| BatchError::Io(io::Error::other(e)))?;
+        out.write_all(&w.into_inner().map_err(|e| BatchError::Io(io::Error::other(e.to_string())))?)
+            .map_err(BatchError::Io)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_csv<R: BufRead, W: Write>(
+        &self,
+        mut reader: R,
+        out: &mut W,
+        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+        on_columns: &mut dyn FnMut(&Chosen),
+        scanners: &mut [Scanner<'r>],
+        summary: &mut Summary,
+    ) -> Result<(), BatchError> {
+        let delimiter = match self.delimiter {
+            Some(d) => d,
+            None => {
+                let buf = reader.fill_buf().map_err(BatchError::Io)?;
+                let end = buf.iter().position(|&b| b == b'\n').unwrap_or(buf.len());
+                sniff_delimiter(&buf[..end])
+            }
+        };
+        let mut rdr =
+            csv::ReaderBuilder::new().delimiter(delimiter).flexible(true).has_headers(false).from_reader(reader);
+        let mut record = csv::ByteRecord::new();
+        let header = match rdr.read_byte_record(&mut record) {
+            Ok(true) => record.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect::<Vec<_>>(),
+            Ok(false) => return Err(BatchError::Start("the input is empty: no header row".into())),
+            Err(e) => return Err(BatchError::Start(format!("cannot read the header: {e}"))),
+        };
+        let chosen = choose_columns(&header, &self.columns).map_err(BatchError::Start)?;
+        on_columns(&chosen);
+        self.write_header(out, &chosen)?;
+        let mut number = 0u64;
+        let mut pending: Vec<Result<Job, RecordError>> = Vec::with_capacity(CHUNK);
+        loop {
+            let pos = rdr.position().clone();
+            let more = match rdr.read_byte_record(&mut record) {
+                Ok(more) => more,
+                Err(e) => {
+                    number += 1;
+                    let (line, byte) = e.position().map_or((pos.line(), pos.byte()), |p| (p.line(), p.byte()));
+                    let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
+                    pending.push(Err(RecordError { record: number, line, byte, reason: csv_reason(&e) }));
+                    if fatal {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            if !more {
+                break;
+            }
+            number += 1;
+            pending.push(self.csv_job(number, &pos, &record, &chosen));
+            if pending.len() == CHUNK {
+                self.flush(&mut pending, out, errors, scanners, summary)?;
+            }
+        }
+        self.flush(&mut pending, out, errors, scanners, summary)
+    }
+
+    fn csv_job(
+        &self,
+        number: u64,
+        pos: &csv::Position,
+        record: &csv::ByteRecord,
+        chosen: &Chosen,
+    ) -> Result<Job, RecordError> {
+        let err = |reason: String| RecordError { record: number, line: pos.line(), byte: pos.byte(), reason };
+        if record.len() != chosen.header.len() {
+            return Err(err(format!(
+                "expected {} fields (as in the header), found {}",
+                chosen.header.len(),
+                record.len()
+            )));
+        }
+        let field = |i: usize| -> Result<String, RecordError> {
+            let raw = record.get(i).unwrap_or(b"");
+            std::str::from_utf8(raw).map(str::to_string).map_err(|e| {
+                err(format!(
+                    "field `{}` is not valid UTF-8 (at byte {} of the field)",
+                    chosen.header[i],
+                    e.valid_up_to()
+                ))
+            })
+        };
+        self.make_job(number, chosen, field, &err)
+    }
+
+    fn make_job(
+        &self,
+        number: u64,
+        chosen: &Chosen,
+        field: impl Fn(usize) -> Result<String, RecordError>,
+        err: &dyn Fn(String) -> RecordError,
+    ) -> Result<Job, RecordError> {
+        let mut text = String::new();
+        for (k, &i) in chosen.text.iter().enumerate() {
+            let f = field(i)?;
+            if f.len() > self.max_field_bytes {
+                return Err(err(format!(
+                    "field `{}` has {} bytes, over the limit of {} (--max-field-bytes)",
+                    chosen.header[i],
+                    f.len(),
+                    self.max_field_bytes
+                )));
+            }
+            if k > 0 && !f.is_empty() && !text.is_empty() {
+                text.push_str("\n\n");
+            }
+            text.push_str(&f);
+        }
+        if text.trim().is_empty() {
+            return Err(err("the posting text is empty".into()));
+        }
+        Ok(Job {
+            record: number,
+            id: chosen.id.map(&field).transpose()?.unwrap_or_else(|| number.to_string()),
+            title: chosen.title.map(&field).transpose()?,
+            text,
+            keep: chosen.keep.iter().map(|&i| field(i)).collect::<Result<_, _>>()?,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn run_jsonl<R: BufRead, W: Write>(
+        &self,
+        mut reader: R,
+        out: &mut W,
+        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+        on_columns: &mut dyn FnMut(&Chosen),
+        scanners: &mut [Scanner<'r>],
+        summary: &mut Summary,
+    ) -> Result<(), BatchError> {
+        let mut chosen: Option<Chosen> = None;
+        let mut pending: Vec<Result<Job, RecordError>> = Vec::with_capacity(CHUNK);
+        let (mut number, mut line, mut byte) = (0u64, 0u64, 0u64);
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let n = reader.read_until(b'\n', &mut buf).map_err(BatchError::Io)?;
+            if n == 0 {
+                break;
+            }
+            line += 1;
+            let start = byte;
+            byte += n as u64;
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            number += 1;
+            let err = |reason: String| RecordError { record: number, line, byte: start, reason };
+            let obj: serde_json::Map<String, serde_json::Value> = match serde_json::from_slice(&buf) {
+                Ok(serde_json::Value::Object(o)) => o,
+                Ok(_) => {
+                    pending.push(Err(err("not a JSON object".into())));
+                    continue;
+                }
+                Err(e) => {
+                    pending.push(Err(err(format!("invalid JSON: {e}"))));
+                    continue;
+                }
+            };
+            if chosen.is_none() {
+                let header: Vec<String> = obj.keys().cloned().collect();
+                let c = choose_columns(&header, &self.columns)
+                    .map_err(|e| BatchError::Start(format!("first object: {e}")))?;
+                on_columns(&c);
+                self.write_header(out, &c)?;
+                chosen = Some(c);
+            }
+            let c = chosen.as_ref().expect("set above");
+            let field = |i: usize| -> Result<String, RecordError> {
+                Ok(match obj.get(&c.header[i]) {
+                    None | Some(serde_json::Value::Null) => String::new(),
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(v) => v.to_string(),
+                })
+            };
+            pending.push(self.make_job(number, c, field, &err));
+            if pending.len() == CHUNK {
+                self.flush(&mut pending, out, errors, scanners, summary)?;
+            }
+        }
+        self.flush(&mut pending, out, errors, scanners, summary)
+    }
+
+    /// Classifies a chunk in parallel and writes its rows and errors in input order.
+    fn flush<W: Write>(
+        &self,
+        pending: &mut Vec<Result<Job, RecordError>>,
+        out: &mut W,
+        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+        scanners: &mut [Scanner<'r>],
+        summary: &mut Summary,
+    ) -> Result<(), BatchError> {
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let per = pending.len().div_ceil(scanners.len());
+        let mut done: Vec<Done> = Vec::with_capacity(pending.len());
+        std::thread::scope(|s| {
+            let handles: Vec<_> = pending
+                .chunks(per)
+                .zip(scanners.iter_mut())
+                .map(|(jobs, scanner)| {
+                    s.spawn(move || jobs.iter().map(|j| self.render(scanner, j)).collect::<Vec<_>>())
+                })
+                .collect();
+            for h in handles {
+                done.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+            }
+        });
+        for (d, job) in done.into_iter().zip(pending.iter()) {
+            summary.read += 1;
+            match d {
+                Done::Row { bytes, role } => {
+                    summary.classified += 1;
+                    if let Ok(j) = job {
+                        summary.text_bytes += j.text.len() as u64;
+                    }
+                    if role == "other" {
+                        summary.abstained += 1;
+                    }
+                    *summary.roles.entry(role).or_default() += 1;
+                    out.write_all(&bytes).map_err(BatchError::Io)?;
+                }
+                Done::Error(e) => {
+                    summary.errors += 1;
+                    errors(&e).map_err(BatchError::Io)?;
+                }
+            }
+        }
+        pending.clear();
+        Ok(())
+    }
+
+    fn render(&self, scanner: &mut Scanner<'r>, job: &Result<Job, RecordError>) -> Done {
+        let job = match job {
+            Ok(j) => j,
+            Err(e) => return Done::Error(e.clone()),
+        };
+        let c = scanner.classify(Posting { text: &job.text, title: job.title.as_deref() });
+        let report = Report::new(&c, &job.text, &job.id, job.title.as_deref());
+        let mut bytes = Vec::new();
+        match self.output {
+            OutputFormat::Jsonl => {
+                #[derive(Serialize)]
+                struct Row<'a> {
+                    record: u64,
+                    #[serde(flatten)]
+                    report: &'a Report<'a>,
+                    #[serde(skip_serializing_if = "Vec::is_empty")]
+                    kept: Vec<&'a str>,
+                }
+                let row =
+                    Row { record: job.record, report: &report, kept: job.keep.iter().map(String::as_str).collect() };
+                if serde_json::to_writer(&mut bytes, &row).is_err() {
+                    bytes.clear();
+                }
+                bytes.push(b'\n');
+            }
+            OutputFormat::Csv => {
+                let mut w = csv::WriterBuilder::new().from_writer(&mut bytes);
+                let (ru, rus) = report
+                    .runners_up
+                    .first()
+                    .map_or((String::new(), String::new()), |x| (x.role.to_string(), x.score.to_string()));
+                let mut fields: Vec<String> = vec![
+                    job.record.to_string(),
+                    job.id.clone(),
+                    report.role.to_string(),
+                    report.family.to_string(),
+                    report.status.as_str().to_string(),
+                    report.score.to_string(),
+                    report.confidence.to_string(),
+                    ru,
+                    rus,
+                    report.top_phrases(5).join("; "),
+                    job.title.clone().unwrap_or_default(),
+                    report.rules.to_string(),
+                ];
+                fields.extend(job.keep.iter().cloned());
+                let _ = w.write_record(&fields);
+                drop(w);
+            }
+        }
+        Done::Row { bytes, role: report.role.to_string() }
+    }
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::Utf8 { err, .. } => format!("invalid UTF-8 in field {}", err.field() + 1),
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            format!("expected {expected_len} fields, found {len}")
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// Why a batch run could not start or finish.
+#[derive(Debug)]
+pub enum BatchError {
+    /// The run could not start (header, columns).
+    Start(String),
+    /// Reading or writing failed.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for BatchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BatchError::Start(m) => write!(f, "{m}"),
+            BatchError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for BatchError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> RuleSet {
+        crate::default_rules().unwrap()
+    }
+
+    fn run(input: &str, format: InputFormat, threads: usize, cols: Columns) -> (String, Vec<RecordError>, Summary) {
+        let rs = rules();
+        let b = Batch {
+            rules: &rs,
+            input: format,
+            delimiter: None,
+            output: OutputFormat::Csv,
+            columns: cols,
+            threads,
+            max_field_bytes: 10_000,
+        };
+        let mut out = Vec::new();
+        let mut errs = Vec::new();
+        let s = b
+            .run(
+                input.as_bytes(),
+                &mut out,
+                &mut |e| {
+                    errs.push(e.clone());
+                    Ok(())
+                },
+                &mut |_| {},
+            )
+            .unwrap();
+        (String::from_utf8(out).unwrap(), errs, s)
+    }
+
+    const SCRUM: &str =
+        "Facilitate sprint planning and retrospectives, remove impediments and coach the team in Scrum.";
+
+    #[test]
+    fn detects_columns_and_delimiters() {
+        for d in [',', ';', '\t', '|', '~'] {
+            let input = format!("job_id{d}job_title{d}description\n7{d}SM{d}\"{SCRUM}\"\n");
+            let (out, errs, s) = run(&input, InputFormat::Csv, 1, Columns::default());
+            assert!(errs.is_empty(), "{d:?}: {errs:?}");
+            assert_eq!((s.read, s.classified), (1, 1));
+            assert!(out.lines().nth(1).unwrap().starts_with("1,7,scrum-master,"), "{d:?}: {out}");
+        }
+    }
+
+    #[test]
+    fn bom_and_multiline_fields() {
+        let input = format!("\u{feff}id,text\n1,\"line one\n{SCRUM}\nline three\"\n");
+        let (out, errs, _) = run(&input, InputFormat::Csv, 1, Columns::default());
+        assert!(errs.is_empty(), "{errs:?}");
+        assert!(out.contains("1,1,scrum-master"), "{out}");
+    }
+
+    #[test]
+    fn every_record_is_a_row_or_an_error() {
+        let input = format!(
+            "id,description\n1,\"{SCRUM}\"\n2,\"{SCRUM}\",extra\n3,\n4,\"{SCRUM}\"\n5,\"{}\"\n6,\"unterminated {SCRUM}\n",
+            "x".repeat(20_000)
+        );
+        let (out, errs, s) = run(&input, InputFormat::Csv, 2, Columns::default());
+        let rows = out.lines().count() - 1;
+        assert_eq!(s.read, 6);
+        assert_eq!(rows as u64 + errs.len() as u64, s.read, "{out}\n{errs:?}");
+        let reasons: Vec<(u64, &str)> = errs.iter().map(|e| (e.record, e.reason.as_str())).collect();
+        assert!(reasons.iter().any(|(n, r)| *n == 2 && r.contains("expected 2 fields")), "{reasons:?}");
+        assert!(reasons.iter().any(|(n, r)| *n == 3 && r.contains("empty")), "{reasons:?}");
+        assert!(reasons.iter().any(|(n, r)| *n == 5 && r.contains("over the limit")), "{reasons:?}");
+        assert_eq!(errs.iter().find(|e| e.record == 2).unwrap().line, 3);
+    }
+
+    #[test]
+    fn invalid_utf8_is_a_record_error() {
+        let rs = rules();
+        let b = Batch {
+            rules: &rs,
+            input: InputFormat::Csv,
+            delimiter: Some(b','),
+            output: OutputFormat::Csv,
+            columns: Columns::default(),
+            threads: 1,
+            max_field_bytes: 1000,
+        };
+        let mut input = b"id,text\n1,ok scrum master\n2,bad \xff bytes\n".to_vec();
+        input.extend_from_slice(format!("3,\"{SCRUM}\"\n").as_bytes());
+        let mut errs = Vec::new();
+        let mut out = Vec::new();
+        let s = b
+            .run(
+                &input[..],
+                &mut out,
+                &mut |e| {
+                    errs.push(e.clone());
+                    Ok(())
+                },
+                &mut |_| {},
+            )
+            .unwrap();
+        assert_eq!((s.read, s.classified, s.errors), (3, 2, 1));
+        assert!(errs[0].reason.contains("UTF-8"), "{errs:?}");
+    }
+
+    #[test]
+    fn jsonl_input_with_bad_lines() {
+        let input = format!(
+            "{{\"id\":\"a\",\"body\":\"{SCRUM}\"}}\nnot json\n\n[1,2]\n{{\"id\":\"b\",\"body\":\"{SCRUM}\"}}\n"
+        );
+        let (out, errs, s) = run(&input, InputFormat::Jsonl, 2, Columns::default());
+        assert_eq!(s.read, 4);
+        assert_eq!(errs.len(), 2);
+        assert_eq!((errs[0].record, errs[0].line), (2, 2));
+        assert_eq!((errs[1].record, errs[1].line), (3, 4));
+        let ids: Vec<&str> = out.lines().skip(1).map(|l| l.split(',').nth(1).unwrap()).collect();
+        assert_eq!(ids, vec!["a", "b"]);
+    }
+
+    #[test]
+    fn output_is_identical_for_any_thread_count() {
+        let mut input = String::from("id,description\n");
+        let texts =
+            [SCRUM, "Own the product backlog and write user stories with acceptance criteria.", "Bake bread.", ""];
+        for i in 0..1300 {
+            input.push_str(&format!("{i},\"{}\"\n", texts[i % texts.len()]));
+        }
+        let (one, e1, _) = run(&input, InputFormat::Csv, 1, Columns::default());
+        let (four, e4, s) = run(&input, InputFormat::Csv, 4, Columns::default());
+        assert_eq!(one, four);
+        assert_eq!(e1, e4);
+        assert_eq!(s.read, 1300);
+        assert_eq!(s.classified + s.errors, 1300);
+    }
+
+    #[test]
+    fn missing_text_column_lists_the_header() {
+        let rs = rules();
+        let b = Batch {
+            rules: &rs,
+            input: InputFormat::Csv,
+            delimiter: None,
+            output: OutputFormat::Csv,
+            columns: Columns::default(),
+            threads: 1,
+            max_field_bytes: 10,
+        };
+        let err = b.run("a,b,c\n1,2,3\n".as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}).unwrap_err();
+        assert!(err.to_string().contains("the header has: a, b, c"), "{err}");
+    }
+}
