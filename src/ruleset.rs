@@ -215,6 +215,12 @@ impl RuleSet {
     pub fn regex_count(&self) -> usize {
         self.regexes.len()
     }
+
+    /// The bare automaton over `haystack` (all overlapping matches, no normalisation, boundaries or scoring): the
+    /// benchmark's "raw scan" baseline. Returns the number of matches.
+    pub fn raw_scan(&self, haystack: &[u8]) -> usize {
+        self.automaton.find_overlapping_iter(haystack).count()
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,99 @@
+//! Batch throughput benchmark: `cargo bench --bench batch` (set `ROLECALL_BENCH_MB`, default 200).
+//!
+//! Generates its own corpus from the project's fixtures and rule examples (our own words, repeated and shuffled
+//! into a CSV of at least `ROLECALL_BENCH_MB` MB in `target/`), then prints, on the same bytes in one run:
+//! 1. the raw scan: the compiled automaton alone over every posting's text (lower-cased ahead of time, no CSV, no
+//!    normalisation, no scoring), one thread;
+//! 2. `rolecall batch` end to end at `-j 1` and `-j 2`: MB/s, postings/s and peak RSS (from `/usr/bin/time -v`).
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+fn main() {
+    let mb: usize = std::env::var("ROLECALL_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let rules = rolecall::default_rules().expect("default pack");
+
+    // Corpus: fixture postings and rule examples, shuffled with a fixed-seed generator.
+    let mut texts: Vec<String> = std::fs::read_dir(root.join("fixtures/postings"))
+        .expect("fixtures")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .map(|p| std::fs::read_to_string(p).expect("fixture"))
+        .collect();
+    texts.extend(rules.examples().iter().map(|e| e.text.clone()));
+    texts.sort();
+    let corpus = root.join("target/bench-corpus.csv");
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut bodies: Vec<&str> = Vec::new();
+    {
+        let mut w = csv::Writer::from_path(&corpus).expect("corpus file");
+        w.write_record(["id", "title", "description"]).unwrap();
+        let (mut bytes, mut n) = (0usize, 0u64);
+        while bytes < mb << 20 {
+            let t = &texts[(next() % texts.len() as u64) as usize];
+            n += 1;
+            w.write_record([n.to_string().as_str(), "", t.as_str()]).unwrap();
+            bytes += t.len() + 16;
+            bodies.push(t);
+        }
+        w.flush().unwrap();
+    }
+    let file_bytes = std::fs::metadata(&corpus).unwrap().len() as f64;
+    let text_bytes: usize = bodies.iter().map(|b| b.len()).sum();
+    println!("corpus: {} postings, {:.0} MB of CSV, {:.0} MB of posting text", bodies.len(), file_bytes / 1e6, text_bytes as f64 / 1e6);
+
+    // 1. Raw scan.
+    let lowered: Vec<String> = texts.iter().map(|t| t.to_ascii_lowercase()).collect();
+    let index: std::collections::HashMap<&str, usize> = texts.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
+    let order: Vec<usize> = bodies.iter().map(|b| index[b]).collect();
+    let start = Instant::now();
+    let mut matches = 0usize;
+    for &i in &order {
+        matches += rules.raw_scan(lowered[i].as_bytes());
+    }
+    let raw = text_bytes as f64 / start.elapsed().as_secs_f64() / 1e6;
+    println!("{:<28} {:>9.1} MB/s  ({} matches)", "raw scan (1 thread)", raw, matches);
+
+    // 2. End to end.
+    let bin = env!("CARGO_BIN_EXE_rolecall");
+    let mut one = 0.0;
+    for j in [1, 2] {
+        let start = Instant::now();
+        let out = Command::new("/usr/bin/time")
+            .args(["-v", bin, "batch", corpus.to_str().unwrap(), "--quiet", "-j", &j.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run /usr/bin/time (apt-get install time)");
+        let secs = start.elapsed().as_secs_f64();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let rss_kb: f64 = stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(f64::NAN);
+        let mbs = text_bytes as f64 / secs / 1e6;
+        if j == 1 {
+            one = mbs;
+        }
+        println!(
+            "{:<28} {:>9.1} MB/s  {:>9.0} postings/s  peak RSS {:>6.1} MiB  ({:.2}x raw scan{})",
+            format!("rolecall batch -j {j}"),
+            mbs,
+            bodies.len() as f64 / secs,
+            rss_kb / 1024.0,
+            mbs / raw,
+            if j > 1 { format!(", {:.2}x -j 1", mbs / one) } else { String::new() }
+        );
+    }
+    let _ = std::io::stdout().flush();
+}
