@@ -49,11 +49,17 @@ fn main() {
     }
     let file_bytes = std::fs::metadata(&corpus).unwrap().len() as f64;
     let text_bytes: usize = bodies.iter().map(|b| b.len()).sum();
-    println!("corpus: {} postings, {:.0} MB of CSV, {:.0} MB of posting text", bodies.len(), file_bytes / 1e6, text_bytes as f64 / 1e6);
+    println!(
+        "corpus: {} postings, {:.0} MB of CSV, {:.0} MB of posting text",
+        bodies.len(),
+        file_bytes / 1e6,
+        text_bytes as f64 / 1e6
+    );
 
     // 1. Raw scan.
     let lowered: Vec<String> = texts.iter().map(|t| t.to_ascii_lowercase()).collect();
-    let index: std::collections::HashMap<&str, usize> = texts.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
+    let index: std::collections::HashMap<&str, usize> =
+        texts.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
     let order: Vec<usize> = bodies.iter().map(|b| index[b]).collect();
     let start = Instant::now();
     let mut matches = 0usize;

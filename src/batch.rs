@@ -8,7 +8,7 @@
 //! offset; the run goes on. The library does not print: the caller passes writers and gets a [`Summary`].
 
 use crate::posting::Posting;
-use crate::report::Report;
+use crate::report::{round4, Report};
 use crate::ruleset::RuleSet;
 use crate::scan::Scanner;
 use serde::Serialize;
@@ -494,7 +494,6 @@ impl<'r> Batch<'r> {
             Err(e) => return Done::Error(e.clone()),
         };
         let c = scanner.classify(Posting { text: &job.text, title: job.title.as_deref() });
-        let report = Report::new(&c, &job.text, &job.id, job.title.as_deref());
         let mut bytes = Vec::new();
         match self.output {
             OutputFormat::Jsonl => {
@@ -506,6 +505,7 @@ impl<'r> Batch<'r> {
                     #[serde(skip_serializing_if = "Vec::is_empty")]
                     kept: Vec<&'a str>,
                 }
+                let report = Report::new(&c, &job.text, &job.id, job.title.as_deref());
                 let row =
                     Row { record: job.record, report: &report, kept: job.keep.iter().map(String::as_str).collect() };
                 if serde_json::to_writer(&mut bytes, &row).is_err() {
@@ -514,31 +514,29 @@ impl<'r> Batch<'r> {
                 bytes.push(b'\n');
             }
             OutputFormat::Csv => {
+                // The compact row needs no full report (no line index, no evidence list).
+                let runner = c.ranking.iter().find(|s| Some(s.role) != c.role);
                 let mut w = csv::WriterBuilder::new().from_writer(&mut bytes);
-                let (ru, rus) = report
-                    .runners_up
-                    .first()
-                    .map_or((String::new(), String::new()), |x| (x.role.to_string(), x.score.to_string()));
                 let mut fields: Vec<String> = vec![
                     job.record.to_string(),
                     job.id.clone(),
-                    report.role.to_string(),
-                    report.family.to_string(),
-                    report.status.as_str().to_string(),
-                    report.score.to_string(),
-                    report.confidence.to_string(),
-                    ru,
-                    rus,
-                    report.top_phrases(5).join("; "),
+                    c.role_id().to_string(),
+                    c.family().to_string(),
+                    c.status.as_str().to_string(),
+                    round4(c.score()).to_string(),
+                    round4(c.confidence).to_string(),
+                    runner.map_or(String::new(), |s| self.rules.roles()[s.role as usize].id.clone()),
+                    runner.map_or(String::new(), |s| round4(s.score).to_string()),
+                    c.top_phrases(5).join("; "),
                     job.title.clone().unwrap_or_default(),
-                    report.rules.to_string(),
+                    self.rules.hash().to_string(),
                 ];
                 fields.extend(job.keep.iter().cloned());
                 let _ = w.write_record(&fields);
                 drop(w);
             }
         }
-        Done::Row { bytes, role: report.role.to_string() }
+        Done::Row { bytes, role: c.role_id().to_string() }
     }
 }
 

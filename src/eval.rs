@@ -203,15 +203,14 @@ pub fn evaluate<R: Read>(rules: &RuleSet, input: R, delimiter: u8, cols: &Column
             text.push_str(record.get(i).unwrap_or(""));
         }
         let c = scanner.classify(Posting::new(&text));
-        let report = crate::report::Report::new(&c, &text, "", None);
         predictions.push(Prediction {
             id: id_i.and_then(|i| record.get(i)).map_or_else(|| number.to_string(), str::to_string),
             label: label.to_string(),
             predicted: c.role_id().to_string(),
             status: c.status,
-            confidence: (c.confidence * 10_000.0).round() / 10_000.0,
+            confidence: crate::report::round4(c.confidence),
             title: title_i.and_then(|i| record.get(i)).map(str::to_string),
-            evidence: report.top_phrases(6).into_iter().map(str::to_string).collect(),
+            evidence: c.top_phrases(6).into_iter().map(str::to_string).collect(),
         });
     }
     let metrics = metrics(rules, &predictions, unknown, unlabelled, errors);

@@ -148,6 +148,27 @@ impl<'r> Classification<'r> {
         self.ranking.first().map_or(0.0, |r| r.score)
     }
 
+    /// The reported role's best distinct phrases, by worth (at most `n`): for compact columns.
+    pub fn top_phrases(&self, n: usize) -> Vec<&'r str> {
+        let Some(role) = self.role else { return Vec::new() };
+        let mut items: Vec<&Evidence<'r>> = self
+            .evidence
+            .iter()
+            .filter(|e| e.counted && e.hit.kind.role() == role && !matches!(e.hit.kind, HitKind::Negative { .. }))
+            .collect();
+        items.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.hit.start.cmp(&b.hit.start)));
+        let mut out: Vec<&'r str> = Vec::new();
+        for e in items {
+            if !out.contains(&e.phrase) {
+                out.push(e.phrase);
+            }
+            if out.len() == n {
+                break;
+            }
+        }
+        out
+    }
+
     /// The score entry of `role`, if it scored.
     pub fn score_of(&self, role: RoleIdx) -> Option<&RoleScore> {
         self.ranking.iter().find(|r| r.role == role)

@@ -37,6 +37,8 @@ use std::io;
 
 /// How many runners-up a report lists.
 pub const RUNNERS_UP: usize = 3;
+/// How many of the reported role's best phrases a report keeps for compact columns.
+pub const TOP_PHRASES: usize = 6;
 
 /// The report of one posting (see the module docs for the JSON schema).
 #[derive(Debug, Clone, Serialize)]
@@ -68,6 +70,9 @@ pub struct Report<'a> {
     /// The posting text (not serialised; printers use it).
     #[serde(skip)]
     pub text: &'a str,
+    /// The reported role's best phrases (not serialised; compact columns use it).
+    #[serde(skip)]
+    pub top: Vec<&'a str>,
 }
 
 /// A role in a ranking.
@@ -165,7 +170,8 @@ pub struct EvidenceItem<'a> {
     pub col: usize,
 }
 
-fn round4(x: f64) -> f64 {
+/// Rounds to 4 decimals, as every printed number is.
+pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
 }
 
@@ -260,6 +266,7 @@ impl<'a> Report<'a> {
             evidence,
             rules: rules.hash(),
             text,
+            top: c.top_phrases(TOP_PHRASES),
         }
     }
 
@@ -273,20 +280,8 @@ impl<'a> Report<'a> {
     }
 
     /// The best-weighted counted phrases of the reported role, for compact columns (at most `n`, distinct).
-    pub fn top_phrases(&self, n: usize) -> Vec<&'a str> {
-        let mut items: Vec<&EvidenceItem<'a>> =
-            self.evidence.iter().filter(|e| e.counted && e.role == self.role && e.kind != "negative").collect();
-        items.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.start.cmp(&b.start)));
-        let mut out: Vec<&'a str> = Vec::new();
-        for e in items {
-            if !out.contains(&e.phrase) {
-                out.push(e.phrase);
-            }
-            if out.len() == n {
-                break;
-            }
-        }
-        out
+    pub fn top_phrases(&self, n: usize) -> &[&'a str] {
+        &self.top[..n.min(self.top.len())]
     }
 }
 
