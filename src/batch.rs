@@ -168,6 +168,14 @@ pub struct Summary {
     pub roles: BTreeMap<String, u64>,
 }
 
+/// Where a run's rows and error records go, the per-thread scanners, and the running totals.
+struct Sink<'s, 'r, W> {
+    out: &'s mut W,
+    errors: &'s mut dyn FnMut(&RecordError) -> io::Result<()>,
+    scanners: Vec<Scanner<'r>>,
+    summary: Summary,
+}
+
 /// One record ready to classify.
 #[derive(Debug, Default)]
 struct Job {
@@ -219,14 +227,18 @@ impl<'r> Batch<'r> {
         if reader.fill_buf().map_err(BatchError::Io)?.starts_with(b"\xEF\xBB\xBF") {
             reader.consume(3);
         }
-        let mut summary = Summary::default();
-        let mut scanners: Vec<Scanner<'r>> = (0..self.threads.max(1)).map(|_| Scanner::new(self.rules)).collect();
+        let mut sink = Sink {
+            out,
+            errors,
+            scanners: (0..self.threads.max(1)).map(|_| Scanner::new(self.rules)).collect(),
+            summary: Summary::default(),
+        };
         match self.input {
-            InputFormat::Csv => self.run_csv(reader, out, errors, on_columns, &mut scanners, &mut summary)?,
-            InputFormat::Jsonl => self.run_jsonl(reader, out, errors, on_columns, &mut scanners, &mut summary)?,
+            InputFormat::Csv => self.run_csv(reader, &mut sink, on_columns)?,
+            InputFormat::Jsonl => self.run_jsonl(reader, &mut sink, on_columns)?,
         }
-        out.flush().map_err(BatchError::Io)?;
-        Ok(summary)
+        sink.out.flush().map_err(BatchError::Io)?;
+        Ok(sink.summary)
     }
 
     fn write_header<W: Write>(&self, out: &mut W, chosen: &Chosen) -> Result<(), BatchError> {
@@ -234,35 +246,19 @@ impl<'r> Batch<'r> {
             return Ok(());
         }
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
-        let mut fields: Vec<&str> = vec![
-            "record",
-            "id",
-            "role",
-            "family",
-            "status",
-            "score",
-            "confidence",
-            "runner_up",
-            "runner_up_score",
-            "evidence",
-            "title",
-            "rules",
-        ];
+        let mut fields: Vec<&str> = vec!["record", "id"];
+        fields.extend(crate::report::VERDICT_COLUMNS);
         fields.extend(chosen.keep.iter().map(|&i| chosen.header[i].as_str()));
         w.write_record(&fields).map_err(|e| BatchError::Io(io::Error::other(e)))?;
         out.write_all(&w.into_inner().map_err(|e| BatchError::Io(io::Error::other(e.to_string())))?)
             .map_err(BatchError::Io)
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run_csv<R: BufRead, W: Write>(
         &self,
         mut reader: R,
-        out: &mut W,
-        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+        sink: &mut Sink<'_, 'r, W>,
         on_columns: &mut dyn FnMut(&Chosen),
-        scanners: &mut [Scanner<'r>],
-        summary: &mut Summary,
     ) -> Result<(), BatchError> {
         let delimiter = match self.delimiter {
             Some(d) => d,
@@ -282,7 +278,7 @@ impl<'r> Batch<'r> {
         };
         let chosen = choose_columns(&header, &self.columns).map_err(BatchError::Start)?;
         on_columns(&chosen);
-        self.write_header(out, &chosen)?;
+        self.write_header(sink.out, &chosen)?;
         let mut number = 0u64;
         let mut pending: Vec<Result<Job, RecordError>> = Vec::with_capacity(CHUNK);
         loop {
@@ -306,10 +302,10 @@ impl<'r> Batch<'r> {
             number += 1;
             pending.push(self.csv_job(number, &pos, &record, &chosen));
             if pending.len() == CHUNK {
-                self.flush(&mut pending, out, errors, scanners, summary)?;
+                self.flush(&mut pending, sink)?;
             }
         }
-        self.flush(&mut pending, out, errors, scanners, summary)
+        self.flush(&mut pending, sink)
     }
 
     fn csv_job(
@@ -375,15 +371,11 @@ impl<'r> Batch<'r> {
         })
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn run_jsonl<R: BufRead, W: Write>(
         &self,
         mut reader: R,
-        out: &mut W,
-        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+        sink: &mut Sink<'_, 'r, W>,
         on_columns: &mut dyn FnMut(&Chosen),
-        scanners: &mut [Scanner<'r>],
-        summary: &mut Summary,
     ) -> Result<(), BatchError> {
         let mut chosen: Option<Chosen> = None;
         let mut pending: Vec<Result<Job, RecordError>> = Vec::with_capacity(CHUNK);
@@ -419,7 +411,7 @@ impl<'r> Batch<'r> {
                 let c = choose_columns(&header, &self.columns)
                     .map_err(|e| BatchError::Start(format!("first object: {e}")))?;
                 on_columns(&c);
-                self.write_header(out, &c)?;
+                self.write_header(sink.out, &c)?;
                 chosen = Some(c);
             }
             let c = chosen.as_ref().expect("set above");
@@ -432,24 +424,22 @@ impl<'r> Batch<'r> {
             };
             pending.push(self.make_job(number, c, field, &err));
             if pending.len() == CHUNK {
-                self.flush(&mut pending, out, errors, scanners, summary)?;
+                self.flush(&mut pending, sink)?;
             }
         }
-        self.flush(&mut pending, out, errors, scanners, summary)
+        self.flush(&mut pending, sink)
     }
 
     /// Classifies a chunk in parallel and writes its rows and errors in input order.
     fn flush<W: Write>(
         &self,
         pending: &mut Vec<Result<Job, RecordError>>,
-        out: &mut W,
-        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
-        scanners: &mut [Scanner<'r>],
-        summary: &mut Summary,
+        sink: &mut Sink<'_, 'r, W>,
     ) -> Result<(), BatchError> {
         if pending.is_empty() {
             return Ok(());
         }
+        let Sink { out, errors, scanners, summary } = sink;
         let per = pending.len().div_ceil(scanners.len());
         let mut done: Vec<Done> = Vec::with_capacity(pending.len());
         std::thread::scope(|s| {

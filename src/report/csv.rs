@@ -6,6 +6,10 @@
 use super::{Printer, Report};
 use std::io::{self, Write};
 
+/// The verdict columns every CSV output shares (after its own leading columns).
+pub const VERDICT_COLUMNS: [&str; 10] =
+    ["role", "family", "status", "score", "confidence", "runner_up", "runner_up_score", "evidence", "title", "rules"];
+
 /// How many phrases the compact evidence column holds.
 const EVIDENCE_PHRASES: usize = 5;
 
@@ -34,21 +38,7 @@ impl<W: Write> Printer for CsvPrinter<W> {
     fn print(&mut self, r: &Report<'_>) -> io::Result<()> {
         if !self.header {
             self.header = true;
-            self.out
-                .write_record([
-                    "source",
-                    "role",
-                    "family",
-                    "status",
-                    "score",
-                    "confidence",
-                    "runner_up",
-                    "runner_up_score",
-                    "evidence",
-                    "title",
-                    "rules",
-                ])
-                .map_err(csv_err)?;
+            self.out.write_record(std::iter::once("source").chain(VERDICT_COLUMNS)).map_err(csv_err)?;
         }
         let (ru, rus) =
             r.runners_up.first().map_or((String::new(), String::new()), |x| (x.role.to_string(), x.score.to_string()));

@@ -25,7 +25,7 @@ mod csv;
 mod human;
 mod json;
 
-pub use self::csv::CsvPrinter;
+pub use self::csv::{CsvPrinter, VERDICT_COLUMNS};
 pub use human::HumanPrinter;
 pub use json::JsonPrinter;
 
