@@ -440,21 +440,34 @@ impl<'r> Batch<'r> {
             return Ok(());
         }
         let Sink { out, errors, scanners, summary } = sink;
-        let per = pending.len().div_ceil(scanners.len());
-        let mut done: Vec<Done> = Vec::with_capacity(pending.len());
+        // Workers take records one at a time (postings differ a lot in length), then the results are put back
+        // in input order.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let jobs: &[Result<Job, RecordError>] = pending;
+        let mut numbered: Vec<(usize, Done)> = Vec::with_capacity(jobs.len());
         std::thread::scope(|s| {
-            let handles: Vec<_> = pending
-                .chunks(per)
-                .zip(scanners.iter_mut())
-                .map(|(jobs, scanner)| {
-                    s.spawn(move || jobs.iter().map(|j| self.render(scanner, j)).collect::<Vec<_>>())
+            let handles: Vec<_> = scanners
+                .iter_mut()
+                .map(|scanner| {
+                    let next = &next;
+                    s.spawn(move || {
+                        let mut mine = Vec::new();
+                        loop {
+                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                            let Some(job) = jobs.get(i) else { break };
+                            mine.push((i, self.render(scanner, job)));
+                        }
+                        mine
+                    })
                 })
                 .collect();
             for h in handles {
-                done.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+                numbered.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
             }
         });
-        for (d, job) in done.into_iter().zip(pending.iter()) {
+        numbered.sort_unstable_by_key(|&(i, _)| i);
+        let done = numbered.into_iter().map(|(_, d)| d);
+        for (d, job) in done.zip(pending.iter()) {
             summary.read += 1;
             match d {
                 Done::Row { bytes, role } => {
