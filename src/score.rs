@@ -226,70 +226,70 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
         }
     }
 
-    let mut scores: Vec<RoleScore> = rules
-        .roles
-        .iter()
-        .enumerate()
-        .map(|(i, r)| RoleScore {
-            role: i as RoleIdx,
-            score: 0.0,
-            coverage: 0.0,
-            areas: (0..r.areas.len())
-                .map(|a| AreaScore { area: a as u16, evidence: 0.0, score: 0.0, phrases: 0 })
-                .collect(),
-            names: 0,
-            negatives: 0,
-            responsibility: 0.0,
-            base: None,
-        })
-        .collect();
+    // Sums per area in one flat table (most roles have no evidence: no per-role allocation for them).
+    let mut offsets = Vec::with_capacity(rules.roles.len() + 1);
+    offsets.push(0);
+    for r in &rules.roles {
+        offsets.push(offsets.last().copied().unwrap_or(0) + r.areas.len());
+    }
+    let mut area_sum = vec![0.0f64; offsets[rules.roles.len()]];
+    let mut area_phrases = vec![0u32; area_sum.len()];
+    let mut names = vec![0u32; rules.roles.len()];
+    let mut negatives = vec![0u32; rules.roles.len()];
     for e in evidence.iter().filter(|e| e.counted) {
         match e.hit.kind {
             HitKind::Responsibility { role, area } => {
-                let a = &mut scores[role as usize].areas[area as usize];
-                a.evidence += e.weight;
-                a.phrases += 1;
+                let k = offsets[role as usize] + area as usize;
+                area_sum[k] += e.weight;
+                area_phrases[k] += 1;
             }
             HitKind::Name { role } => {
                 if !e.hit.boilerplate {
-                    scores[role as usize].names += 1;
+                    names[role as usize] += 1;
                 }
             }
-            HitKind::Negative { role } => scores[role as usize].negatives += 1,
+            HitKind::Negative { role } => negatives[role as usize] += 1,
         }
     }
-    for s in &mut scores {
-        let role = &rules.roles[s.role as usize];
-        let mut total = 0.0;
-        let mut weights = 0.0;
-        for a in &mut s.areas {
-            let w = role.areas[a.area as usize].weight;
-            a.score = w * (1.0 - (-a.evidence / SATURATION).exp());
-            total += a.score;
-            weights += w;
-        }
-        s.coverage = if weights > 0.0 { total / weights } else { 0.0 };
-        s.responsibility = total;
-        if s.names > 0 {
-            total += NAME_WEIGHT;
-        }
-        s.score = total * NEGATIVE_FACTOR.powi(s.negatives as i32);
-    }
-    // A role that builds on others adds a share of the best of their own scores.
-    let own: Vec<f64> = scores.iter().map(|s| s.responsibility).collect();
-    for s in &mut scores {
-        let best = rules.roles[s.role as usize]
+    let area_score =
+        |r: usize, a: usize| rules.roles[r].areas[a].weight * (1.0 - (-area_sum[offsets[r] + a] / SATURATION).exp());
+    let own: Vec<f64> =
+        (0..rules.roles.len()).map(|r| (0..rules.roles[r].areas.len()).map(|a| area_score(r, a)).sum()).collect();
+    let mut scores: Vec<RoleScore> = Vec::new();
+    for (r, role) in rules.roles.iter().enumerate() {
+        let name = if names[r] > 0 { NAME_WEIGHT } else { 0.0 };
+        let mut score = (own[r] + name) * NEGATIVE_FACTOR.powi(negatives[r] as i32);
+        // A role that builds on others adds a share of the best of their own scores.
+        let base = role
             .builds_on
             .iter()
             .map(|&b| (b, own[b as usize]))
-            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)));
-        if let Some((b, sc)) = best.filter(|&(_, sc)| sc > 0.0 && s.score > 0.0) {
-            let add = rules.roles[s.role as usize].builds_on_share * sc;
-            s.score += add;
-            s.base = Some((b, add));
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
+            .filter(|&(_, sc)| sc > 0.0 && score > 0.0)
+            .map(|(b, sc)| (b, role.builds_on_share * sc));
+        score += base.map_or(0.0, |(_, add)| add);
+        if score <= 0.0 {
+            continue;
         }
+        let weights: f64 = role.areas.iter().map(|a| a.weight).sum();
+        scores.push(RoleScore {
+            role: r as RoleIdx,
+            score,
+            coverage: if weights > 0.0 { own[r] / weights } else { 0.0 },
+            areas: (0..role.areas.len())
+                .map(|a| AreaScore {
+                    area: a as u16,
+                    evidence: area_sum[offsets[r] + a],
+                    score: area_score(r, a),
+                    phrases: area_phrases[offsets[r] + a],
+                })
+                .collect(),
+            names: names[r],
+            negatives: negatives[r],
+            responsibility: own[r],
+            base,
+        });
     }
-    scores.retain(|s| s.score > 0.0);
     scores.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.role.cmp(&b.role)));
 
     let best = scores.first().map_or(0.0, |s| s.score);
