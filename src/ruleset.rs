@@ -120,8 +120,10 @@ pub struct RegexRule {
     pub area: u16,
     /// No prefix literal: runs unanchored over the whole normalised text.
     pub global: bool,
-    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+    compiled: std::sync::OnceLock<Option<Regex>>,
 }
+
+use regex_automata::meta::Regex;
 
 /// Compiled size limit per regex (bytes).
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
@@ -131,13 +133,16 @@ impl RegexRule {
         RegexRule { source, role, area, global, compiled: std::sync::OnceLock::new() }
     }
 
-    /// The compiled regex: `^(?:source)` for a literal-anchored rule (matched from the candidate's position on),
-    /// `source` for a global one. `None` if it exceeds the size limit (it then never matches).
-    pub fn regex(&self) -> Option<&regex::Regex> {
+    /// The compiled regex (the `regex` crate's own engine, so each scanner can keep its own search cache and
+    /// search anchored at a candidate without losing the text before it). `None` if it exceeds the size limit (it
+    /// then never matches).
+    pub fn regex(&self) -> Option<&Regex> {
         self.compiled
             .get_or_init(|| {
-                let p = if self.global { self.source.clone() } else { format!("^(?:{})", self.source) };
-                regex::RegexBuilder::new(&p).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(REGEX_SIZE_LIMIT).build().ok()
+                let config = regex_automata::meta::Config::new()
+                    .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
+                    .hybrid_cache_capacity(REGEX_SIZE_LIMIT);
+                Regex::builder().configure(config).build(&self.source).ok()
             })
             .as_ref()
     }

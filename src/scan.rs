@@ -12,6 +12,7 @@
 use crate::posting::{self, Normalized, Posting, SectionCue};
 use crate::ruleset::{RoleIdx, RuleSet, UseKind};
 use crate::score::{self, Classification};
+use regex_automata::{Anchored, Input};
 
 /// What a hit is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -91,6 +92,8 @@ pub struct Scanner<'r> {
     /// (regex, start) pairs already tried in this posting: two prefix literals of one regex ("own", "owns") can
     /// start at the same place.
     tried: std::collections::HashSet<(u32, usize)>,
+    /// This thread's search cache per regex, made on first use.
+    regex_caches: Vec<Option<regex_automata::meta::Cache>>,
     cues: Cues,
     boilerplate: Vec<(usize, usize)>,
 }
@@ -149,6 +152,7 @@ impl<'r> Scanner<'r> {
             norm: Normalized::default(),
             hits: Vec::new(),
             tried: std::collections::HashSet::new(),
+            regex_caches: (0..rules.regexes.len()).map(|_| None).collect(),
             cues: Cues::default(),
             boilerplate: Vec::new(),
         }
@@ -222,11 +226,14 @@ impl<'r> Scanner<'r> {
                         continue;
                     }
                     let re = &rules.regexes[rid as usize];
-                    if let Some(rm) = re.regex().and_then(|r| r.find(&buf[m.start()..])) {
-                        if rm.end() == 0 {
+                    let Some(regex) = re.regex() else { continue };
+                    let cache = self.regex_caches[rid as usize].get_or_insert_with(|| regex.create_cache());
+                    let input = Input::new(buf).range(m.start()..).anchored(Anchored::Yes);
+                    if let Some(rm) = regex.search_with(cache, &input) {
+                        if rm.is_empty() {
                             continue;
                         }
-                        let (rs, re_end) = self.norm.original_span(m.start(), m.start() + rm.end());
+                        let (rs, re_end) = self.norm.original_span(rm.start(), rm.end());
                         if posting::right_boundary(text, re_end) {
                             self.hits.push(Hit {
                                 kind: HitKind::Responsibility { role: re.role, area: re.area },
@@ -250,7 +257,7 @@ impl<'r> Scanner<'r> {
         for &rid in &rules.global_regexes {
             let re = &rules.regexes[rid as usize];
             let Some(un) = re.regex() else { continue };
-            for m in un.find_iter(&self.norm.text) {
+            for m in un.find_iter(self.norm.text.as_str()) {
                 if m.is_empty() {
                     continue;
                 }
