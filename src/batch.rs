@@ -582,6 +582,15 @@ mod tests {
     }
 
     fn run(input: &str, format: InputFormat, threads: usize, cols: Columns) -> (String, Vec<RecordError>, Summary) {
+        run_bytes(input.as_bytes(), format, threads, cols)
+    }
+
+    fn run_bytes(
+        input: &[u8],
+        format: InputFormat,
+        threads: usize,
+        cols: Columns,
+    ) -> (String, Vec<RecordError>, Summary) {
         let rs = rules();
         let b = Batch {
             rules: &rs,
@@ -594,17 +603,11 @@ mod tests {
         };
         let mut out = Vec::new();
         let mut errs = Vec::new();
-        let s = b
-            .run(
-                input.as_bytes(),
-                &mut out,
-                &mut |e| {
-                    errs.push(e.clone());
-                    Ok(())
-                },
-                &mut |_| {},
-            )
-            .unwrap();
+        let mut on_error = |e: &RecordError| {
+            errs.push(e.clone());
+            Ok(())
+        };
+        let s = b.run(input, &mut out, &mut on_error, &mut |_| {}).unwrap();
         (String::from_utf8(out).unwrap(), errs, s)
     }
 
@@ -649,31 +652,9 @@ mod tests {
 
     #[test]
     fn invalid_utf8_is_a_record_error() {
-        let rs = rules();
-        let b = Batch {
-            rules: &rs,
-            input: InputFormat::Csv,
-            delimiter: Some(b','),
-            output: OutputFormat::Csv,
-            columns: Columns::default(),
-            threads: 1,
-            max_field_bytes: 1000,
-        };
         let mut input = b"id,text\n1,ok scrum master\n2,bad \xff bytes\n".to_vec();
         input.extend_from_slice(format!("3,\"{SCRUM}\"\n").as_bytes());
-        let mut errs = Vec::new();
-        let mut out = Vec::new();
-        let s = b
-            .run(
-                &input[..],
-                &mut out,
-                &mut |e| {
-                    errs.push(e.clone());
-                    Ok(())
-                },
-                &mut |_| {},
-            )
-            .unwrap();
+        let (_, errs, s) = run_bytes(&input, InputFormat::Csv, 1, Columns::default());
         assert_eq!((s.read, s.classified, s.errors), (3, 2, 1));
         assert!(errs[0].reason.contains("UTF-8"), "{errs:?}");
     }
