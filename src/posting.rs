@@ -79,10 +79,14 @@ impl Normalized {
                         }
                     }
                     _ => {
-                        self.text.push(b.to_ascii_lowercase() as char);
-                        self.start.push(i as u32);
-                        self.end.push(i as u32 + 1);
-                        i += 1;
+                        // A run of plain ASCII maps one to one: copy it, lower-case it, map it in bulk.
+                        let run = bytes[i..].iter().position(|&c| !is_plain_ascii(c)).map_or(bytes.len(), |k| i + k);
+                        let from = self.text.len();
+                        self.text.push_str(&input[i..run]);
+                        self.text[from..].make_ascii_lowercase();
+                        self.start.extend(i as u32..run as u32);
+                        self.end.extend(i as u32 + 1..=run as u32);
+                        i = run;
                     }
                 }
                 continue;
@@ -159,6 +163,11 @@ pub fn normalize_phrase(phrase: &str) -> String {
         return phrase.trim().to_string();
     }
     Normalized::new(phrase).text.trim().to_string()
+}
+
+/// ASCII that the normaliser copies as it is (apart from case).
+fn is_plain_ascii(c: u8) -> bool {
+    c.is_ascii() && !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c | b'<' | b'&')
 }
 
 fn is_dash(c: char) -> bool {
