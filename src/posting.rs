@@ -79,8 +79,17 @@ impl Normalized {
                         }
                     }
                     _ => {
-                        // A run of plain ASCII maps one to one: copy it, lower-case it, map it in bulk.
-                        let run = bytes[i..].iter().position(|&c| !is_plain_ascii(c)).map_or(bytes.len(), |k| i + k);
+                        // A run of plain ASCII (single spaces between words included) maps one to one: copy it,
+                        // lower-case it, map it in bulk.
+                        let mut run = i + 1;
+                        while run < bytes.len() {
+                            let c = bytes[run];
+                            let single_space = c == b' ' && bytes.get(run + 1).is_some_and(|&n| is_plain_ascii(n));
+                            if !(is_plain_ascii(c) || single_space) {
+                                break;
+                            }
+                            run += 1;
+                        }
                         let from = self.text.len();
                         self.text.push_str(&input[i..run]);
                         self.text[from..].make_ascii_lowercase();
