@@ -251,8 +251,10 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
             HitKind::Negative { role } => negatives[role as usize] += 1,
         }
     }
-    let area_score =
-        |r: usize, a: usize| rules.roles[r].areas[a].weight * (1.0 - (-area_sum[offsets[r] + a] / SATURATION).exp());
+    let area_score = |r: usize, a: usize| match area_sum[offsets[r] + a] {
+        x if x > 0.0 => rules.roles[r].areas[a].weight * (1.0 - (-x / SATURATION).exp()),
+        _ => 0.0,
+    };
     let own: Vec<f64> =
         (0..rules.roles.len()).map(|r| (0..rules.roles[r].areas.len()).map(|a| area_score(r, a)).sum()).collect();
     let mut scores: Vec<RoleScore> = Vec::new();
