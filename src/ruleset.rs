@@ -133,16 +133,16 @@ impl RegexRule {
         RegexRule { source, role, area, global, compiled: std::sync::OnceLock::new() }
     }
 
-    /// The compiled regex (the `regex` crate's own engine, so each scanner can keep its own search cache and
-    /// search anchored at a candidate without losing the text before it). `None` if it exceeds the size limit (it
-    /// then never matches).
+    /// The compiled regex (the `regex` crate's own engine, so each scanner keeps its own search cache):
+    /// `^(?:source)` for a literal-anchored rule, matched on the text from the candidate on (an always-anchored
+    /// regex compiles to less), `source` for a global one. `None` if it exceeds the size limit (it then never
+    /// matches).
     pub fn regex(&self) -> Option<&Regex> {
         self.compiled
             .get_or_init(|| {
-                let config = regex_automata::meta::Config::new()
-                    .nfa_size_limit(Some(REGEX_SIZE_LIMIT))
-                    .hybrid_cache_capacity(REGEX_SIZE_LIMIT);
-                Regex::builder().configure(config).build(&self.source).ok()
+                let config = regex_automata::meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT));
+                let pattern = if self.global { self.source.clone() } else { format!("^(?:{})", self.source) };
+                Regex::builder().configure(config).build(&pattern).ok()
             })
             .as_ref()
     }

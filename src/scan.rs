@@ -12,7 +12,7 @@
 use crate::posting::{self, Normalized, Posting, SectionCue};
 use crate::ruleset::{RoleIdx, RuleSet, UseKind};
 use crate::score::{self, Classification};
-use regex_automata::{Anchored, Input};
+use regex_automata::Input;
 
 /// What a hit is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -228,12 +228,11 @@ impl<'r> Scanner<'r> {
                     let re = &rules.regexes[rid as usize];
                     let Some(regex) = re.regex() else { continue };
                     let cache = self.regex_caches[rid as usize].get_or_insert_with(|| regex.create_cache());
-                    let input = Input::new(buf).range(m.start()..).anchored(Anchored::Yes);
-                    if let Some(rm) = regex.search_with(cache, &input) {
+                    if let Some(rm) = regex.search_with(cache, &Input::new(&buf[m.start()..])) {
                         if rm.is_empty() {
                             continue;
                         }
-                        let (rs, re_end) = self.norm.original_span(rm.start(), rm.end());
+                        let (rs, re_end) = self.norm.original_span(m.start(), m.start() + rm.end());
                         if posting::right_boundary(text, re_end) {
                             self.hits.push(Hit {
                                 kind: HitKind::Responsibility { role: re.role, area: re.area },
