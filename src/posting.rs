@@ -114,15 +114,6 @@ impl Normalized {
         (self.start[start] as usize, self.end[end - 1] as usize)
     }
 
-    /// The original byte offset where normalised byte `i` came from (`i == len` maps past the last unit).
-    pub fn original_start(&self, i: usize) -> usize {
-        if i < self.start.len() {
-            self.start[i] as usize
-        } else {
-            self.end.last().map_or(0, |&e| e as usize)
-        }
-    }
-
     fn push_mapped(&mut self, c: char, start: usize, end: usize) {
         if c.is_whitespace() || is_dash(c) {
             self.push_space(start, end);

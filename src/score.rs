@@ -168,11 +168,6 @@ impl<'r> Classification<'r> {
         }
         out
     }
-
-    /// The score entry of `role`, if it scored.
-    pub fn score_of(&self, role: RoleIdx) -> Option<&RoleScore> {
-        self.ranking.iter().find(|r| r.role == role)
-    }
 }
 
 /// Scores `hits` (ascending by start, the longer first at one start) against every role of `rules`.
