@@ -12,7 +12,7 @@
 use crate::diag::{codes, Diagnostic, Severity, Span};
 use crate::posting::normalize_phrase;
 use crate::rulefile::{self, LanguageSpec, ParsedFile, RoleFile, Source};
-use crate::ruleset::{Area, Example, Pattern, RegexRule, Role, RoleIdx, RuleSet, Use, UseKind};
+use crate::ruleset::{Action, Area, Example, Meaning, Pattern, RegexRule, Role, RoleIdx, RuleSet, Use, UseKind};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 use toml::Spanned;
@@ -472,11 +472,30 @@ impl Builder {
                 .with_hint("the pack is too large for one automaton; split it")]
             })?;
         let warnings: Vec<Diagnostic> = self.diags.into_iter().filter(|d| d.severity == Severity::Warning).collect();
+        let (mut actions, mut meanings, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
+        for p in &self.literals {
+            actions.push(Action {
+                first_use: meanings.len() as u32,
+                uses: p.uses.len() as u32,
+                first_regex: candidates.len() as u32,
+                regexes: p.regexes.len() as u32,
+            });
+            meanings.extend(p.uses.iter().map(|u| Meaning {
+                kind: u.kind,
+                left_open: u.left_open,
+                right_open: u.right_open,
+                specificity: u.specificity,
+            }));
+            candidates.extend_from_slice(&p.regexes);
+        }
         Ok(Compiled {
             rules: RuleSet {
                 roles: self.roles,
                 patterns: self.literals,
                 automaton,
+                actions,
+                meanings,
+                candidates,
                 regexes: self.regexes,
                 global_regexes: self.global_regexes,
                 negation_gap: self.negation_gap.unwrap_or(DEFAULT_NEGATION_GAP),

@@ -29,12 +29,25 @@ impl<'a> Posting<'a> {
 }
 
 /// A normalised copy of a text with, for every byte, the original byte range it came from.
+///
+/// The map is stored as pieces, not per byte: most of a posting copies over one to one (lower-casing ASCII keeps
+/// lengths), so a piece records only where such a run starts; a *squeezed* piece is one normalised character that
+/// stands for a different number of original bytes (collapsed whitespace, a tag, an entity, a lower-cased `İ`), and
+/// every byte of it maps to the whole original range.
 #[derive(Debug, Default, Clone)]
 pub struct Normalized {
     /// The normalised text.
     pub text: String,
-    start: Vec<u32>,
-    end: Vec<u32>,
+    pieces: Vec<Piece>,
+}
+
+/// One piece of the map: normalised bytes from `at` on (up to the next piece) come from the original text at `from`.
+#[derive(Debug, Clone, Copy)]
+struct Piece {
+    at: u32,
+    from: u32,
+    /// `Some(end)`: squeezed, every byte maps to `from..end`; `None`: one to one.
+    squeezed: Option<u32>,
 }
 
 impl Normalized {
@@ -48,8 +61,7 @@ impl Normalized {
     /// Normalises `input`, reusing this buffer's allocations.
     pub fn build(&mut self, input: &str) {
         self.text.clear();
-        self.start.clear();
-        self.end.clear();
+        self.pieces.clear();
         let bytes = input.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -93,8 +105,7 @@ impl Normalized {
                         let from = self.text.len();
                         self.text.push_str(&input[i..run]);
                         self.text[from..].make_ascii_lowercase();
-                        self.start.extend(i as u32..run as u32);
-                        self.end.extend(i as u32 + 1..=run as u32);
+                        self.map_pushed(run - i, i, run);
                         i = run;
                     }
                 }
@@ -111,7 +122,39 @@ impl Normalized {
     /// Maps a byte range of the normalised text back to a byte range of the original text.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
-        (self.start[start] as usize, self.end[end - 1] as usize)
+        (self.original_range(start).0, self.original_range(end - 1).1)
+    }
+
+    /// The original byte range normalised byte `i` came from.
+    fn original_range(&self, i: usize) -> (usize, usize) {
+        let k = self.pieces.partition_point(|p| p.at as usize <= i);
+        let p = self.pieces[k - 1];
+        match p.squeezed {
+            Some(end) => (p.from as usize, end as usize),
+            None => {
+                let o = p.from as usize + (i - p.at as usize);
+                (o, o + 1)
+            }
+        }
+    }
+
+    /// Records that the last `len` bytes of the text came from original bytes `start..end`.
+    fn map_pushed(&mut self, len: usize, start: usize, end: usize) {
+        let at = (self.text.len() - len) as u32;
+        if self.pieces.last().is_some_and(|p| p.squeezed.is_some() && p.from as usize == start) {
+            return; // more of one character's lower-case expansion: the squeezed piece covers it
+        }
+        if end - start == len {
+            let continues = self
+                .pieces
+                .last()
+                .is_some_and(|p| p.squeezed.is_none() && p.from as usize + (at - p.at) as usize == start);
+            if !continues {
+                self.pieces.push(Piece { at, from: start as u32, squeezed: None });
+            }
+        } else {
+            self.pieces.push(Piece { at, from: start as u32, squeezed: Some(end as u32) });
+        }
     }
 
     fn push_mapped(&mut self, c: char, start: usize, end: usize) {
@@ -134,16 +177,18 @@ impl Normalized {
         let mut buf = [0u8; 4];
         let s = c.encode_utf8(&mut buf);
         self.text.push_str(s);
-        for _ in 0..s.len() {
-            self.start.push(start as u32);
-            self.end.push(end as u32);
-        }
+        let len = s.len();
+        self.map_pushed(len, start, end);
     }
 
     fn push_space(&mut self, start: usize, end: usize) {
         if self.text.ends_with(' ') {
-            if let Some(e) = self.end.last_mut() {
-                *e = end as u32;
+            // Collapse into the space before: it now stands for everything up to `end`.
+            let at = (self.text.len() - 1) as u32;
+            let (from, _) = self.original_range(at as usize);
+            match self.pieces.last_mut() {
+                Some(p) if p.at == at => *p = Piece { at, from: from as u32, squeezed: Some(end as u32) },
+                _ => self.pieces.push(Piece { at, from: from as u32, squeezed: Some(end as u32) }),
             }
         } else {
             self.push_char(' ', start, end);
@@ -388,6 +433,24 @@ mod tests {
         let s = n.text.find(needle).expect("needle in normalised text");
         let (a, b) = n.original_span(s, s + needle.len());
         input[a..b].to_string()
+    }
+
+    #[test]
+    fn every_normalised_char_maps_forward_onto_original_chars() {
+        let input = "A  b\t-\n<i>C</i>&amp;d\u{200B}e İx ẞy K\u{212A} ’q’ émoji😀 x&bogus; <unclosed tail  ";
+        let n = Normalized::new(input);
+        let mut last = (0, 0);
+        for (i, c) in n.text.char_indices() {
+            let (a, b) = n.original_span(i, i + c.len_utf8());
+            assert!(a < b && input.is_char_boundary(a) && input.is_char_boundary(b), "{c:?} -> {a}..{b}");
+            assert!(a >= last.0 && b >= last.1, "{c:?} -> {a}..{b} after {last:?}");
+            if c.is_alphanumeric() && !matches!(c, 'i' | '\u{307}' | 'ß' | 'k') {
+                let orig: String = input[a..b].chars().flat_map(char::to_lowercase).collect();
+                assert_eq!(orig, c.to_string(), "at {i}");
+            }
+            last = (a, b);
+        }
+        assert_eq!(n.original_span(0, n.text.len()), (0, input.len()));
     }
 
     #[test]

@@ -165,12 +165,39 @@ pub struct Example {
     pub evidence: Vec<String>,
 }
 
+/// What the scanner does when the automaton reports a literal: a compact, flat copy of [`Pattern`] (its uses and
+/// regexes) laid out for the hot loop, so a match touches two small arrays instead of three heap allocations.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Action {
+    /// First entry in [`RuleSet::meanings`].
+    pub first_use: u32,
+    /// How many uses.
+    pub uses: u32,
+    /// First entry in [`RuleSet::candidates`].
+    pub first_regex: u32,
+    /// How many regexes start with this literal.
+    pub regexes: u32,
+}
+
+/// A [`Use`] without its phrase text, for the hot loop.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Meaning {
+    pub kind: UseKind,
+    pub left_open: bool,
+    pub right_open: bool,
+    pub specificity: f64,
+}
+
 /// The compiled pack. Cheap to share (`Arc<RuleSet>` or `&RuleSet`) across threads.
 #[derive(Debug)]
 pub struct RuleSet {
     pub(crate) roles: Vec<Role>,
     pub(crate) patterns: Vec<Pattern>,
     pub(crate) automaton: AhoCorasick,
+    /// Per pattern id: where its meanings and regex candidates are.
+    pub(crate) actions: Vec<Action>,
+    pub(crate) meanings: Vec<Meaning>,
+    pub(crate) candidates: Vec<u32>,
     pub(crate) regexes: Vec<RegexRule>,
     pub(crate) global_regexes: Vec<u32>,
     pub(crate) negation_gap: usize,

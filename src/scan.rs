@@ -89,9 +89,9 @@ pub struct Scanner<'r> {
     rules: &'r RuleSet,
     norm: Normalized,
     hits: Vec<Hit>,
-    /// (regex, start) pairs already tried in this posting: two prefix literals of one regex ("own", "owns") can
-    /// start at the same place.
-    tried: std::collections::HashSet<(u32, usize)>,
+    /// (regex, start, end) of the candidates tried in this posting, in the automaton's order (by end): two prefix
+    /// literals of one regex ("own", "owns") can start at the same place.
+    tried: Vec<(u32, usize, usize)>,
     /// This thread's search cache per regex, made on first use.
     regex_caches: Vec<Option<regex_automata::meta::Cache>>,
     cues: Cues,
@@ -151,7 +151,7 @@ impl<'r> Scanner<'r> {
             rules,
             norm: Normalized::default(),
             hits: Vec::new(),
-            tried: std::collections::HashSet::new(),
+            tried: Vec::new(),
             regex_caches: (0..rules.regexes.len()).map(|_| None).collect(),
             cues: Cues::default(),
             boilerplate: Vec::new(),
@@ -178,7 +178,7 @@ impl<'r> Scanner<'r> {
         self.norm.build(text);
         self.match_literals(text);
         self.match_global_regexes(text);
-        self.hits.sort_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind));
+        self.hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind, h.signal));
         self.cues.settle();
         posting::boilerplate_ranges(text, &self.cues.sections, &mut self.boilerplate);
         self.mark(text);
@@ -192,8 +192,9 @@ impl<'r> Scanner<'r> {
             let (os, oe) = self.norm.original_span(m.start(), m.end());
             let left = posting::left_boundary(text, os);
             let right = posting::right_boundary(text, oe);
-            let pat = &rules.patterns[m.pattern().as_usize()];
-            for (ui, u) in pat.uses.iter().enumerate() {
+            let act = rules.actions[m.pattern().as_usize()];
+            let first = act.first_use as usize;
+            for (ui, u) in rules.meanings[first..first + act.uses as usize].iter().enumerate() {
                 if !(u.left_open || left) || !(u.right_open || right) {
                     continue;
                 }
@@ -221,10 +222,19 @@ impl<'r> Scanner<'r> {
                 });
             }
             if left {
-                for &rid in &pat.regexes {
-                    if !self.tried.insert((rid, m.start())) {
+                let first = act.first_regex as usize;
+                for &rid in &rules.candidates[first..first + act.regexes as usize] {
+                    // Candidates arrive by end, so any earlier one at this start ends after it: look back only that far.
+                    let seen = self
+                        .tried
+                        .iter()
+                        .rev()
+                        .take_while(|&&(_, _, e)| e > m.start())
+                        .any(|&(r, s, _)| r == rid && s == m.start());
+                    if seen {
                         continue;
                     }
+                    self.tried.push((rid, m.start(), m.end()));
                     let re = &rules.regexes[rid as usize];
                     let Some(regex) = re.regex() else { continue };
                     let cache = self.regex_caches[rid as usize].get_or_insert_with(|| regex.create_cache());
