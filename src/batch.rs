@@ -168,10 +168,20 @@ pub struct Summary {
     pub roles: BTreeMap<String, u64>,
 }
 
+/// How far a run has got: reported after each chunk of records is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Progress {
+    /// Records read and accounted for (rows and error records) so far.
+    pub records: u64,
+    /// Input bytes consumed so far (a byte-order mark not counted).
+    pub bytes: u64,
+}
+
 /// Where a run's rows and error records go, the per-thread scanners, and the running totals.
 struct Sink<'s, 'r, W> {
     out: &'s mut W,
     errors: &'s mut dyn FnMut(&RecordError) -> io::Result<()>,
+    progress: &'s mut dyn FnMut(Progress),
     scanners: Vec<Scanner<'r>>,
     summary: Summary,
 }
@@ -222,6 +232,19 @@ impl<'r> Batch<'r> {
         errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
         on_columns: &mut dyn FnMut(&Chosen),
     ) -> Result<Summary, BatchError> {
+        self.run_with_progress(input, out, errors, on_columns, &mut |_| {})
+    }
+
+    /// [`Batch::run`], telling `progress` how far the run has got after every chunk of records (for a progress
+    /// bar; the library itself never prints).
+    pub fn run_with_progress<R: Read, W: Write>(
+        &self,
+        input: R,
+        out: &mut W,
+        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+        on_columns: &mut dyn FnMut(&Chosen),
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<Summary, BatchError> {
         let mut reader = io::BufReader::with_capacity(1 << 16, input);
         // Skip a UTF-8 byte-order mark.
         if reader.fill_buf().map_err(BatchError::Io)?.starts_with(b"\xEF\xBB\xBF") {
@@ -230,6 +253,7 @@ impl<'r> Batch<'r> {
         let mut sink = Sink {
             out,
             errors,
+            progress,
             scanners: (0..self.threads.max(1)).map(|_| Scanner::new(self.rules)).collect(),
             summary: Summary::default(),
         };
@@ -302,10 +326,10 @@ impl<'r> Batch<'r> {
             number += 1;
             pending.push(self.csv_job(number, &pos, &record, &chosen));
             if pending.len() == CHUNK {
-                self.flush(&mut pending, sink)?;
+                self.flush(&mut pending, sink, rdr.position().byte())?;
             }
         }
-        self.flush(&mut pending, sink)
+        self.flush(&mut pending, sink, rdr.position().byte())
     }
 
     fn csv_job(
@@ -424,22 +448,24 @@ impl<'r> Batch<'r> {
             };
             pending.push(self.make_job(number, c, field, &err));
             if pending.len() == CHUNK {
-                self.flush(&mut pending, sink)?;
+                self.flush(&mut pending, sink, byte)?;
             }
         }
-        self.flush(&mut pending, sink)
+        self.flush(&mut pending, sink, byte)
     }
 
-    /// Classifies a chunk in parallel and writes its rows and errors in input order.
+    /// Classifies a chunk in parallel and writes its rows and errors in input order; `consumed` is the input
+    /// position after the chunk.
     fn flush<W: Write>(
         &self,
         pending: &mut Vec<Result<Job, RecordError>>,
         sink: &mut Sink<'_, 'r, W>,
+        consumed: u64,
     ) -> Result<(), BatchError> {
         if pending.is_empty() {
             return Ok(());
         }
-        let Sink { out, errors, scanners, summary } = sink;
+        let Sink { out, errors, progress, scanners, summary } = sink;
         // Workers take records one at a time (postings differ a lot in length), then the results are put back
         // in input order.
         let next = std::sync::atomic::AtomicUsize::new(0);
@@ -488,6 +514,7 @@ impl<'r> Batch<'r> {
             }
         }
         pending.clear();
+        progress(Progress { records: summary.read, bytes: consumed });
         Ok(())
     }
 
@@ -623,6 +650,36 @@ mod tests {
             assert!(errs.is_empty(), "{d:?}: {errs:?}");
             assert_eq!((s.read, s.classified), (1, 1));
             assert!(out.lines().nth(1).unwrap().starts_with("1,7,scrum-master,"), "{d:?}: {out}");
+        }
+    }
+
+    #[test]
+    fn progress_is_reported_per_chunk_and_ends_at_the_input_end() {
+        let rs = rules();
+        for format in [InputFormat::Csv, InputFormat::Jsonl] {
+            let mut input = String::from(if format == InputFormat::Csv { "id,text\n" } else { "" });
+            for i in 0..(CHUNK * 2 + 7) {
+                match format {
+                    InputFormat::Csv => input += &format!("{i},\"{SCRUM}\"\n"),
+                    InputFormat::Jsonl => input += &format!("{{\"id\": {i}, \"text\": \"{SCRUM}\"}}\n"),
+                }
+            }
+            let b = Batch {
+                rules: &rs,
+                input: format,
+                delimiter: None,
+                output: OutputFormat::Csv,
+                columns: Columns::default(),
+                threads: 2,
+                max_field_bytes: 10_000,
+            };
+            let mut seen = Vec::new();
+            b.run_with_progress(input.as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}, &mut |p| seen.push(p))
+                .unwrap();
+            let records: Vec<u64> = seen.iter().map(|p| p.records).collect();
+            assert_eq!(records, [CHUNK as u64, 2 * CHUNK as u64, 2 * CHUNK as u64 + 7], "{format:?}");
+            assert!(seen.windows(2).all(|w| w[0].bytes < w[1].bytes), "{format:?}: {seen:?}");
+            assert_eq!(seen.last().unwrap().bytes, input.len() as u64, "{format:?}");
         }
     }
 

@@ -83,7 +83,7 @@ struct BatchArgs {
     /// Largest text field accepted, in bytes; larger ones become error records.
     #[arg(long, default_value_t = 4 << 20)]
     max_field_bytes: usize,
-    /// No summary on stderr.
+    /// No summary and no progress bar on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
 }
@@ -458,7 +458,10 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
         }
         None => None,
     };
+    let total = if stdin { None } else { std::fs::metadata(&path).ok().map(|m| m.len()) };
+    let bar = std::cell::RefCell::new(ProgressBar::new(!a.quiet && ProgressBar::wanted(), total));
     let mut on_error = |e: &rolecall::batch::RecordError| -> io::Result<()> {
+        bar.borrow_mut().clear();
         match &mut error_file {
             Some(w) => w
                 .write_record([e.record.to_string(), e.line.to_string(), e.byte.to_string(), e.reason.clone()])
@@ -489,16 +492,20 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
         Some(target) => {
             let mut out = AtomicFile::create(target)
                 .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
-            let s = job.run(input, &mut out, &mut on_error, &mut on_columns).map_err(batch_failure)?;
+            let s = job
+                .run_with_progress(input, &mut out, &mut on_error, &mut on_columns, &mut |p| bar.borrow_mut().update(p))
+                .map_err(batch_failure)?;
             out.commit().map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
             s
         }
         None => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            job.run(input, &mut out, &mut on_error, &mut on_columns).map_err(batch_failure)?
+            job.run_with_progress(input, &mut out, &mut on_error, &mut on_columns, &mut |p| bar.borrow_mut().update(p))
+                .map_err(batch_failure)?
         }
     };
+    bar.borrow_mut().clear();
     if let Some(w) = &mut error_file {
         w.flush()?;
     }
@@ -520,9 +527,96 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
     Ok(if summary.errors > 0 { Outcome::RecordErrors } else { Outcome::Found })
 }
 
+/// A one-line progress bar on stderr for long batch runs: records, MB, rate and (when the input size is known) a bar
+/// and the time left. Drawn only when stderr is a terminal outside CI, at most ten times a second, and erased before
+/// anything else is printed.
+struct ProgressBar {
+    on: bool,
+    total: Option<u64>,
+    started: std::time::Instant,
+    last: Option<std::time::Instant>,
+    drawn: bool,
+}
+
+impl ProgressBar {
+    fn new(on: bool, total: Option<u64>) -> Self {
+        ProgressBar { on, total, started: std::time::Instant::now(), last: None, drawn: false }
+    }
+
+    /// Whether a bar belongs on stderr: a terminal, not under CI, not a dumb terminal.
+    fn wanted() -> bool {
+        io::stderr().is_terminal()
+            && std::env::var_os("CI").is_none()
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+    }
+
+    fn update(&mut self, p: rolecall::batch::Progress) {
+        let now = std::time::Instant::now();
+        if !self.on || self.last.is_some_and(|l| now - l < std::time::Duration::from_millis(100)) {
+            return;
+        }
+        self.last = Some(now);
+        let line = progress_line(p, self.total, (now - self.started).as_secs_f64());
+        eprint!("\r\x1b[K{line}");
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn {
+            eprint!("\r\x1b[K");
+            self.drawn = false;
+        }
+    }
+}
+
+/// The text of the progress bar after `secs` seconds.
+fn progress_line(p: rolecall::batch::Progress, total: Option<u64>, secs: f64) -> String {
+    let mb = p.bytes as f64 / 1e6;
+    let rate = if secs > 0.0 { mb / secs } else { 0.0 };
+    let mut line = format!("rolecall: {} records, {mb:.1}", p.records);
+    match total {
+        Some(t) if t > 0 => {
+            let done = (p.bytes as f64 / t as f64).clamp(0.0, 1.0);
+            let width = 24;
+            let filled = (done * width as f64).round() as usize;
+            line += &format!(" / {:.1} MB, {rate:.1} MB/s", t as f64 / 1e6);
+            if rate > 0.0 {
+                let left = ((t.saturating_sub(p.bytes)) as f64 / 1e6 / rate).round() as u64;
+                line += &format!(", ETA {}:{:02}", left / 60, left % 60);
+            }
+            line += &format!(" [{}{}] {:.0}%", "#".repeat(filled), "-".repeat(width - filled), done * 100.0);
+        }
+        _ => line += &format!(" MB, {rate:.1} MB/s"),
+    }
+    line
+}
+
 fn batch_failure(e: rolecall::batch::BatchError) -> Failure {
     match e {
         rolecall::batch::BatchError::Io(e) => Failure::Io(e),
         rolecall::batch::BatchError::Start(m) => Failure::Input(m),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rolecall::batch::Progress;
+
+    #[test]
+    fn progress_line_shows_rate_eta_and_bar_when_the_size_is_known() {
+        let line = progress_line(Progress { records: 1200, bytes: 50_000_000 }, Some(200_000_000), 2.0);
+        assert_eq!(line, "rolecall: 1200 records, 50.0 / 200.0 MB, 25.0 MB/s, ETA 0:06 [######------------------] 25%");
+        let piped = progress_line(Progress { records: 3, bytes: 3_000_000 }, None, 1.5);
+        assert_eq!(piped, "rolecall: 3 records, 3.0 MB, 2.0 MB/s");
+        let done = progress_line(Progress { records: 9, bytes: 10 }, Some(10), 0.0);
+        assert!(done.ends_with(&format!("[{}] 100%", "#".repeat(24))), "{done}");
+    }
+
+    #[test]
+    fn progress_bar_stays_silent_when_off() {
+        let mut bar = ProgressBar::new(false, Some(10));
+        bar.update(Progress { records: 1, bytes: 5 });
+        assert!(!bar.drawn && bar.last.is_none());
     }
 }
