@@ -18,6 +18,10 @@ use std::io::{self, BufRead, Read, Write};
 /// Records classified per chunk (bounded memory; enough work per thread).
 const CHUNK: usize = 512;
 
+/// A chunk also ends once it holds this many input bytes, so long postings cannot make a chunk large: memory stays
+/// within two chunks (the one being classified and the one being read) whatever the records look like.
+const CHUNK_BYTES: u64 = 4 << 20;
+
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -177,12 +181,17 @@ pub struct Progress {
     pub bytes: u64,
 }
 
+/// One worker's scanner, alone on its cache lines: the scanner's buffer lengths change on every hit, and two
+/// scanners side by side would make the cores fight over a shared line.
+#[repr(align(128))]
+struct Lane<'r>(Scanner<'r>);
+
 /// Where a run's rows and error records go, the per-thread scanners, and the running totals.
 struct Sink<'s, 'r, W> {
     out: &'s mut W,
     errors: &'s mut dyn FnMut(&RecordError) -> io::Result<()>,
     progress: &'s mut dyn FnMut(Progress),
-    scanners: Vec<Scanner<'r>>,
+    scanners: Vec<Lane<'r>>,
     summary: Summary,
 }
 
@@ -254,12 +263,15 @@ impl<'r> Batch<'r> {
             out,
             errors,
             progress,
-            scanners: (0..self.threads.max(1)).map(|_| Scanner::new(self.rules)).collect(),
+            scanners: (0..self.threads.max(1)).map(|_| Lane(Scanner::new(self.rules))).collect(),
             summary: Summary::default(),
         };
         match self.input {
-            InputFormat::Csv => self.run_csv(reader, &mut sink, on_columns)?,
-            InputFormat::Jsonl => self.run_jsonl(reader, &mut sink, on_columns)?,
+            InputFormat::Csv => self.pipeline(&mut self.csv_source(reader)?, &mut sink, on_columns)?,
+            InputFormat::Jsonl => {
+                let mut source = JsonlSource { reader, buf: Vec::new(), chosen: None, number: 0, line: 0, byte: 0 };
+                self.pipeline(&mut source, &mut sink, on_columns)?
+            }
         }
         sink.out.flush().map_err(BatchError::Io)?;
         Ok(sink.summary)
@@ -278,12 +290,8 @@ impl<'r> Batch<'r> {
             .map_err(BatchError::Io)
     }
 
-    fn run_csv<R: BufRead, W: Write>(
-        &self,
-        mut reader: R,
-        sink: &mut Sink<'_, 'r, W>,
-        on_columns: &mut dyn FnMut(&Chosen),
-    ) -> Result<(), BatchError> {
+    /// Opens a CSV input: sniffs the delimiter, reads the header and chooses the columns.
+    fn csv_source<R: BufRead>(&self, mut reader: R) -> Result<CsvSource<R>, BatchError> {
         let delimiter = match self.delimiter {
             Some(d) => d,
             None => {
@@ -301,35 +309,7 @@ impl<'r> Batch<'r> {
             Err(e) => return Err(BatchError::Start(format!("cannot read the header: {e}"))),
         };
         let chosen = choose_columns(&header, &self.columns).map_err(BatchError::Start)?;
-        on_columns(&chosen);
-        self.write_header(sink.out, &chosen)?;
-        let mut number = 0u64;
-        let mut pending: Vec<Result<Job, RecordError>> = Vec::with_capacity(CHUNK);
-        loop {
-            let pos = rdr.position().clone();
-            let more = match rdr.read_byte_record(&mut record) {
-                Ok(more) => more,
-                Err(e) => {
-                    number += 1;
-                    let (line, byte) = e.position().map_or((pos.line(), pos.byte()), |p| (p.line(), p.byte()));
-                    let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
-                    pending.push(Err(RecordError { record: number, line, byte, reason: csv_reason(&e) }));
-                    if fatal {
-                        break;
-                    }
-                    continue;
-                }
-            };
-            if !more {
-                break;
-            }
-            number += 1;
-            pending.push(self.csv_job(number, &pos, &record, &chosen));
-            if pending.len() == CHUNK {
-                self.flush(&mut pending, sink, rdr.position().byte())?;
-            }
-        }
-        self.flush(&mut pending, sink, rdr.position().byte())
+        Ok(CsvSource { rdr, record, chosen, number: 0, done: false })
     }
 
     fn csv_job(
@@ -395,83 +375,57 @@ impl<'r> Batch<'r> {
         })
     }
 
-    fn run_jsonl<R: BufRead, W: Write>(
+    /// Reads chunks from `source` and classifies them. With several threads, the next chunk is read while the
+    /// workers classify the current one, so parsing does not leave the cores idle between chunks.
+    fn pipeline<S: Source, W: Write>(
         &self,
-        mut reader: R,
+        source: &mut S,
         sink: &mut Sink<'_, 'r, W>,
         on_columns: &mut dyn FnMut(&Chosen),
     ) -> Result<(), BatchError> {
-        let mut chosen: Option<Chosen> = None;
-        let mut pending: Vec<Result<Job, RecordError>> = Vec::with_capacity(CHUNK);
-        let (mut number, mut line, mut byte) = (0u64, 0u64, 0u64);
-        let mut buf = Vec::new();
+        let mut header_written = false;
+        let mut current = Vec::with_capacity(CHUNK);
+        source.fill(self, &mut current)?;
+        let mut consumed = source.consumed();
         loop {
-            buf.clear();
-            let n = reader.read_until(b'\n', &mut buf).map_err(BatchError::Io)?;
-            if n == 0 {
-                break;
-            }
-            line += 1;
-            let start = byte;
-            byte += n as u64;
-            if buf.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            number += 1;
-            let err = |reason: String| RecordError { record: number, line, byte: start, reason };
-            let obj: serde_json::Map<String, serde_json::Value> = match serde_json::from_slice(&buf) {
-                Ok(serde_json::Value::Object(o)) => o,
-                Ok(_) => {
-                    pending.push(Err(err("not a JSON object".into())));
-                    continue;
+            // JSON Lines learn their columns from the first object: the header goes out before its row.
+            if !header_written {
+                if let Some(c) = source.chosen() {
+                    on_columns(c);
+                    self.write_header(sink.out, c)?;
+                    header_written = true;
                 }
-                Err(e) => {
-                    pending.push(Err(err(format!("invalid JSON: {e}"))));
-                    continue;
-                }
-            };
-            if chosen.is_none() {
-                let header: Vec<String> = obj.keys().cloned().collect();
-                let c = choose_columns(&header, &self.columns)
-                    .map_err(|e| BatchError::Start(format!("first object: {e}")))?;
-                on_columns(&c);
-                self.write_header(sink.out, &c)?;
-                chosen = Some(c);
             }
-            let c = chosen.as_ref().expect("set above");
-            let field = |i: usize| -> Result<String, RecordError> {
-                Ok(match obj.get(&c.header[i]) {
-                    None | Some(serde_json::Value::Null) => String::new(),
-                    Some(serde_json::Value::String(s)) => s.clone(),
-                    Some(v) => v.to_string(),
-                })
-            };
-            pending.push(self.make_job(number, c, field, &err));
-            if pending.len() == CHUNK {
-                self.flush(&mut pending, sink, byte)?;
+            if current.is_empty() {
+                return Ok(());
             }
+            let mut next = Vec::with_capacity(CHUNK);
+            let done = if sink.scanners.len() == 1 {
+                let done = current.iter().map(|job| self.render(&mut sink.scanners[0].0, job)).collect();
+                source.fill(self, &mut next)?;
+                done
+            } else {
+                let (done, read) = self.classify_chunk(&current, &mut sink.scanners, || source.fill(self, &mut next));
+                read?;
+                done
+            };
+            self.write_chunk(&current, done, sink, consumed)?;
+            consumed = source.consumed();
+            current = next;
         }
-        self.flush(&mut pending, sink, byte)
     }
 
-    /// Classifies a chunk in parallel and writes its rows and errors in input order; `consumed` is the input
-    /// position after the chunk.
-    fn flush<W: Write>(
+    /// Classifies `jobs` on one thread per scanner (workers take records one at a time: postings differ a lot in
+    /// length) and returns the results in input order, with what `meanwhile` returned on this thread.
+    fn classify_chunk<T>(
         &self,
-        pending: &mut Vec<Result<Job, RecordError>>,
-        sink: &mut Sink<'_, 'r, W>,
-        consumed: u64,
-    ) -> Result<(), BatchError> {
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let Sink { out, errors, progress, scanners, summary } = sink;
-        // Workers take records one at a time (postings differ a lot in length), then the results are put back
-        // in input order.
+        jobs: &[Result<Job, RecordError>],
+        scanners: &mut [Lane<'r>],
+        meanwhile: impl FnOnce() -> T,
+    ) -> (Vec<Done>, T) {
         let next = std::sync::atomic::AtomicUsize::new(0);
-        let jobs: &[Result<Job, RecordError>] = pending;
         let mut numbered: Vec<(usize, Done)> = Vec::with_capacity(jobs.len());
-        std::thread::scope(|s| {
+        let t = std::thread::scope(|s| {
             let handles: Vec<_> = scanners
                 .iter_mut()
                 .map(|scanner| {
@@ -481,19 +435,33 @@ impl<'r> Batch<'r> {
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(job) = jobs.get(i) else { break };
-                            mine.push((i, self.render(scanner, job)));
+                            mine.push((i, self.render(&mut scanner.0, job)));
                         }
                         mine
                     })
                 })
                 .collect();
+            let t = meanwhile();
             for h in handles {
                 numbered.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
             }
+            t
         });
         numbered.sort_unstable_by_key(|&(i, _)| i);
-        let done = numbered.into_iter().map(|(_, d)| d);
-        for (d, job) in done.zip(pending.iter()) {
+        (numbered.into_iter().map(|(_, d)| d).collect(), t)
+    }
+
+    /// Writes a classified chunk's rows and error records in input order and updates the totals; `consumed` is
+    /// the input position after the chunk.
+    fn write_chunk<W: Write>(
+        &self,
+        jobs: &[Result<Job, RecordError>],
+        done: Vec<Done>,
+        sink: &mut Sink<'_, 'r, W>,
+        consumed: u64,
+    ) -> Result<(), BatchError> {
+        let Sink { out, errors, progress, summary, .. } = sink;
+        for (d, job) in done.into_iter().zip(jobs) {
             summary.read += 1;
             match d {
                 Done::Row { bytes, role } => {
@@ -513,7 +481,6 @@ impl<'r> Batch<'r> {
                 }
             }
         }
-        pending.clear();
         progress(Progress { records: summary.read, bytes: consumed });
         Ok(())
     }
@@ -568,6 +535,125 @@ impl<'r> Batch<'r> {
             }
         }
         Done::Row { bytes, role: c.role_id().to_string() }
+    }
+}
+
+/// Where records come from: fills chunks of jobs.
+trait Source {
+    /// Reads up to [`CHUNK`] records or [`CHUNK_BYTES`] of input into `pending` (which stays empty at the end of
+    /// the input).
+    fn fill(&mut self, batch: &Batch<'_>, pending: &mut Vec<Result<Job, RecordError>>) -> Result<(), BatchError>;
+    /// Input bytes consumed so far.
+    fn consumed(&self) -> u64;
+    /// The columns, once known (CSV: from the header; JSON Lines: from the first object).
+    fn chosen(&self) -> Option<&Chosen>;
+}
+
+/// CSV records after the header.
+struct CsvSource<R> {
+    rdr: csv::Reader<R>,
+    record: csv::ByteRecord,
+    chosen: Chosen,
+    number: u64,
+    done: bool,
+}
+
+impl<R: Read> Source for CsvSource<R> {
+    fn fill(&mut self, batch: &Batch<'_>, pending: &mut Vec<Result<Job, RecordError>>) -> Result<(), BatchError> {
+        let from = self.rdr.position().byte();
+        while !self.done && pending.len() < CHUNK && self.rdr.position().byte() - from < CHUNK_BYTES {
+            let pos = self.rdr.position().clone();
+            match self.rdr.read_byte_record(&mut self.record) {
+                Ok(true) => {
+                    self.number += 1;
+                    pending.push(batch.csv_job(self.number, &pos, &self.record, &self.chosen));
+                }
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    self.number += 1;
+                    let (line, byte) = e.position().map_or((pos.line(), pos.byte()), |p| (p.line(), p.byte()));
+                    // An I/O error ends the input; a malformed record does not.
+                    self.done = matches!(e.kind(), csv::ErrorKind::Io(_));
+                    pending.push(Err(RecordError { record: self.number, line, byte, reason: csv_reason(&e) }));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn consumed(&self) -> u64 {
+        self.rdr.position().byte()
+    }
+
+    fn chosen(&self) -> Option<&Chosen> {
+        Some(&self.chosen)
+    }
+}
+
+/// JSON Lines records: one object per non-blank line.
+struct JsonlSource<R> {
+    reader: R,
+    buf: Vec<u8>,
+    chosen: Option<Chosen>,
+    number: u64,
+    line: u64,
+    byte: u64,
+}
+
+impl<R: BufRead> Source for JsonlSource<R> {
+    fn fill(&mut self, batch: &Batch<'_>, pending: &mut Vec<Result<Job, RecordError>>) -> Result<(), BatchError> {
+        let from = self.byte;
+        while pending.len() < CHUNK && self.byte - from < CHUNK_BYTES {
+            self.buf.clear();
+            let n = self.reader.read_until(b'\n', &mut self.buf).map_err(BatchError::Io)?;
+            if n == 0 {
+                break;
+            }
+            self.line += 1;
+            let start = self.byte;
+            self.byte += n as u64;
+            if self.buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            self.number += 1;
+            let (number, line) = (self.number, self.line);
+            let err = |reason: String| RecordError { record: number, line, byte: start, reason };
+            let obj: serde_json::Map<String, serde_json::Value> = match serde_json::from_slice(&self.buf) {
+                Ok(serde_json::Value::Object(o)) => o,
+                Ok(_) => {
+                    pending.push(Err(err("not a JSON object".into())));
+                    continue;
+                }
+                Err(e) => {
+                    pending.push(Err(err(format!("invalid JSON: {e}"))));
+                    continue;
+                }
+            };
+            if self.chosen.is_none() {
+                let header: Vec<String> = obj.keys().cloned().collect();
+                let c = choose_columns(&header, &batch.columns)
+                    .map_err(|e| BatchError::Start(format!("first object: {e}")))?;
+                self.chosen = Some(c);
+            }
+            let c = self.chosen.as_ref().expect("set above");
+            let field = |i: usize| -> Result<String, RecordError> {
+                Ok(match obj.get(&c.header[i]) {
+                    None | Some(serde_json::Value::Null) => String::new(),
+                    Some(serde_json::Value::String(s)) => s.clone(),
+                    Some(v) => v.to_string(),
+                })
+            };
+            pending.push(batch.make_job(number, c, field, &err));
+        }
+        Ok(())
+    }
+
+    fn consumed(&self) -> u64 {
+        self.byte
+    }
+
+    fn chosen(&self) -> Option<&Chosen> {
+        self.chosen.as_ref()
     }
 }
 
