@@ -515,22 +515,26 @@ impl<'r> Batch<'r> {
                 let runner = c.ranking.iter().find(|s| Some(s.role) != c.role);
                 // A small buffer: the default 8 KiB would be allocated and zeroed for every row.
                 let mut w = csv::WriterBuilder::new().buffer_capacity(512).from_writer(&mut bytes);
-                let mut fields: Vec<String> = vec![
-                    job.record.to_string(),
-                    job.id.clone(),
-                    c.role_id().to_string(),
-                    c.family().to_string(),
-                    c.status.as_str().to_string(),
-                    round4(c.score()).to_string(),
-                    round4(c.confidence).to_string(),
-                    runner.map_or(String::new(), |s| self.rules.roles()[s.role as usize].id.clone()),
-                    runner.map_or(String::new(), |s| round4(s.score).to_string()),
-                    c.top_phrases(5).join("; "),
-                    job.title.clone().unwrap_or_default(),
-                    self.rules.hash().to_string(),
+                let runner_id = runner.map_or("", |s| self.rules.roles()[s.role as usize].id.as_str());
+                let runner_score = runner.map_or(String::new(), |s| round4(s.score).to_string());
+                let (record, score, confidence) =
+                    (job.record.to_string(), round4(c.score()).to_string(), round4(c.confidence).to_string());
+                let top = c.top_phrases(5).join("; ");
+                let fields = [
+                    record.as_str(),
+                    &job.id,
+                    c.role_id(),
+                    c.family(),
+                    c.status.as_str(),
+                    &score,
+                    &confidence,
+                    runner_id,
+                    &runner_score,
+                    &top,
+                    job.title.as_deref().unwrap_or_default(),
+                    self.rules.hash(),
                 ];
-                fields.extend(job.keep.iter().cloned());
-                let _ = w.write_record(&fields);
+                let _ = w.write_record(fields.into_iter().chain(job.keep.iter().map(String::as_str)));
                 drop(w);
             }
         }
