@@ -519,7 +519,7 @@ impl<'r> Batch<'r> {
                 let runner_score = runner.map_or(String::new(), |s| round4(s.score).to_string());
                 let (record, score, confidence) =
                     (job.record.to_string(), round4(c.score()).to_string(), round4(c.confidence).to_string());
-                let top = c.top_phrases(5).join("; ");
+                let top = c.top_phrases(&job.text, 5).join("; ");
                 let fields = [
                     record.as_str(),
                     &job.id,

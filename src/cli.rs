@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rolecall::eval::{self, Columns};
 use rolecall::report::{CsvPrinter, HumanPrinter, JsonPrinter, Printer, Report};
 use rolecall::{Diagnostic, Posting, RuleSet, Scanner};
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
 /// rolecall: which role does a job posting really describe?
@@ -43,6 +43,26 @@ enum Command {
     Eval(EvalArgs),
     /// Score a CSV or JSON Lines file of postings: streaming, parallel, one output row per input record.
     Batch(BatchArgs),
+    /// Normalise job titles: the role, the seniority, and what around them was kept apart.
+    Title(TitleArgs),
+}
+
+#[derive(Debug, Args)]
+struct TitleArgs {
+    /// Titles to read; `-` reads one title per line from stdin.
+    #[arg(value_name = "TITLE", required = true)]
+    titles: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = TitleFormat::Human)]
+    format: TitleFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum TitleFormat {
+    /// Readable lines.
+    Human,
+    /// One JSON object per title (JSON Lines).
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +236,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Classify(a) => classify(&rules, a),
         Command::Eval(a) => evaluate(&rules, a),
         Command::Batch(a) => batch(&rules, a),
+        Command::Title(a) => titles(&rules, a),
     };
     // The process ends next: freeing thousands of small allocations one by one would only delay the exit.
     std::mem::forget(rules);
@@ -303,7 +324,15 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
         };
         let c = scanner.classify(Posting { text: &input.text, title: a.title.as_deref() });
         found |= c.role.is_some();
-        printer.print(&Report::new(&c, &input.text, &input.name, a.title.as_deref()))?;
+        let mut report = Report::new(&c, &input.text, &input.name, a.title.as_deref());
+        if let Some(t) = a.title.as_deref() {
+            // The title never changes the verdict: it is read apart and compared with the body.
+            let reading = scanner.read_title(t);
+            let body = scanner.rescore(rolecall::drift::BASIS);
+            let d = rolecall::drift::DriftReading::assess(rules, reading, body);
+            report = report.with_drift(rolecall::drift::DriftReport::new(&d, t, &input.text));
+        }
+        printer.print(&report)?;
     }
     printer.finish()?;
     Ok(if errors {
@@ -313,6 +342,56 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
     } else {
         Outcome::NothingMatched
     })
+}
+
+fn titles(rules: &RuleSet, a: TitleArgs) -> Result<Outcome, Failure> {
+    let mut list = Vec::new();
+    for t in a.titles {
+        if t == "-" {
+            for line in io::stdin().lock().lines() {
+                let line = line.map_err(|e| Failure::Input(format!("-: cannot read stdin: {e}")))?;
+                if !line.trim().is_empty() {
+                    list.push(line);
+                }
+            }
+        } else {
+            list.push(t);
+        }
+    }
+    let mut scanner = Scanner::new(rules);
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut found = false;
+    for t in &list {
+        let reading = scanner.read_title(t);
+        found |= reading.role.is_some();
+        let r = rolecall::title::TitleReport::new(rules, &reading, t);
+        match a.format {
+            TitleFormat::Json => {
+                serde_json::to_writer(&mut out, &r).map_err(io::Error::other)?;
+                writeln!(out)?;
+            }
+            TitleFormat::Human => {
+                let st = &r.stated;
+                let role = match (st.role, st.also) {
+                    (Some(x), Some(y)) => format!("{x} + {y} (dual title)"),
+                    (Some(x), None) => format!("{x} (family {})", r.family.unwrap_or("")),
+                    _ if !st.candidates.is_empty() => format!("none: ambiguous between {}", st.candidates.join(", ")),
+                    _ => "none (no role phrase in the title)".to_string(),
+                };
+                let seniority =
+                    st.seniority.as_ref().map_or("-".to_string(), |s| format!("{} ({:?})", s.level, s.text));
+                let parts: Vec<String> = st.parts.iter().map(|p| format!("{} {:?}", p.kind, p.text)).collect();
+                writeln!(out, "{t}")?;
+                writeln!(out, "  role       {role}")?;
+                writeln!(out, "  seniority  {seniority}")?;
+                if !parts.is_empty() {
+                    writeln!(out, "  apart      {}", parts.join(", "))?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if found { Outcome::Found } else { Outcome::NothingMatched })
 }
 
 fn parse_delimiter(s: &str) -> Result<u8, Failure> {

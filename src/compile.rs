@@ -11,8 +11,11 @@
 
 use crate::diag::{codes, Diagnostic, Severity, Span};
 use crate::posting::normalize_phrase;
-use crate::rulefile::{self, LanguageSpec, ParsedFile, RoleFile, Source};
-use crate::ruleset::{Action, Area, Example, Meaning, Pattern, RegexRule, Role, RoleIdx, RuleSet, Use, UseKind};
+use crate::rulefile::{self, LanguageSpec, ParsedFile, RoleFile, Source, TitleCuesSpec};
+use crate::ruleset::{
+    Action, Area, Example, Meaning, Noise, Pattern, RegexRule, Role, RoleIdx, RuleSet, Seniority, TitleExample, Use,
+    UseKind,
+};
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
 use toml::Spanned;
@@ -121,6 +124,10 @@ struct Builder {
     literals: Vec<Pattern>,
     literal_ids: HashMap<String, usize, FnvBuild>,
     regexes: Vec<RegexRule>,
+    title_regexes: Vec<(Noise, RegexRule)>,
+    title_examples: Vec<TitleExample>,
+    title_joiners: Vec<String>,
+    location_before: Vec<String>,
     regex_literals: Vec<(u32, String)>,
     global_regexes: Vec<u32>,
     negation_gap: Option<usize>,
@@ -245,6 +252,10 @@ impl Builder {
         }
         for n in &r.names {
             self.add_phrase(src, n, UseKind::Name { role: role_idx });
+            self.add_phrase(src, n, UseKind::Title { role: role_idx });
+        }
+        for t in r.titles.iter().flat_map(|t| &t.phrases) {
+            self.add_phrase(src, t, UseKind::Title { role: role_idx });
         }
         if let Some(neg) = &r.negative {
             for n in &neg.phrases {
@@ -346,6 +357,9 @@ impl Builder {
                 self.add_phrase(src, p, kind);
             }
         }
+        if let Some(t) = &l.titles {
+            self.add_title_cues(src, t);
+        }
         if let Some(g) = &l.negation_gap {
             let v = *g.get_ref();
             if !(0..=200).contains(&v) {
@@ -359,6 +373,72 @@ impl Builder {
             } else {
                 self.negation_gap = Some(self.negation_gap.map_or(v as usize, |old| old.max(v as usize)));
                 self.hash.write_str(&v.to_string());
+            }
+        }
+    }
+
+    /// A language's title cues: seniority words, joiners and noise phrases join the one automaton (as title-only
+    /// meanings); noise regexes are kept for titles alone.
+    fn add_title_cues(&mut self, src: &Source, t: &TitleCuesSpec) {
+        self.hash.write_str("titles");
+        for (level, list) in t.seniority.levels() {
+            for p in list {
+                self.add_phrase(src, p, UseKind::Seniority(level));
+            }
+        }
+        for (list, into) in [(&t.joiners, &mut self.title_joiners), (&t.location_before, &mut self.location_before)] {
+            for p in list {
+                let w = normalize_phrase(p.get_ref());
+                self.hash.write_str(&w);
+                if !w.is_empty() && !into.contains(&w) {
+                    into.push(w);
+                }
+            }
+        }
+        let lists: [(&Vec<Spanned<String>>, UseKind); 4] = [
+            (&t.remote, UseKind::TitleNoise(Noise::Remote)),
+            (&t.gender, UseKind::TitleNoise(Noise::Gender)),
+            (&t.contract, UseKind::TitleNoise(Noise::Contract)),
+            (&t.places, UseKind::TitleNoise(Noise::Location)),
+        ];
+        for (list, kind) in lists {
+            for p in list {
+                self.add_phrase(src, p, kind);
+            }
+        }
+        let patterns: [(&Vec<Spanned<String>>, Noise); 4] = [
+            (&t.gender_patterns, Noise::Gender),
+            (&t.requisition_patterns, Noise::Requisition),
+            (&t.salary_patterns, Noise::Salary),
+            (&t.location_patterns, Noise::Location),
+        ];
+        for (list, kind) in patterns {
+            for pat in list {
+                let size = match check_regex(pat.get_ref()) {
+                    Ok((_, size)) => size,
+                    Err(msg) => {
+                        self.err(
+                            codes::BAD_REGEX,
+                            src,
+                            pat.span().into(),
+                            format!("invalid regex: {msg}"),
+                            "title patterns use Rust `regex` syntax and run on the lower-cased title",
+                        );
+                        continue;
+                    }
+                };
+                if size > MAX_REGEX_SIZE {
+                    self.err(
+                        codes::BAD_REGEX,
+                        src,
+                        pat.span().into(),
+                        format!("regex is too large (about {size} automaton states; the limit is {MAX_REGEX_SIZE})"),
+                        "bound repetitions tightly",
+                    );
+                    continue;
+                }
+                self.hash.write_str(&format!("title-re|{}|{}", kind.as_str(), pat.get_ref()));
+                self.title_regexes.push((kind, RegexRule::new(pat.get_ref().clone(), 0, 0, true)));
             }
         }
     }
@@ -399,6 +479,31 @@ impl Builder {
     }
 
     fn add_examples(&mut self, src: &Source, r: &RoleFile) {
+        for ex in r.titles.iter().flat_map(|t| &t.examples) {
+            let seniority = match &ex.seniority {
+                None => None,
+                Some(s) => match Seniority::parse(s.get_ref()) {
+                    Some(l) => Some(l),
+                    None => {
+                        self.err(
+                            codes::BAD_PHRASE,
+                            src,
+                            s.span().into(),
+                            format!("unknown seniority `{}`", s.get_ref()),
+                            "use one of intern, junior, mid, senior, staff, principal, lead, head, director, vp, chief",
+                        );
+                        None
+                    }
+                },
+            };
+            self.title_examples.push(TitleExample {
+                file: src.name.clone(),
+                line: crate::diag::line_col(&src.text, ex.title.span().start).0,
+                title: ex.title.get_ref().clone(),
+                role: r.id.get_ref().clone(),
+                seniority,
+            });
+        }
         for ex in &r.examples {
             let line = crate::diag::line_col(&src.text, ex.text.span().start).0;
             for id in [&ex.expect, &ex.reject].into_iter().flatten() {
@@ -479,6 +584,7 @@ impl Builder {
                 uses: p.uses.len() as u32,
                 first_regex: candidates.len() as u32,
                 regexes: p.regexes.len() as u32,
+                body: !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title()),
             });
             meanings.extend(p.uses.iter().map(|u| Meaning {
                 kind: u.kind,
@@ -498,6 +604,10 @@ impl Builder {
                 candidates,
                 regexes: self.regexes,
                 global_regexes: self.global_regexes,
+                title_regexes: self.title_regexes,
+                title_examples: self.title_examples,
+                title_joiners: self.title_joiners,
+                location_before: self.location_before,
                 negation_gap: self.negation_gap.unwrap_or(DEFAULT_NEGATION_GAP),
                 examples: self.examples,
                 hash: self.hash.hex(),
@@ -616,6 +726,9 @@ impl Fnv {
             UseKind::ContentHeading => (7, 0, 0),
             UseKind::BoilerplatePhrase => (8, 0, 0),
             UseKind::OtherPersonBefore => (9, 0, 0),
+            UseKind::Title { role } => (10, role, 0),
+            UseKind::Seniority(l) => (11, l as u16, 0),
+            UseKind::TitleNoise(n) => (12, n as u16, 0),
         };
         self.write_u64(tag | u64::from(a) << 8 | u64::from(b) << 24);
     }

@@ -210,7 +210,7 @@ pub fn evaluate<R: Read>(rules: &RuleSet, input: R, delimiter: u8, cols: &Column
             status: c.status,
             confidence: crate::report::round4(c.confidence),
             title: title_i.and_then(|i| record.get(i)).map(str::to_string),
-            evidence: c.top_phrases(6).into_iter().map(str::to_string).collect(),
+            evidence: c.top_phrases(&text, 6).into_iter().map(|p| p.into_owned()).collect(),
         });
     }
     let metrics = metrics(rules, &predictions, unknown, unlabelled, errors);

@@ -1,12 +1,36 @@
 //! Rule-file examples: run each example posting through the engine and check its expectation.
 //!
 //! An example passes when the reported role equals `expect` (`other` meaning no role fits), differs from `reject`,
-//! and every `evidence` phrase is among the counted evidence of the reported role. `cargo test` runs every example
+//! and every `evidence` phrase is among the counted evidence of the reported role. A title example passes when the
+//! title names its role and, if given, its seniority. `cargo test` runs every example
 //! of the default pack; later `rolecall rules test` runs them for any pack.
 
 use crate::posting::Posting;
-use crate::ruleset::Example;
+use crate::ruleset::{Example, TitleExample};
 use crate::scan::Scanner;
+
+/// Checks one title example: the title must name the example's role (alone, or first of a dual title) and, when
+/// the example says, state its seniority. `Err` says what went wrong, in one line.
+pub fn check_title(scanner: &mut Scanner<'_>, ex: &TitleExample) -> Result<(), String> {
+    let r = scanner.read_title(&ex.title);
+    let roles = scanner.rules().roles();
+    let got = r.role.map_or("none", |i| roles[i as usize].id.as_str());
+    if got != ex.role {
+        let why = if r.candidates.is_empty() {
+            String::new()
+        } else {
+            let c: Vec<&str> = r.candidates.iter().map(|&i| roles[i as usize].id.as_str()).collect();
+            format!(" (ambiguous between {})", c.join(", "))
+        };
+        return Err(format!("title {:?}: expected {}, got {got}{why}", ex.title, ex.role));
+    }
+    let level = r.seniority.map(|(l, _, _)| l);
+    if ex.seniority.is_some() && level != ex.seniority {
+        let show = |l: Option<crate::ruleset::Seniority>| l.map_or("none", |l| l.as_str());
+        return Err(format!("title {:?}: expected seniority {}, got {}", ex.title, show(ex.seniority), show(level)));
+    }
+    Ok(())
+}
 
 /// Checks one example; `Err` says what went wrong, in one line.
 pub fn check(scanner: &mut Scanner<'_>, ex: &Example) -> Result<(), String> {

@@ -28,6 +28,7 @@
 pub mod batch;
 pub mod compile;
 pub mod diag;
+pub mod drift;
 pub mod eval;
 pub mod examples;
 pub mod posting;
@@ -36,6 +37,7 @@ pub mod rulefile;
 pub mod ruleset;
 pub mod scan;
 pub mod score;
+pub mod title;
 
 pub use compile::{compile, Compiled};
 pub use diag::{Diagnostic, Span};

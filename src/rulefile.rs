@@ -53,6 +53,32 @@ pub struct RoleFile {
     /// Example postings with their expected outcome.
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
+    /// How job titles name the role (besides `names`), with example titles.
+    #[serde(default)]
+    pub titles: Option<TitlesSpec>,
+}
+
+/// A role's job-title variants: every `names` entry is a title phrase too; these add title-only variants.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TitlesSpec {
+    /// Title-only phrases: abbreviations and variants ("tpo", "tech po", "product owner (technical)").
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    /// Titles that must normalise to this role.
+    #[serde(default)]
+    pub examples: Vec<TitleExampleSpec>,
+}
+
+/// A job title and what normalising it must give.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TitleExampleSpec {
+    /// The title as posted.
+    pub title: Spanned<String>,
+    /// The seniority it must report (`intern` .. `chief`), if any.
+    #[serde(default)]
+    pub seniority: Option<Spanned<String>>,
 }
 
 /// One responsibility area of a role.
@@ -136,6 +162,107 @@ pub struct LanguageSpec {
     /// Phrases that make their sentence boilerplate ("equal opportunity employer").
     #[serde(default)]
     pub boilerplate_phrases: Vec<Spanned<String>>,
+    /// Cues for reading job titles.
+    #[serde(default)]
+    pub titles: Option<TitleCuesSpec>,
+}
+
+/// How a language's job titles mark seniority and the noise around the role.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TitleCuesSpec {
+    /// Seniority words per level.
+    #[serde(default)]
+    pub seniority: SenioritySpec,
+    /// Words that join two roles in a dual title ("and", "/", "&").
+    #[serde(default)]
+    pub joiners: Vec<Spanned<String>>,
+    /// Remote or hybrid work ("remote", "hybrid", "work from home").
+    #[serde(default)]
+    pub remote: Vec<Spanned<String>>,
+    /// Gender markers ("m/w/d", "all genders"); see also `gender_patterns`.
+    #[serde(default)]
+    pub gender: Vec<Spanned<String>>,
+    /// Contract types ("full time", "contract", "freelance").
+    #[serde(default)]
+    pub contract: Vec<Spanned<String>>,
+    /// Words that introduce a place ("in", "based in").
+    #[serde(default)]
+    pub location_before: Vec<Spanned<String>>,
+    /// Place names that mark a title part as a location.
+    #[serde(default)]
+    pub places: Vec<Spanned<String>>,
+    /// Regexes (on the normalised title) for gender markers.
+    #[serde(default)]
+    pub gender_patterns: Vec<Spanned<String>>,
+    /// Regexes for requisition and job ids.
+    #[serde(default)]
+    pub requisition_patterns: Vec<Spanned<String>>,
+    /// Regexes for salaries.
+    #[serde(default)]
+    pub salary_patterns: Vec<Spanned<String>>,
+    /// Regexes for locations ("city, st").
+    #[serde(default)]
+    pub location_patterns: Vec<Spanned<String>>,
+}
+
+/// Seniority words by level, lowest first.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SenioritySpec {
+    /// Intern, trainee.
+    #[serde(default)]
+    pub intern: Vec<Spanned<String>>,
+    /// Junior, associate, graduate.
+    #[serde(default)]
+    pub junior: Vec<Spanned<String>>,
+    /// Mid-level.
+    #[serde(default)]
+    pub mid: Vec<Spanned<String>>,
+    /// Senior.
+    #[serde(default)]
+    pub senior: Vec<Spanned<String>>,
+    /// Staff.
+    #[serde(default)]
+    pub staff: Vec<Spanned<String>>,
+    /// Principal.
+    #[serde(default)]
+    pub principal: Vec<Spanned<String>>,
+    /// Lead.
+    #[serde(default)]
+    pub lead: Vec<Spanned<String>>,
+    /// Head of.
+    #[serde(default)]
+    pub head: Vec<Spanned<String>>,
+    /// Director.
+    #[serde(default)]
+    pub director: Vec<Spanned<String>>,
+    /// Vice president.
+    #[serde(default)]
+    pub vp: Vec<Spanned<String>>,
+    /// Chief.
+    #[serde(default)]
+    pub chief: Vec<Spanned<String>>,
+}
+
+impl SenioritySpec {
+    /// Each level's phrases, lowest level first.
+    pub fn levels(&self) -> [(crate::ruleset::Seniority, &Vec<Spanned<String>>); 11] {
+        use crate::ruleset::Seniority as S;
+        [
+            (S::Intern, &self.intern),
+            (S::Junior, &self.junior),
+            (S::Mid, &self.mid),
+            (S::Senior, &self.senior),
+            (S::Staff, &self.staff),
+            (S::Principal, &self.principal),
+            (S::Lead, &self.lead),
+            (S::Head, &self.head),
+            (S::Director, &self.director),
+            (S::Vp, &self.vp),
+            (S::Chief, &self.chief),
+        ]
+    }
 }
 
 /// A parsed rule file.

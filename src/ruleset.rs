@@ -77,6 +77,124 @@ pub enum UseKind {
     ContentHeading,
     /// A phrase that makes its sentence boilerplate.
     BoilerplatePhrase,
+    /// In a job title: names `role` (its `names` and title-only variants). Ignored in bodies.
+    Title {
+        /// The role.
+        role: RoleIdx,
+    },
+    /// In a job title: a seniority word. Ignored in bodies.
+    Seniority(Seniority),
+    /// In a job title: noise around the role (remote, gender marker, contract, place). Ignored in bodies.
+    TitleNoise(Noise),
+}
+
+impl UseKind {
+    /// Whether this meaning belongs to job titles (and is skipped when scanning a posting's body).
+    pub fn is_title(&self) -> bool {
+        matches!(self, UseKind::Title { .. } | UseKind::Seniority(_) | UseKind::TitleNoise(_))
+    }
+}
+
+/// Seniority levels a job title can state, lowest first. Seniority never changes the role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Seniority {
+    /// Intern, trainee, working student.
+    Intern,
+    /// Junior, associate, graduate, entry level.
+    Junior,
+    /// Mid-level, intermediate.
+    Mid,
+    /// Senior.
+    Senior,
+    /// Staff.
+    Staff,
+    /// Principal.
+    Principal,
+    /// Lead.
+    Lead,
+    /// Head of.
+    Head,
+    /// Director.
+    Director,
+    /// Vice president.
+    Vp,
+    /// Chief.
+    Chief,
+}
+
+impl Seniority {
+    /// The level's name, as in rule files and output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Seniority::Intern => "intern",
+            Seniority::Junior => "junior",
+            Seniority::Mid => "mid",
+            Seniority::Senior => "senior",
+            Seniority::Staff => "staff",
+            Seniority::Principal => "principal",
+            Seniority::Lead => "lead",
+            Seniority::Head => "head",
+            Seniority::Director => "director",
+            Seniority::Vp => "vp",
+            Seniority::Chief => "chief",
+        }
+    }
+
+    /// Parses a level name.
+    pub fn parse(s: &str) -> Option<Seniority> {
+        ALL_SENIORITY.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// Every seniority level, lowest first.
+pub const ALL_SENIORITY: [Seniority; 11] = [
+    Seniority::Intern,
+    Seniority::Junior,
+    Seniority::Mid,
+    Seniority::Senior,
+    Seniority::Staff,
+    Seniority::Principal,
+    Seniority::Lead,
+    Seniority::Head,
+    Seniority::Director,
+    Seniority::Vp,
+    Seniority::Chief,
+];
+
+/// What a part of a job title stripped around the role is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Noise {
+    /// A place.
+    Location,
+    /// Remote, hybrid or on-site work.
+    Remote,
+    /// A gender marker ("(m/w/d)").
+    Gender,
+    /// A contract type ("full time", "contract").
+    Contract,
+    /// A requisition or job id.
+    Requisition,
+    /// A salary.
+    Salary,
+    /// Anything else beside the role (a team, a product, a language): kept apart, not a role.
+    Qualifier,
+}
+
+impl Noise {
+    /// The kind's name, as in output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Noise::Location => "location",
+            Noise::Remote => "remote",
+            Noise::Gender => "gender",
+            Noise::Contract => "contract",
+            Noise::Requisition => "requisition",
+            Noise::Salary => "salary",
+            Noise::Qualifier => "qualifier",
+        }
+    }
 }
 
 /// One meaning of a literal, with the phrase as the author wrote it.
@@ -148,6 +266,21 @@ impl RegexRule {
     }
 }
 
+/// A rule-file title example: a job title and the role (and seniority) it must normalise to.
+#[derive(Debug, Clone)]
+pub struct TitleExample {
+    /// The role file holding it.
+    pub file: String,
+    /// 1-based line of its `title`.
+    pub line: usize,
+    /// The title as posted.
+    pub title: String,
+    /// The role id it must give.
+    pub role: String,
+    /// The seniority it must report, if the example says.
+    pub seniority: Option<Seniority>,
+}
+
 /// A rule-file example: a short posting and its expected outcome.
 #[derive(Debug, Clone)]
 pub struct Example {
@@ -177,6 +310,8 @@ pub(crate) struct Action {
     pub first_regex: u32,
     /// How many regexes start with this literal.
     pub regexes: u32,
+    /// Whether a body scan has anything to do with it (a title-only literal, such as "po", is skipped at once).
+    pub body: bool,
 }
 
 /// A [`Use`] without its phrase text, for the hot loop.
@@ -199,6 +334,14 @@ pub struct RuleSet {
     pub(crate) meanings: Vec<Meaning>,
     pub(crate) candidates: Vec<u32>,
     pub(crate) regexes: Vec<RegexRule>,
+    /// Title-noise regexes (salary, requisition id, gender marker, place), run over a normalised title.
+    pub(crate) title_regexes: Vec<(Noise, RegexRule)>,
+    /// Normalised words that join the roles of a dual title ("and"), and that introduce a place ("in"). Kept out
+    /// of the automaton: they are common words, and bodies would pay for every occurrence.
+    pub(crate) title_joiners: Vec<String>,
+    pub(crate) location_before: Vec<String>,
+    /// Title examples of every role file.
+    pub(crate) title_examples: Vec<TitleExample>,
     pub(crate) global_regexes: Vec<u32>,
     pub(crate) negation_gap: usize,
     pub(crate) examples: Vec<Example>,
@@ -223,7 +366,12 @@ impl RuleSet {
         &self.hash
     }
 
-    /// The examples of every role file, in pack order.
+    /// The title examples of every role file, in pack order.
+    pub fn title_examples(&self) -> &[TitleExample] {
+        &self.title_examples
+    }
+
+    /// The pack's posting examples, in pack order.
     pub fn examples(&self) -> &[Example] {
         &self.examples
     }

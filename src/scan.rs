@@ -128,6 +128,8 @@ impl Cues {
             UseKind::ContentHeading => self.sections.push((SectionCue::ContentHeading, start, end)),
             UseKind::BoilerplatePhrase => self.sections.push((SectionCue::BoilerplatePhrase, start, end)),
             UseKind::Responsibility { .. } | UseKind::Name { .. } | UseKind::Negative { .. } => {}
+            // Title meanings are read by `title.rs`, never in a body.
+            UseKind::Title { .. } | UseKind::Seniority(_) | UseKind::TitleNoise(_) => {}
         }
     }
 
@@ -165,8 +167,30 @@ impl<'r> Scanner<'r> {
 
     /// Classifies one posting: scan, then score. The title (if any) is carried along, never scored.
     pub fn classify(&mut self, posting: Posting<'_>) -> Classification<'r> {
+        self.classify_on(posting, score::Basis::All)
+    }
+
+    /// [`Scanner::classify`] on a chosen basis (responsibilities alone for title drift).
+    pub fn classify_on(&mut self, posting: Posting<'_>, basis: score::Basis) -> Classification<'r> {
         self.scan(posting.text);
-        score::classify(self.rules, &self.hits)
+        score::classify_on(self.rules, &self.hits, basis)
+    }
+
+    /// Title drift of one posting: the title's role against the body's, on responsibility evidence alone.
+    pub fn drift(&mut self, title: &str, text: &str) -> crate::drift::DriftReading<'r> {
+        let reading = self.read_title(title);
+        let body = self.classify_on(Posting::new(text), crate::drift::BASIS);
+        crate::drift::DriftReading::assess(self.rules, reading, body)
+    }
+
+    /// Scores the hits of the last [`Scanner::scan`] or classification again, on another basis.
+    pub fn rescore(&self, basis: score::Basis) -> Classification<'r> {
+        score::classify_on(self.rules, &self.hits, basis)
+    }
+
+    /// Reads a job title: its role, seniority and the parts around the role (see `title.rs`).
+    pub fn read_title(&mut self, title: &str) -> crate::title::TitleReading {
+        crate::title::read(self.rules, &mut self.norm, title)
     }
 
     /// Finds every hit in `text` (ascending by start, the longer first). The slice is valid until the next scan.
@@ -189,10 +213,13 @@ impl<'r> Scanner<'r> {
         let rules = self.rules;
         let buf = self.norm.text.as_str();
         for m in rules.automaton.find_overlapping_iter(buf) {
+            let act = rules.actions[m.pattern().as_usize()];
+            if !act.body {
+                continue;
+            }
             let (os, oe) = self.norm.original_span(m.start(), m.end());
             let left = posting::left_boundary(text, os);
             let right = posting::right_boundary(text, oe);
-            let act = rules.actions[m.pattern().as_usize()];
             let first = act.first_use as usize;
             for (ui, u) in rules.meanings[first..first + act.uses as usize].iter().enumerate() {
                 if !(u.left_open || left) || !(u.right_open || right) {

@@ -25,6 +25,7 @@
 
 use crate::ruleset::{RoleIdx, RuleSet};
 use crate::scan::{Hit, HitKind, Signal};
+use std::borrow::Cow;
 
 /// Saturation scale of an area's evidence (see the module docs).
 pub const SATURATION: f64 = 1.0;
@@ -120,6 +121,8 @@ pub struct Evidence<'r> {
 pub struct Classification<'r> {
     /// The rule set used.
     pub rules: &'r RuleSet,
+    /// What counted towards the scores.
+    pub basis: Basis,
     /// match / ambiguous / none.
     pub status: Status,
     /// The best role, or `None` for `other`.
@@ -148,19 +151,42 @@ impl<'r> Classification<'r> {
         self.ranking.first().map_or(0.0, |r| r.score)
     }
 
-    /// The reported role's best distinct phrases, by worth (at most `n`): for compact columns.
-    pub fn top_phrases(&self, n: usize) -> Vec<&'r str> {
-        let Some(role) = self.role else { return Vec::new() };
+    /// The reported role's best distinct phrases in `text` (the posting classified), by worth (at most `n`): for
+    /// compact columns. A phrase reads as the rule wrote it; a regex's evidence as the words it matched.
+    pub fn top_phrases<'a>(&self, text: &'a str, n: usize) -> Vec<Cow<'a, str>>
+    where
+        'r: 'a,
+    {
+        match self.role {
+            Some(role) => self.phrases_for(role, text, n),
+            None => Vec::new(),
+        }
+    }
+
+    /// `role`'s best distinct counted phrases in `text`, by worth (at most `n`; see [`Self::top_phrases`]).
+    pub fn phrases_for<'a>(&self, role: RoleIdx, text: &'a str, n: usize) -> Vec<Cow<'a, str>>
+    where
+        'r: 'a,
+    {
         let mut items: Vec<&Evidence<'r>> = self
             .evidence
             .iter()
-            .filter(|e| e.counted && e.hit.kind.role() == role && !matches!(e.hit.kind, HitKind::Negative { .. }))
+            .filter(|e| e.counted && e.hit.kind.role() == role)
+            .filter(|e| match e.hit.kind {
+                HitKind::Responsibility { .. } => true,
+                HitKind::Name { .. } => self.basis == Basis::All,
+                HitKind::Negative { .. } => false,
+            })
             .collect();
         items.sort_by(|a, b| b.weight.total_cmp(&a.weight).then(a.hit.start.cmp(&b.hit.start)));
-        let mut out: Vec<&'r str> = Vec::new();
+        let mut out: Vec<Cow<'a, str>> = Vec::new();
         for e in items {
-            if !out.contains(&e.phrase) {
-                out.push(e.phrase);
+            let words = match e.hit.signal {
+                Signal::Phrase { .. } => Cow::Borrowed(e.phrase),
+                Signal::Regex { .. } => one_line(text.get(e.hit.start..e.hit.end).unwrap_or(e.phrase)),
+            };
+            if !out.contains(&words) {
+                out.push(words);
             }
             if out.len() == n {
                 break;
@@ -170,8 +196,32 @@ impl<'r> Classification<'r> {
     }
 }
 
+/// What counts towards a score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Basis {
+    /// Responsibilities and name mentions ("as our Product Owner"): the classifier's verdict.
+    All,
+    /// Responsibility evidence alone: what the job *does*, whatever the employer calls it. Name mentions are still
+    /// found and reported (kind `name`), but add nothing. Used for title drift and the name-masked measurement.
+    Responsibilities,
+}
+
+/// `s` on one line: runs of whitespace become one space (borrowed when there is nothing to change).
+fn one_line(s: &str) -> Cow<'_, str> {
+    if s.contains(|c: char| c.is_whitespace() && c != ' ') || s.contains("  ") {
+        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        Cow::Borrowed(s)
+    }
+}
+
 /// Scores `hits` (ascending by start, the longer first at one start) against every role of `rules`.
 pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
+    classify_on(rules, hits, Basis::All)
+}
+
+/// [`classify`] on a chosen [`Basis`].
+pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classification<'r> {
     // Worth of each hit, and which occurrence of each distinct (kind, signal) counts.
     let mut evidence: Vec<Evidence<'r>> = hits
         .iter()
@@ -254,7 +304,7 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
         (0..rules.roles.len()).map(|r| (0..rules.roles[r].areas.len()).map(|a| area_score(r, a)).sum()).collect();
     let mut scores: Vec<RoleScore> = Vec::new();
     for (r, role) in rules.roles.iter().enumerate() {
-        let name = if names[r] > 0 { NAME_WEIGHT } else { 0.0 };
+        let name = if names[r] > 0 && basis == Basis::All { NAME_WEIGHT } else { 0.0 };
         let mut score = (own[r] + name) * NEGATIVE_FACTOR.powi(negatives[r] as i32);
         // A role that builds on others adds a share of the best of their own scores.
         let base = role
@@ -299,7 +349,7 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
         let status = if second >= AMBIGUOUS_RATIO * best { Status::Ambiguous } else { Status::Match };
         (status, Some(scores[0].role), (strength * separation).clamp(0.0, 1.0))
     };
-    Classification { rules, status, role, confidence, ranking: scores, evidence }
+    Classification { rules, basis, status, role, confidence, ranking: scores, evidence }
 }
 
 /// Identity of a signal for "counts once": the literal (not which of its uses) or the regex.

@@ -23,6 +23,24 @@ fn every_rule_example_holds() {
 }
 
 #[test]
+fn every_title_example_holds_and_every_role_has_some() {
+    let rules = rolecall::default_rules().expect("default pack compiles");
+    let mut scanner = Scanner::new(&rules);
+    let failures: Vec<String> = rules
+        .title_examples()
+        .iter()
+        .filter_map(|ex| {
+            examples::check_title(&mut scanner, ex).err().map(|why| format!("{}:{}: {why}", ex.file, ex.line))
+        })
+        .collect();
+    assert!(failures.is_empty(), "{} title examples fail:\n{}", failures.len(), failures.join("\n"));
+    for role in rules.roles() {
+        let n = rules.title_examples().iter().filter(|e| e.role == role.id).count();
+        assert!(n >= 2, "{}: {n} title examples (need 2)", role.id);
+    }
+}
+
+#[test]
 fn focus_roles_have_positive_and_near_miss_examples() {
     let rules = rolecall::default_rules().unwrap();
     for role in rules.roles().iter().filter(|r| rolecall::eval::is_focus(&rules, &r.id)) {

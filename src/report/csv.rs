@@ -1,14 +1,26 @@
 //! CSV printer: one row per posting with the verdict and a compact evidence column.
 //!
-//! Columns: `source,role,family,status,score,confidence,runner_up,runner_up_score,evidence,title,rules`, where
-//! `evidence` lists the reported role's best phrases separated by `; `.
+//! Columns: `source,role,family,status,score,confidence,runner_up,runner_up_score,evidence,title,title_role,rules`,
+//! where `evidence` lists the reported role's best phrases separated by `; ` and `title_role` is the role the title
+//! names (empty without a title or when it names none; it never changes the verdict).
 
 use super::{Printer, Report};
 use std::io::{self, Write};
 
 /// The verdict columns every CSV output shares (after its own leading columns).
-pub const VERDICT_COLUMNS: [&str; 10] =
-    ["role", "family", "status", "score", "confidence", "runner_up", "runner_up_score", "evidence", "title", "rules"];
+pub const VERDICT_COLUMNS: [&str; 11] = [
+    "role",
+    "family",
+    "status",
+    "score",
+    "confidence",
+    "runner_up",
+    "runner_up_score",
+    "evidence",
+    "title",
+    "title_role",
+    "rules",
+];
 
 /// How many phrases the compact evidence column holds.
 const EVIDENCE_PHRASES: usize = 5;
@@ -54,6 +66,7 @@ impl<W: Write> Printer for CsvPrinter<W> {
                 &rus,
                 &r.top_phrases(EVIDENCE_PHRASES).join("; "),
                 r.title.unwrap_or(""),
+                r.title_role().unwrap_or(""),
                 r.rules,
             ])
             .map_err(csv_err)

@@ -43,6 +43,51 @@ impl<W: Write> HumanPrinter<W> {
     }
 }
 
+impl<W: Write> HumanPrinter<W> {
+    /// The title's reading and its drift from the body.
+    fn drift_lines(&self, o: &mut Vec<u8>, d: &crate::drift::DriftReport<'_>) -> io::Result<()> {
+        let st = &d.stated;
+        let mut said = match (st.role, st.also) {
+            (Some(a), Some(b)) => format!("{a} + {b} (dual title)"),
+            (Some(a), None) => a.to_string(),
+            _ if !st.candidates.is_empty() => format!("ambiguous: {}", st.candidates.join(" or ")),
+            _ => "no known role".to_string(),
+        };
+        if let Some(s) = &st.seniority {
+            said += &format!(", {} ({:?})", s.level, s.text);
+        }
+        writeln!(o, "  names     {said}")?;
+        if !st.parts.is_empty() {
+            let parts: Vec<String> = st.parts.iter().map(|p| format!("{} {:?}", p.kind, p.text)).collect();
+            writeln!(o, "  apart     {}", parts.join(", "))?;
+        }
+        let verdict = match d.drift {
+            crate::drift::Drift::None => self.paint(GREEN, "none"),
+            crate::drift::Drift::Unknown => "unknown".to_string(),
+            k => self.paint(YELLOW, k.as_str()),
+        };
+        let strength = d.strength.map_or(String::new(), |s| format!(" (strength {s:.2})"));
+        writeln!(
+            o,
+            "drift       {verdict}{strength}: the body does {} work on responsibilities alone ({:.2}; stated role {:.2})",
+            d.body.role, d.body.score, d.stated_score
+        )?;
+        let quote = |v: &[std::borrow::Cow<'_, str>]| v.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ");
+        if !d.body_evidence.is_empty() {
+            writeln!(o, "  body      {}", quote(&d.body_evidence))?;
+        }
+        if d.stated.role.is_some() && d.stated.role != Some(d.body.role) {
+            let shown = if d.stated_evidence.is_empty() { "(none)".to_string() } else { quote(&d.stated_evidence) };
+            writeln!(o, "  stated    {shown}")?;
+        }
+        if !d.name_mentions.is_empty() {
+            let names: Vec<String> = d.name_mentions.iter().map(|n| format!("{:?} ({})", n.text, n.role)).collect();
+            writeln!(o, "  named     {} (name mentions: shown, not counted)", names.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
 fn bar(fraction: f64) -> String {
     let n = (fraction.clamp(0.0, 1.0) * 8.0).round() as usize;
     format!("{}{}", "#".repeat(n), ".".repeat(8 - n))
@@ -75,6 +120,9 @@ impl<W: Write> Printer for HumanPrinter<W> {
         }
         if let Some(t) = r.title {
             writeln!(o, "title       {t:?} (as posted; reported, not scored)")?;
+        }
+        if let Some(d) = &r.drift {
+            self.drift_lines(o, d)?;
         }
         writeln!(o, "rules       {}", r.rules)?;
 

@@ -18,6 +18,7 @@
 //! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, builds_on, areas: [{id, name, weight, evidence, score, phrases}]}`; `builds_on` is null or `{role, added}` |
 //! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, boilerplate, start, end, line, col}`; `elsewhere` marks a name mention about someone else ("reports to the CTO"); `kind` is `responsibility`, `name` or `negative`; `area` is null unless `kind` is `responsibility`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
 //! | `rules` | string | the rule set's hash: same hash, same answers |
+//! | `drift` | object or null | with a title (`classify --title`): the title's role against the body's, on responsibility evidence alone; the schema of [`crate::drift::DriftReport`] |
 //!
 //! Numbers are rounded to 4 decimals so outputs are stable across platforms.
 
@@ -67,12 +68,14 @@ pub struct Report<'a> {
     pub evidence: Vec<EvidenceItem<'a>>,
     /// Rule-set hash.
     pub rules: &'a str,
+    /// Title drift, when a title was given.
+    pub drift: Option<crate::drift::DriftReport<'a>>,
     /// The posting text (not serialised; printers use it).
     #[serde(skip)]
     pub text: &'a str,
     /// The reported role's best phrases (not serialised; compact columns use it).
     #[serde(skip)]
-    pub top: Vec<&'a str>,
+    pub top: Vec<std::borrow::Cow<'a, str>>,
 }
 
 /// A role in a ranking.
@@ -265,9 +268,21 @@ impl<'a> Report<'a> {
             roles,
             evidence,
             rules: rules.hash(),
+            drift: None,
             text,
-            top: c.top_phrases(TOP_PHRASES),
+            top: c.top_phrases(text, TOP_PHRASES),
         }
+    }
+
+    /// The report with the posting's title drift.
+    pub fn with_drift(mut self, drift: crate::drift::DriftReport<'a>) -> Report<'a> {
+        self.drift = Some(drift);
+        self
+    }
+
+    /// The role the title names (`None` without a title, or when it names none).
+    pub fn title_role(&self) -> Option<&'a str> {
+        self.drift.as_ref().and_then(|d| d.stated.role)
     }
 
     /// The roles whose evidence a reader should see: the best, and the runner-up when ambiguous.
@@ -280,7 +295,7 @@ impl<'a> Report<'a> {
     }
 
     /// The best-weighted counted phrases of the reported role, for compact columns (at most `n`, distinct).
-    pub fn top_phrases(&self, n: usize) -> &[&'a str] {
+    pub fn top_phrases(&self, n: usize) -> &[std::borrow::Cow<'a, str>] {
         &self.top[..n.min(self.top.len())]
     }
 }

@@ -1,0 +1,208 @@
+//! Title drift for one posting: the role its title states against the role its body describes.
+//!
+//! The stated role comes from the title ([`crate::title`]); the body role from the classifier on **responsibility
+//! evidence alone** ([`Basis::Responsibilities`]): a body that names its own title ("as our Product Owner you
+//! will ...") repeats what the employer calls the job, which is not evidence of the work. Name mentions are still
+//! found and reported beside the evidence (kind `name`).
+//!
+//! - `none`: the body's role is a stated role, or the stated role fits the body about as well
+//!   (its score at least [`crate::score::AMBIGUOUS_RATIO`] of the best);
+//! - `near`: a different role of the same family (product-owner ↔ technical-product-owner);
+//! - `far`: a role of another family;
+//! - `unknown`: the title names no role (or an ambiguous one), or the body fits none.
+//!
+//! The strength says how much better the body fits its own role than the stated one:
+//! `(body score − stated role's score) / body score`, in [0, 1]; 0 without drift, absent when unknown.
+//!
+//! [`DriftReport`] is the serialised form, one JSON object per posting:
+//!
+//! | field | type | meaning |
+//! |---|---|---|
+//! | `title` | string | the title as given |
+//! | `stated` | object | `{status, role, also, candidates, seniority, parts}` from the title: `status` is `match`, `dual`, `ambiguous` or `none`; `role`/`also` role ids or null; `seniority` `{level, text}` or null; `parts` `[{kind, text}]` kept apart from the role |
+//! | `body` | object | `{role, family, status, score}`: the responsibility-only verdict (`other` when none) |
+//! | `drift` | string | `none`, `near`, `far` or `unknown` |
+//! | `strength` | number or null | see above |
+//! | `stated_score` | number | the stated role's responsibility score in the body |
+//! | `body_evidence` | array of strings | the body role's best phrases |
+//! | `stated_evidence` | array of strings | the stated role's best phrases in the body |
+//! | `name_mentions` | array | `{role, text}`: names of roles in the body, shown beside the evidence, never counted |
+//! | `rules` | string | the rule set's hash |
+
+use crate::ruleset::{RoleIdx, RuleSet};
+use crate::scan::HitKind;
+use crate::score::{Basis, Classification, AMBIGUOUS_RATIO};
+use crate::title::{StatedLine, TitleReading, TitleStatus};
+use serde::Serialize;
+
+/// How far the body is from the title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Drift {
+    /// Same role.
+    None,
+    /// Another role of the same family.
+    Near,
+    /// A role of another family.
+    Far,
+    /// Title or body unresolved.
+    Unknown,
+}
+
+impl Drift {
+    /// The class as in output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Drift::None => "none",
+            Drift::Near => "near",
+            Drift::Far => "far",
+            Drift::Unknown => "unknown",
+        }
+    }
+
+    /// Whether the posting drifted (near or far).
+    pub fn drifted(&self) -> bool {
+        matches!(self, Drift::Near | Drift::Far)
+    }
+}
+
+/// The drift of one posting.
+#[derive(Debug, Clone)]
+pub struct DriftReading<'r> {
+    /// What the title says.
+    pub title: TitleReading,
+    /// The body's responsibility-only classification.
+    pub body: Classification<'r>,
+    /// The drift class.
+    pub drift: Drift,
+    /// How much better the body fits its own role than the stated one (see the module docs).
+    pub strength: Option<f64>,
+    /// The stated role's responsibility score in the body (the better of a dual title's two).
+    pub stated_score: f64,
+}
+
+impl<'r> DriftReading<'r> {
+    /// Compares a title reading with a body classification made on [`Basis::Responsibilities`].
+    pub fn assess(rules: &'r RuleSet, title: TitleReading, body: Classification<'r>) -> DriftReading<'r> {
+        debug_assert!(std::ptr::eq(body.rules, rules));
+        let score_of = |r: RoleIdx| body.ranking.iter().find(|s| s.role == r).map_or(0.0, |s| s.score);
+        let stated: Vec<RoleIdx> = title.role.into_iter().chain(title.also).collect();
+        let stated_score = stated.iter().map(|&r| score_of(r)).fold(0.0, f64::max);
+        let best = body.score();
+        let resolved = matches!(title.status, TitleStatus::Match | TitleStatus::Dual);
+        let (drift, strength) = match body.role {
+            Some(b) if resolved => {
+                if stated.contains(&b) || stated_score >= AMBIGUOUS_RATIO * best {
+                    (Drift::None, Some(0.0))
+                } else {
+                    let family = &rules.roles()[b as usize].family;
+                    let near = stated.iter().any(|&r| rules.roles()[r as usize].family == *family);
+                    let strength = ((best - stated_score) / best).clamp(0.0, 1.0);
+                    (if near { Drift::Near } else { Drift::Far }, Some(strength))
+                }
+            }
+            _ => (Drift::Unknown, None),
+        };
+        DriftReading { title, body, drift, strength, stated_score }
+    }
+
+    /// The stated role (the first of a dual title).
+    pub fn stated_role(&self) -> Option<RoleIdx> {
+        self.title.role
+    }
+
+    /// The role names the body mentions (role, original text span), in text order; never counted here.
+    pub fn name_mentions(&self) -> Vec<(RoleIdx, usize, usize)> {
+        self.body
+            .evidence
+            .iter()
+            .filter_map(|e| match e.hit.kind {
+                // Not about someone else, not inside a longer name ("program manager" in "technical program manager").
+                HitKind::Name { role } if !e.hit.elsewhere && e.weight > 0.0 => Some((role, e.hit.start, e.hit.end)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+/// The serialised drift of one posting (schema in the module docs).
+#[derive(Debug, Clone, Serialize)]
+pub struct DriftReport<'a> {
+    /// The title as given.
+    pub title: &'a str,
+    /// What the title states.
+    pub stated: StatedLine<'a>,
+    /// The body's responsibility-only verdict.
+    pub body: BodyLine<'a>,
+    /// The drift class.
+    pub drift: Drift,
+    /// Drift strength.
+    pub strength: Option<f64>,
+    /// The stated role's responsibility score.
+    pub stated_score: f64,
+    /// The body role's best phrases.
+    pub body_evidence: Vec<std::borrow::Cow<'a, str>>,
+    /// The stated role's best phrases.
+    pub stated_evidence: Vec<std::borrow::Cow<'a, str>>,
+    /// Role names mentioned in the body.
+    pub name_mentions: Vec<NameMention<'a>>,
+    /// Rule-set hash.
+    pub rules: &'a str,
+}
+
+/// The body's verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct BodyLine<'a> {
+    /// Role id or `other`.
+    pub role: &'a str,
+    /// Family or `other`.
+    pub family: &'a str,
+    /// match / ambiguous / none.
+    pub status: crate::score::Status,
+    /// Best responsibility score.
+    pub score: f64,
+}
+
+/// A role name found in the body.
+#[derive(Debug, Clone, Serialize)]
+pub struct NameMention<'a> {
+    /// The role named.
+    pub role: &'a str,
+    /// The words in the body.
+    pub text: &'a str,
+}
+
+/// How many phrases each evidence list keeps.
+pub const EVIDENCE_PHRASES: usize = 5;
+
+impl<'a> DriftReport<'a> {
+    /// The report of `d`, for a posting with `title` and body `text`.
+    pub fn new(d: &DriftReading<'a>, title: &'a str, text: &'a str) -> DriftReport<'a> {
+        let rules = d.body.rules;
+        let id = |r: RoleIdx| rules.roles()[r as usize].id.as_str();
+        DriftReport {
+            title,
+            stated: StatedLine::new(rules, &d.title, title),
+            body: BodyLine {
+                role: d.body.role_id(),
+                family: d.body.family(),
+                status: d.body.status,
+                score: crate::report::round4(d.body.score()),
+            },
+            drift: d.drift,
+            strength: d.strength.map(crate::report::round4),
+            stated_score: crate::report::round4(d.stated_score),
+            body_evidence: d.body.top_phrases(text, EVIDENCE_PHRASES),
+            stated_evidence: d.stated_role().map_or(Vec::new(), |r| d.body.phrases_for(r, text, EVIDENCE_PHRASES)),
+            name_mentions: d
+                .name_mentions()
+                .into_iter()
+                .map(|(r, s, e)| NameMention { role: id(r), text: &text[s..e] })
+                .collect(),
+            rules: rules.hash(),
+        }
+    }
+}
+
+/// The basis drift scores bodies on.
+pub const BASIS: Basis = Basis::Responsibilities;

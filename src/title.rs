@@ -1,0 +1,428 @@
+//! Job titles: which role a posted title names, at what seniority, and what around it is noise.
+//!
+//! A title is normalised like a posting and run through the **same** automaton; only the title meanings of each
+//! literal count here ([`UseKind::Title`], [`UseKind::Seniority`], [`UseKind::TitleNoise`]), which the rule pack
+//! declares: every role's `names` plus its `[titles]` variants, and the language file's `[language.titles]` cues
+//! and noise regexes (salary, requisition id, gender marker). The language's joiners ("and") and place cues
+//! ("in") are common words, so they stay out of the automaton and are compared with the gaps they must fill.
+//!
+//! Reading a title:
+//! 1. The role is the **longest** title phrase found (a phrase inside a longer one names nothing: "product owner"
+//!    in "Technical Product Owner"). A phrase that two roles claim ("PM") makes the title `ambiguous`: no guess.
+//! 2. A second role phrase joined to the first only by a joiner ("Tech Lead / Architect", "PO & Scrum Master")
+//!    makes the title `dual`: both roles are reported, the first as the role.
+//! 3. Seniority is the highest level any seniority word states, wherever it stands ("Senior", "Head of", the
+//!    "Chief" of "Chief Technology Officer"); it never changes the role.
+//! 4. Everything else is kept apart, each part with its kind: remote, gender, contract, requisition, salary,
+//!    location (a known place, a "city, st" shape or words after "in"), and qualifier for what is left
+//!    ("Payments Platform").
+//!
+//! Spans are byte ranges into the title as given.
+
+use crate::posting::{self, Normalized};
+use crate::ruleset::{Noise, RoleIdx, RuleSet, Seniority, UseKind};
+
+/// How a title resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TitleStatus {
+    /// One role.
+    Match,
+    /// Two roles joined ("Tech Lead / Architect"): both reported.
+    Dual,
+    /// A phrase that several roles claim ("PM"): no role.
+    Ambiguous,
+    /// No role phrase: no role, never a guess.
+    None,
+}
+
+impl TitleStatus {
+    /// The status as in output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            TitleStatus::Match => "match",
+            TitleStatus::Dual => "dual",
+            TitleStatus::Ambiguous => "ambiguous",
+            TitleStatus::None => "none",
+        }
+    }
+}
+
+/// A part of the title kept apart from the role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Part {
+    /// What it is.
+    pub kind: Noise,
+    /// Byte span in the title.
+    pub start: usize,
+    /// End of the span (exclusive).
+    pub end: usize,
+}
+
+/// What a title says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TitleReading {
+    /// Match, dual, ambiguous or none.
+    pub status: TitleStatus,
+    /// The role (the first one of a dual title); `None` for ambiguous and none.
+    pub role: Option<RoleIdx>,
+    /// The second role of a dual title.
+    pub also: Option<RoleIdx>,
+    /// The roles an ambiguous phrase could mean.
+    pub candidates: Vec<RoleIdx>,
+    /// Span of the role phrase (the first one of a dual title, the ambiguous phrase).
+    pub matched: Option<(usize, usize)>,
+    /// Span of the second role phrase of a dual title.
+    pub also_matched: Option<(usize, usize)>,
+    /// The highest seniority stated, with the span of the word that states it.
+    pub seniority: Option<(Seniority, usize, usize)>,
+    /// Everything kept apart from the role, in title order.
+    pub parts: Vec<Part>,
+}
+
+/// A title meaning found in the title.
+#[derive(Debug, Clone, Copy)]
+struct Found {
+    kind: UseKind,
+    start: usize,
+    end: usize,
+}
+
+/// Reads `title` with `rules`, using `norm` as scratch.
+pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> TitleReading {
+    norm.build(title);
+    let mut found: Vec<Found> = Vec::new();
+    if !norm.text.is_empty() {
+        for m in rules.automaton.find_overlapping_iter(norm.text.as_str()) {
+            let (os, oe) = norm.original_span(m.start(), m.end());
+            let (left, right) = (posting::left_boundary(title, os), posting::right_boundary(title, oe));
+            let act = rules.actions[m.pattern().as_usize()];
+            let first = act.first_use as usize;
+            for u in &rules.meanings[first..first + act.uses as usize] {
+                if u.kind.is_title() && (u.left_open || left) && (u.right_open || right) {
+                    found.push(Found { kind: u.kind, start: os, end: oe });
+                }
+            }
+        }
+        for (noise, rule) in &rules.title_regexes {
+            let Some(re) = rule.regex() else { continue };
+            for m in re.find_iter(norm.text.as_str()) {
+                if m.is_empty() {
+                    continue;
+                }
+                let (os, oe) = norm.original_span(m.start(), m.end());
+                if posting::left_boundary(title, os) && posting::right_boundary(title, oe) {
+                    found.push(Found { kind: UseKind::TitleNoise(*noise), start: os, end: oe });
+                }
+            }
+        }
+    }
+    found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+
+    // 1-2. Role phrases not inside a longer role phrase, longest first (ties: earlier).
+    let titles: Vec<(RoleIdx, usize, usize)> = found
+        .iter()
+        .filter_map(|f| match f.kind {
+            UseKind::Title { role } => Some((role, f.start, f.end)),
+            _ => None,
+        })
+        .collect();
+    let outer: Vec<(RoleIdx, usize, usize)> = titles
+        .iter()
+        .copied()
+        .filter(|&(_, s, e)| !titles.iter().any(|&(_, s2, e2)| s2 <= s && e <= e2 && e2 - s2 > e - s))
+        .collect();
+    let mut spans: Vec<(usize, usize)> = outer.iter().map(|&(_, s, e)| (s, e)).collect();
+    spans.sort_by_key(|&(s, e)| (std::cmp::Reverse(e - s), s));
+    spans.dedup();
+    let roles_at = |(s, e): (usize, usize)| -> Vec<RoleIdx> {
+        let mut r: Vec<RoleIdx> = outer.iter().filter(|&&(_, s2, e2)| (s2, e2) == (s, e)).map(|t| t.0).collect();
+        r.sort_unstable();
+        r.dedup();
+        r
+    };
+    let mut reading = TitleReading {
+        status: TitleStatus::None,
+        role: None,
+        also: None,
+        candidates: Vec::new(),
+        matched: None,
+        also_matched: None,
+        seniority: None,
+        parts: Vec::new(),
+    };
+    let mut role_spans: Vec<(usize, usize)> = Vec::new();
+    if let Some(&best) = spans.first() {
+        let roles = roles_at(best);
+        role_spans.push(best);
+        reading.matched = Some(best);
+        if roles.len() > 1 {
+            reading.status = TitleStatus::Ambiguous;
+            reading.candidates = roles;
+        } else {
+            reading.status = TitleStatus::Match;
+            reading.role = roles.first().copied();
+            // A second, different role joined to the first: a dual title.
+            let second = spans.iter().skip(1).copied().find(|&(s, e)| {
+                (e <= best.0 || s >= best.1)
+                    && roles_at((s, e)).len() == 1
+                    && roles_at((s, e))[0] != roles[0]
+                    && only_joined(&title[if s >= best.1 { best.1..s } else { e..best.0 }], &rules.title_joiners)
+            });
+            if let Some(sp) = second {
+                let other = roles_at(sp)[0];
+                reading.status = TitleStatus::Dual;
+                role_spans.push(sp);
+                // The first in the title is the role.
+                if sp.0 < best.0 {
+                    reading.role = Some(other);
+                    reading.also = Some(roles[0]);
+                    reading.matched = Some(sp);
+                    reading.also_matched = Some(best);
+                } else {
+                    reading.also = Some(other);
+                    reading.also_matched = Some(sp);
+                }
+            }
+        }
+    }
+
+    // 3. Seniority: the highest level stated; at one level, the longest word.
+    reading.seniority = found
+        .iter()
+        .filter_map(|f| match f.kind {
+            UseKind::Seniority(l) => Some((l, f.start, f.end)),
+            _ => None,
+        })
+        .max_by(|a, b| a.0.cmp(&b.0).then((a.2 - a.1).cmp(&(b.2 - b.1))).then(b.1.cmp(&a.1)));
+
+    // 4. Noise outside the role phrases (the longest of overlapping ones), then what is left.
+    let mut noise: Vec<Part> = found
+        .iter()
+        .filter_map(|f| match f.kind {
+            UseKind::TitleNoise(kind) => Some(Part { kind, start: f.start, end: f.end }),
+            _ => None,
+        })
+        .filter(|p| !role_spans.iter().any(|&(s, e)| p.start < e && s < p.end))
+        .collect();
+    noise.sort_by_key(|p| (p.start, std::cmp::Reverse(p.end)));
+    let mut parts: Vec<Part> = Vec::new();
+    for p in noise {
+        match parts.last() {
+            Some(last) if p.start < last.end => {}
+            _ => parts.push(p),
+        }
+    }
+    let mut covered: Vec<(usize, usize)> = role_spans.clone();
+    covered.extend(parts.iter().map(|p| (p.start, p.end)));
+    covered.extend(found.iter().filter(|f| matches!(f.kind, UseKind::Seniority(_))).map(|f| (f.start, f.end)));
+    if let Some(d) = reading.also_matched {
+        // The joiner between the two roles of a dual title is neither.
+        let (a, b) = if d.0 >= role_spans[0].1 { (role_spans[0].1, d.0) } else { (d.1, role_spans[0].0) };
+        covered.push((a, b));
+    }
+    for (s, e) in leftovers(title, &covered) {
+        // A piece that starts with "in" / "based in" is a place: the cue goes, the place stays.
+        let piece = &title[s..e];
+        let cue = rules.location_before.iter().find_map(|c| {
+            let n = Normalized::new(piece);
+            let words = n.text.strip_prefix(c.as_str())?.strip_prefix(' ')?;
+            (!words.is_empty()).then(|| piece.len() - piece_tail_len(piece, c.split(' ').count()))
+        });
+        match cue {
+            Some(cut) => parts.push(Part { kind: Noise::Location, start: s + cut, end: e }),
+            None => parts.push(Part { kind: Noise::Qualifier, start: s, end: e }),
+        }
+    }
+    parts.sort_by_key(|p| (p.start, p.end));
+    reading.parts = parts;
+    reading
+}
+
+/// Whether the gap between two role phrases only joins them: a `/`, `&`, `+` or `|` with nothing else but spaces
+/// and punctuation, or one of the language's joiner words ("and").
+fn only_joined(gap: &str, joiners: &[String]) -> bool {
+    let words = gap.trim_matches(|c: char| !posting::is_word_char(c));
+    if words.is_empty() {
+        return gap.contains(['/', '&', '+', '|']);
+    }
+    let n = Normalized::new(words);
+    joiners.contains(&n.text)
+}
+
+/// Byte length of `piece` after its first `words` words (and the spaces after them).
+fn piece_tail_len(piece: &str, words: usize) -> usize {
+    let mut rest = piece;
+    for _ in 0..words {
+        rest = rest.trim_start();
+        rest = rest.trim_start_matches(|c: char| !c.is_whitespace());
+    }
+    rest.trim_start().len()
+}
+
+/// Stretches of the title not covered by any span, split at separators, trimmed, holding a letter or digit.
+fn leftovers(title: &str, covered: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let is_covered = |i: usize| covered.iter().any(|&(s, e)| s <= i && i < e);
+    let bytes = title.as_bytes();
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    let flush = |from: Option<usize>, to: usize, out: &mut Vec<(usize, usize)>| {
+        let Some(from) = from else { return };
+        let piece = &title[from..to];
+        let trimmed = piece.trim_matches(|c: char| !posting::is_word_char(c));
+        if trimmed.chars().any(char::is_alphanumeric) {
+            let s = from + (piece.len() - piece.trim_start_matches(|c: char| !posting::is_word_char(c)).len());
+            out.push((s, s + trimmed.len()));
+        }
+    };
+    for (i, c) in title.char_indices() {
+        // A hyphen between spaces separates parts; inside a word ("e-commerce") it does not.
+        let spaced_dash = matches!(c, '-' | '\u{2013}' | '\u{2014}')
+            && i > 0
+            && bytes[i - 1] == b' '
+            && bytes.get(i + c.len_utf8()).is_none_or(|&b| b == b' ');
+        let separator = spaced_dash
+            || matches!(c, ',' | '|' | '(' | ')' | '[' | ']' | '/' | '\u{2022}' | '\u{00B7}' | ':' | ';' | '@');
+        if is_covered(i) || separator {
+            flush(start.take(), i, &mut out);
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    flush(start, title.len(), &mut out);
+    out
+}
+
+/// The serialised reading of a title (`rolecall title --format json`, one object per title):
+///
+/// | field | type | meaning |
+/// |---|---|---|
+/// | `title` | string | the title as given |
+/// | `status` | string | `match`, `dual` (two roles joined: `role` and `also`), `ambiguous` (a phrase several roles claim: `candidates`) or `none` |
+/// | `role` | string or null | the role id (the first of a dual title) |
+/// | `also` | string or null | the second role of a dual title |
+/// | `candidates` | array of strings | the roles an ambiguous title could mean |
+/// | `seniority` | object or null | `{level, text}`: `intern` .. `chief`, and the words that state it |
+/// | `parts` | array | `{kind, text}` kept apart from the role: `location`, `remote`, `gender`, `contract`, `requisition`, `salary`, `qualifier` |
+/// | `family` | string or null | the role's family |
+/// | `rules` | string | the rule set's hash |
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct TitleReport<'a> {
+    /// The title as given.
+    pub title: &'a str,
+    /// What it states.
+    #[serde(flatten)]
+    pub stated: StatedLine<'a>,
+    /// The role's family.
+    pub family: Option<&'a str>,
+    /// Rule-set hash.
+    pub rules: &'a str,
+}
+
+impl<'a> TitleReport<'a> {
+    /// The report of `reading`, read from `title`.
+    pub fn new(rules: &'a RuleSet, reading: &TitleReading, title: &'a str) -> TitleReport<'a> {
+        TitleReport {
+            title,
+            stated: StatedLine::new(rules, reading, title),
+            family: reading.role.map(|r| rules.roles()[r as usize].family.as_str()),
+            rules: rules.hash(),
+        }
+    }
+}
+
+/// What a title states.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StatedLine<'a> {
+    /// match / dual / ambiguous / none.
+    pub status: TitleStatus,
+    /// The stated role.
+    pub role: Option<&'a str>,
+    /// The second role of a dual title.
+    pub also: Option<&'a str>,
+    /// The roles an ambiguous title could mean.
+    pub candidates: Vec<&'a str>,
+    /// The seniority stated.
+    pub seniority: Option<SeniorityLine<'a>>,
+    /// Parts kept apart from the role.
+    pub parts: Vec<PartLine<'a>>,
+}
+
+/// A seniority and the words that state it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SeniorityLine<'a> {
+    /// The level.
+    pub level: &'static str,
+    /// The words in the title.
+    pub text: &'a str,
+}
+
+/// A part of a title kept apart from the role.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PartLine<'a> {
+    /// location / remote / gender / contract / requisition / salary / qualifier.
+    pub kind: &'static str,
+    /// The words in the title.
+    pub text: &'a str,
+}
+
+impl<'a> StatedLine<'a> {
+    /// The serialisable reading of `title` (the text it was read from).
+    pub fn new(rules: &'a RuleSet, reading: &TitleReading, title: &'a str) -> StatedLine<'a> {
+        let id = |r: RoleIdx| rules.roles()[r as usize].id.as_str();
+        StatedLine {
+            status: reading.status,
+            role: reading.role.map(id),
+            also: reading.also.map(id),
+            candidates: reading.candidates.iter().map(|&r| id(r)).collect(),
+            seniority: reading.seniority.map(|(l, s, e)| SeniorityLine { level: l.as_str(), text: &title[s..e] }),
+            parts: reading
+                .parts
+                .iter()
+                .map(|p| PartLine { kind: p.kind.as_str(), text: &title[p.start..p.end] })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scan::Scanner;
+
+    fn rules() -> crate::RuleSet {
+        crate::default_rules().unwrap()
+    }
+
+    #[test]
+    fn only_joined_needs_a_joiner_and_no_other_words() {
+        let and = ["and".to_string()];
+        assert!(super::only_joined(" / ", &and));
+        assert!(super::only_joined(" & ", &and));
+        assert!(!super::only_joined(" ", &and));
+        assert!(!super::only_joined(" - ", &and));
+        assert!(!super::only_joined(" for ", &and));
+        assert!(super::only_joined(" AND ", &and));
+    }
+
+    #[test]
+    fn piece_tail_skips_words() {
+        assert_eq!(super::piece_tail_len("based in New York", 2), "New York".len());
+        assert_eq!(super::piece_tail_len("in Berlin", 1), "Berlin".len());
+    }
+
+    #[test]
+    fn leftovers_split_at_separators_not_inside_words() {
+        let t = "PO - E-Commerce, Berlin";
+        let got: Vec<&str> = super::leftovers(t, &[(0, 2)]).into_iter().map(|(s, e)| &t[s..e]).collect();
+        assert_eq!(got, ["E-Commerce", "Berlin"]);
+    }
+
+    #[test]
+    fn nested_phrase_names_only_the_longer_role() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        let r = sc.read_title("Technical Product Owner");
+        assert_eq!(r.role.map(|i| rs.roles()[i as usize].id.as_str()), Some("technical-product-owner"));
+        assert_eq!(r.matched, Some((0, 23)));
+    }
+}
