@@ -7,9 +7,12 @@
 //! text, a field over the size limit, invalid JSON) become [`RecordError`]s with record number, line and byte
 //! offset; the run goes on. The library does not print: the caller passes writers and gets a [`Summary`].
 
+use crate::aggregate::{DriftFacts, MarkKind};
+use crate::drift::DriftReport;
 use crate::posting::Posting;
 use crate::report::{round4, Report};
 use crate::ruleset::RuleSet;
+use crate::scan::HitKind;
 use crate::scan::Scanner;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -51,6 +54,10 @@ pub struct Columns {
     pub text: Vec<String>,
     /// Input columns copied to the output.
     pub keep: Vec<String>,
+    /// A column to group drift figures by (`drift --by`).
+    pub by: Option<String>,
+    /// A date column for drift over time (`drift --date-col`).
+    pub date: Option<String>,
 }
 
 /// Candidate names for automatic column detection, in order of preference.
@@ -72,6 +79,10 @@ pub struct Chosen {
     pub text: Vec<usize>,
     /// Kept columns.
     pub keep: Vec<usize>,
+    /// Group column.
+    pub by: Option<usize>,
+    /// Date column.
+    pub date: Option<usize>,
 }
 
 impl Chosen {
@@ -79,7 +90,14 @@ impl Chosen {
     pub fn describe(&self) -> String {
         let name = |i: Option<usize>| i.map_or("-".to_string(), |i| self.header[i].clone());
         let text: Vec<&str> = self.text.iter().map(|&i| self.header[i].as_str()).collect();
-        format!("id={} title={} text={}", name(self.id), name(self.title), text.join("+"))
+        let mut s = format!("id={} title={} text={}", name(self.id), name(self.title), text.join("+"));
+        if self.by.is_some() {
+            s += &format!(" by={}", name(self.by));
+        }
+        if self.date.is_some() {
+            s += &format!(" date={}", name(self.date));
+        }
+        s
     }
 }
 
@@ -118,7 +136,8 @@ pub fn choose_columns(header: &[String], cols: &Columns) -> Result<Chosen, Strin
         .iter()
         .map(|n| find(n).ok_or_else(|| format!("kept column `{n}` is not in the header; {}", listing())))
         .collect::<Result<_, _>>()?;
-    Ok(Chosen { header: header.to_vec(), id, title, text, keep })
+    let (by, date) = (named(&cols.by, "--by")?, named(&cols.date, "date")?);
+    Ok(Chosen { header: header.to_vec(), id, title, text, keep, by, date })
 }
 
 /// Guesses the CSV delimiter from the header line: the candidate that occurs most often outside quotes.
@@ -191,6 +210,7 @@ struct Sink<'s, 'r, W> {
     out: &'s mut W,
     errors: &'s mut dyn FnMut(&RecordError) -> io::Result<()>,
     progress: &'s mut dyn FnMut(Progress),
+    facts: &'s mut dyn FnMut(DriftFacts),
     scanners: Vec<Lane<'r>>,
     summary: Summary,
 }
@@ -203,12 +223,24 @@ struct Job {
     title: Option<String>,
     text: String,
     keep: Vec<String>,
+    group: Option<String>,
+    date: Option<String>,
 }
 
-/// One record's outcome, rendered.
+/// One record's outcome, rendered (with its drift facts in a drift run).
 enum Done {
-    Row { bytes: Vec<u8>, role: String },
+    Row { bytes: Vec<u8>, role: String, facts: Option<Box<DriftFacts>> },
     Error(RecordError),
+}
+
+/// What a run does with each posting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Task {
+    /// Classify the body (`rolecall batch`).
+    #[default]
+    Classify,
+    /// Compare the title's role with the body's (`rolecall drift`): needs a title column.
+    Drift,
 }
 
 /// A configured batch run.
@@ -228,6 +260,8 @@ pub struct Batch<'r> {
     pub threads: usize,
     /// Largest text field accepted, in bytes.
     pub max_field_bytes: usize,
+    /// Classify or drift.
+    pub task: Task,
 }
 
 impl<'r> Batch<'r> {
@@ -254,6 +288,20 @@ impl<'r> Batch<'r> {
         on_columns: &mut dyn FnMut(&Chosen),
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Summary, BatchError> {
+        self.run_drift(input, out, errors, on_columns, progress, &mut |_| {})
+    }
+
+    /// [`Batch::run_with_progress`] that also hands every classified posting's [`DriftFacts`] to `facts`, in input
+    /// order, when the task is [`Task::Drift`] (for the aggregate).
+    pub fn run_drift<R: Read, W: Write>(
+        &self,
+        input: R,
+        out: &mut W,
+        errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
+        on_columns: &mut dyn FnMut(&Chosen),
+        progress: &mut dyn FnMut(Progress),
+        facts: &mut dyn FnMut(DriftFacts),
+    ) -> Result<Summary, BatchError> {
         let mut reader = io::BufReader::with_capacity(1 << 16, input);
         // Skip a UTF-8 byte-order mark.
         if reader.fill_buf().map_err(BatchError::Io)?.starts_with(b"\xEF\xBB\xBF") {
@@ -263,6 +311,7 @@ impl<'r> Batch<'r> {
             out,
             errors,
             progress,
+            facts,
             scanners: (0..self.threads.max(1)).map(|_| Lane(Scanner::new(self.rules))).collect(),
             summary: Summary::default(),
         };
@@ -283,7 +332,10 @@ impl<'r> Batch<'r> {
         }
         let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
         let mut fields: Vec<&str> = vec!["record", "id"];
-        fields.extend(crate::report::VERDICT_COLUMNS);
+        match self.task {
+            Task::Classify => fields.extend(crate::report::VERDICT_COLUMNS),
+            Task::Drift => fields.extend(DRIFT_COLUMNS),
+        }
         fields.extend(chosen.keep.iter().map(|&i| chosen.header[i].as_str()));
         w.write_record(&fields).map_err(|e| BatchError::Io(io::Error::other(e)))?;
         out.write_all(&w.into_inner().map_err(|e| BatchError::Io(io::Error::other(e.to_string())))?)
@@ -372,6 +424,8 @@ impl<'r> Batch<'r> {
             title: chosen.title.map(&field).transpose()?,
             text,
             keep: chosen.keep.iter().map(|&i| field(i)).collect::<Result<_, _>>()?,
+            group: chosen.by.map(&field).transpose()?,
+            date: chosen.date.map(&field).transpose()?,
         })
     }
 
@@ -391,6 +445,13 @@ impl<'r> Batch<'r> {
             // JSON Lines learn their columns from the first object: the header goes out before its row.
             if !header_written {
                 if let Some(c) = source.chosen() {
+                    if self.task == Task::Drift && c.title.is_none() {
+                        return Err(BatchError::Start(format!(
+                            "drift needs a title column (looked for {}); name it with --title-col; the header has: {}",
+                            TITLE_NAMES.join(", "),
+                            c.header.join(", ")
+                        )));
+                    }
                     on_columns(c);
                     self.write_header(sink.out, c)?;
                     header_written = true;
@@ -460,11 +521,14 @@ impl<'r> Batch<'r> {
         sink: &mut Sink<'_, 'r, W>,
         consumed: u64,
     ) -> Result<(), BatchError> {
-        let Sink { out, errors, progress, summary, .. } = sink;
+        let Sink { out, errors, progress, facts, summary, .. } = sink;
         for (d, job) in done.into_iter().zip(jobs) {
             summary.read += 1;
             match d {
-                Done::Row { bytes, role } => {
+                Done::Row { bytes, role, facts: f } => {
+                    if let Some(f) = f {
+                        facts(*f);
+                    }
                     summary.classified += 1;
                     if let Ok(j) = job {
                         summary.text_bytes += j.text.len() as u64;
@@ -490,6 +554,9 @@ impl<'r> Batch<'r> {
             Ok(j) => j,
             Err(e) => return Done::Error(e.clone()),
         };
+        if self.task == Task::Drift {
+            return self.render_drift(scanner, job);
+        }
         let c = scanner.classify(Posting { text: &job.text, title: job.title.as_deref() });
         let mut bytes = Vec::new();
         match self.output {
@@ -502,7 +569,13 @@ impl<'r> Batch<'r> {
                     #[serde(skip_serializing_if = "Vec::is_empty")]
                     kept: Vec<&'a str>,
                 }
-                let report = Report::new(&c, &job.text, &job.id, job.title.as_deref());
+                let mut report = Report::new(&c, &job.text, &job.id, job.title.as_deref());
+                if let Some(t) = job.title.as_deref().filter(|t| !t.trim().is_empty()) {
+                    let reading = scanner.read_title(t);
+                    let d =
+                        crate::drift::DriftReading::assess(self.rules, reading, scanner.rescore(crate::drift::BASIS));
+                    report = report.with_drift(crate::drift::DriftReport::new(&d, t, &job.text));
+                }
                 let row =
                     Row { record: job.record, report: &report, kept: job.keep.iter().map(String::as_str).collect() };
                 if serde_json::to_writer(&mut bytes, &row).is_err() {
@@ -520,6 +593,11 @@ impl<'r> Batch<'r> {
                 let (record, score, confidence) =
                     (job.record.to_string(), round4(c.score()).to_string(), round4(c.confidence).to_string());
                 let top = c.top_phrases(&job.text, 5).join("; ");
+                let title_role = job
+                    .title
+                    .as_deref()
+                    .and_then(|t| scanner.read_title(t).role)
+                    .map_or("", |r| self.rules.roles()[r as usize].id.as_str());
                 let fields = [
                     record.as_str(),
                     &job.id,
@@ -532,13 +610,137 @@ impl<'r> Batch<'r> {
                     &runner_score,
                     &top,
                     job.title.as_deref().unwrap_or_default(),
+                    title_role,
                     self.rules.hash(),
                 ];
                 let _ = w.write_record(fields.into_iter().chain(job.keep.iter().map(String::as_str)));
                 drop(w);
             }
         }
-        Done::Row { bytes, role: c.role_id().to_string() }
+        Done::Row { bytes, role: c.role_id().to_string(), facts: None }
+    }
+}
+
+/// The columns of a `drift` row after `record,id`.
+pub const DRIFT_COLUMNS: [&str; 16] = [
+    "title",
+    "stated_role",
+    "stated_status",
+    "also",
+    "seniority",
+    "body_role",
+    "body_family",
+    "body_status",
+    "body_score",
+    "stated_score",
+    "drift",
+    "strength",
+    "body_evidence",
+    "stated_evidence",
+    "name_mentions",
+    "rules",
+];
+
+impl<'r> Batch<'r> {
+    /// One posting's drift: its row (CSV: [`DRIFT_COLUMNS`]; JSON Lines: the `DriftReport` schema plus `record`,
+    /// `id` and `kept`) and its facts for the aggregate.
+    fn render_drift(&self, scanner: &mut Scanner<'r>, job: &Job) -> Done {
+        let title = job.title.as_deref().unwrap_or("");
+        let d = scanner.drift(title, &job.text);
+        let report = DriftReport::new(&d, title, &job.text);
+        let mut bytes = Vec::new();
+        let joined = |v: &[std::borrow::Cow<'_, str>]| v.join("; ");
+        let names: Vec<String> = report.name_mentions.iter().map(|n| format!("{} ({})", n.text, n.role)).collect();
+        match self.output {
+            OutputFormat::Jsonl => {
+                #[derive(Serialize)]
+                struct Row<'a> {
+                    record: u64,
+                    id: &'a str,
+                    #[serde(flatten)]
+                    report: &'a DriftReport<'a>,
+                    #[serde(skip_serializing_if = "Vec::is_empty")]
+                    kept: Vec<&'a str>,
+                }
+                let row = Row {
+                    record: job.record,
+                    id: &job.id,
+                    report: &report,
+                    kept: job.keep.iter().map(String::as_str).collect(),
+                };
+                if serde_json::to_writer(&mut bytes, &row).is_err() {
+                    bytes.clear();
+                }
+                bytes.push(b'\n');
+            }
+            OutputFormat::Csv => {
+                let mut w = csv::WriterBuilder::new().buffer_capacity(1024).from_writer(&mut bytes);
+                let st = &report.stated;
+                let num = |x: f64| round4(x).to_string();
+                let fields = [
+                    job.record.to_string(),
+                    job.id.clone(),
+                    title.to_string(),
+                    st.role.unwrap_or("").to_string(),
+                    st.status.as_str().to_string(),
+                    st.also.unwrap_or("").to_string(),
+                    st.seniority.as_ref().map_or(String::new(), |s| s.level.to_string()),
+                    report.body.role.to_string(),
+                    report.body.family.to_string(),
+                    report.body.status.as_str().to_string(),
+                    num(report.body.score),
+                    num(report.stated_score),
+                    report.drift.as_str().to_string(),
+                    report.strength.map_or(String::new(), num),
+                    joined(&report.body_evidence),
+                    joined(&report.stated_evidence),
+                    names.join("; "),
+                    self.rules.hash().to_string(),
+                ];
+                let _ = w.write_record(fields.iter().map(String::as_str).chain(job.keep.iter().map(String::as_str)));
+                drop(w);
+            }
+        }
+        let excerpts = if d.drift.drifted() {
+            let body_role = d.body.role;
+            let stated = d.stated_role();
+            let marks = d
+                .body
+                .evidence
+                .iter()
+                .filter(|e| e.counted)
+                .filter_map(|e| {
+                    match e.hit.kind {
+                        HitKind::Responsibility { role, .. } if Some(role) == body_role => Some(MarkKind::Body),
+                        HitKind::Responsibility { role, .. } if Some(role) == stated => Some(MarkKind::Stated),
+                        HitKind::Name { .. } if e.weight > 0.0 && !e.hit.elsewhere => Some(MarkKind::Name),
+                        _ => None,
+                    }
+                    .map(|k| (e.hit.start, e.hit.end, k))
+                })
+                .collect();
+            crate::aggregate::excerpts(&job.text, marks)
+        } else {
+            Vec::new()
+        };
+        let owned = |v: &[std::borrow::Cow<'_, str>]| v.iter().map(|p| p.to_string()).collect();
+        let facts = DriftFacts {
+            record: job.record,
+            id: job.id.clone(),
+            title: title.to_string(),
+            stated: report.stated.role.map(str::to_string),
+            body: report.body.role.to_string(),
+            drift: d.drift,
+            strength: report.strength,
+            body_score: d.body.score(),
+            group: job.group.clone(),
+            date: job.date.clone(),
+            body_evidence: owned(&report.body_evidence),
+            stated_evidence: owned(&report.stated_evidence),
+            names,
+            excerpts,
+        };
+        Done::Row { bytes, role: d.body.role_id().to_string(), facts: Some(Box::new(facts)) }
     }
 }
 
@@ -718,6 +920,7 @@ mod tests {
             columns: cols,
             threads,
             max_field_bytes: 10_000,
+            task: Task::Classify,
         };
         let mut out = Vec::new();
         let mut errs = Vec::new();
@@ -744,6 +947,27 @@ mod tests {
     }
 
     #[test]
+    fn rows_carry_the_title_and_the_role_it_names_without_changing_the_verdict() {
+        let input = format!("id,title,text\n1,Sr. Product Owner (m/w/d),\"{SCRUM}\"\n2,Barista,\"{SCRUM}\"\n");
+        let (out, errs, _) = run(&input, InputFormat::Csv, 1, Columns::default());
+        assert!(errs.is_empty(), "{errs:?}");
+        let mut rdr = csv::Reader::from_reader(out.as_bytes());
+        let header = rdr.headers().unwrap().clone();
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let rows: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), 2);
+        for r in &rows {
+            assert_eq!(r.len(), header.len());
+            assert_eq!(&r[col("role")], "scrum-master");
+        }
+        assert_eq!(
+            (&rows[0][col("title")], &rows[0][col("title_role")]),
+            ("Sr. Product Owner (m/w/d)", "product-owner")
+        );
+        assert_eq!((&rows[1][col("title")], &rows[1][col("title_role")]), ("Barista", ""));
+    }
+
+    #[test]
     fn progress_is_reported_per_chunk_and_ends_at_the_input_end() {
         let rs = rules();
         for format in [InputFormat::Csv, InputFormat::Jsonl] {
@@ -762,6 +986,7 @@ mod tests {
                 columns: Columns::default(),
                 threads: 2,
                 max_field_bytes: 10_000,
+                task: Task::Classify,
             };
             let mut seen = Vec::new();
             b.run_with_progress(input.as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}, &mut |p| seen.push(p))
@@ -848,6 +1073,7 @@ mod tests {
             columns: Columns::default(),
             threads: 1,
             max_field_bytes: 10,
+            task: Task::Classify,
         };
         let err = b.run("a,b,c\n1,2,3\n".as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("the header has: a, b, c"), "{err}");

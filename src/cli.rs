@@ -6,6 +6,7 @@
 //! A closed stdout pipe is not an error (`main.rs` maps it to 0).
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use rolecall::batch::Task;
 use rolecall::eval::{self, Columns};
 use rolecall::report::{CsvPrinter, HumanPrinter, JsonPrinter, Printer, Report};
 use rolecall::{Diagnostic, Posting, RuleSet, Scanner};
@@ -45,6 +46,9 @@ enum Command {
     Batch(BatchArgs),
     /// Normalise job titles: the role, the seniority, and what around them was kept apart.
     Title(TitleArgs),
+    /// Title drift over a CSV or JSON Lines file: the role each title states against the role its body describes,
+    /// per posting and in aggregate.
+    Drift(DriftArgs),
 }
 
 #[derive(Debug, Args)]
@@ -67,25 +71,32 @@ enum TitleFormat {
 
 #[derive(Debug, Args)]
 struct BatchArgs {
-    /// Input file (CSV with a header, or JSON Lines); `-` or nothing reads stdin.
-    #[arg(value_name = "FILE")]
-    file: Option<PathBuf>,
+    #[command(flatten)]
+    input: RecordArgs,
     /// Write results here (atomically: a temporary file renamed at the end) instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "OUT")]
     output: Option<PathBuf>,
-    /// Input format (default: from the file extension, `.jsonl`/`.ndjson` = jsonl, else csv).
-    #[arg(long, value_enum)]
-    input_format: Option<BatchInput>,
     /// Output format (default: from the `-o` extension, else csv).
     #[arg(long, value_enum)]
     format: Option<BatchOutput>,
+}
+
+/// Reading records: shared by `batch` and `drift`.
+#[derive(Debug, Args)]
+struct RecordArgs {
+    /// Input file (CSV with a header, or JSON Lines); `-` or nothing reads stdin.
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Input format (default: from the file extension, `.jsonl`/`.ndjson` = jsonl, else csv).
+    #[arg(long, value_enum)]
+    input_format: Option<BatchInput>,
     /// CSV field delimiter (default: detected among , ; tab | ~).
     #[arg(long)]
     delimiter: Option<String>,
     /// Column holding the record id (default: detected, else the record number).
     #[arg(long)]
     id_col: Option<String>,
-    /// Column holding the posted title (reported, never scored; default: detected).
+    /// Column holding the posted title (default: detected).
     #[arg(long)]
     title_col: Option<String>,
     /// Column(s) holding the posting text, joined as sections (repeatable; default: detected).
@@ -106,6 +117,55 @@ struct BatchArgs {
     /// No summary and no progress bar on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct DriftArgs {
+    #[command(flatten)]
+    input: RecordArgs,
+    /// Write the per-posting rows here (CSV, or JSON Lines for `.jsonl`), atomically.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    output: Option<PathBuf>,
+    /// What goes to stdout: the aggregate as tables or JSON, or the per-posting rows as CSV or JSON Lines.
+    #[arg(long, value_enum, default_value_t = DriftFormat::Table)]
+    format: DriftFormat,
+    /// Also write a self-contained HTML report here.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+    /// Group the figures by this column (company, source, department).
+    #[arg(long, value_name = "COLUMN")]
+    by: Option<String>,
+    /// Column holding the posting date, for drift over time.
+    #[arg(long, value_name = "COLUMN")]
+    date_col: Option<String>,
+    /// Period for drift over time (needs --date-col).
+    #[arg(long, value_enum, default_value_t = PeriodArg::Month)]
+    period: PeriodArg,
+    /// How many of the most drifted postings to list.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DriftFormat {
+    /// Readable tables of the aggregate.
+    Table,
+    /// The aggregate as one JSON object.
+    Json,
+    /// Per-posting rows as CSV.
+    Csv,
+    /// Per-posting rows as JSON Lines.
+    Jsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum PeriodArg {
+    /// 2024-04
+    Month,
+    /// 2024-Q2
+    Quarter,
+    /// 2024
+    Year,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -237,6 +297,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Eval(a) => evaluate(&rules, a),
         Command::Batch(a) => batch(&rules, a),
         Command::Title(a) => titles(&rules, a),
+        Command::Drift(a) => drift(&rules, a),
     };
     // The process ends next: freeing thousands of small allocations one by one would only delay the exit.
     std::mem::forget(rules);
@@ -501,7 +562,48 @@ impl Drop for AtomicFile {
 }
 
 fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
-    use rolecall::batch::{Batch, Columns, InputFormat, OutputFormat};
+    use rolecall::batch::OutputFormat;
+    let output_format = match a.format {
+        Some(BatchOutput::Jsonl) => OutputFormat::Jsonl,
+        Some(BatchOutput::Csv) => OutputFormat::Csv,
+        None if a.output.as_deref().is_some_and(|o| has_ext(o, &["jsonl", "ndjson", "json"])) => OutputFormat::Jsonl,
+        None => OutputFormat::Csv,
+    };
+    let to = match &a.output {
+        Some(p) => RowsTo::File(p),
+        None => RowsTo::Stdout,
+    };
+    let quiet = a.input.quiet;
+    let summary = run_records(rules, a.input, to, output_format, Task::Classify, (None, None), &mut |_| {})?;
+    if !quiet {
+        let roles: Vec<String> = summary.roles.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        eprintln!("rolecall: roles: {}", roles.join(", "));
+    }
+    Ok(if summary.errors > 0 { Outcome::RecordErrors } else { Outcome::Found })
+}
+
+/// Where a record run's rows go.
+enum RowsTo<'p> {
+    /// A file, written atomically.
+    File(&'p Path),
+    /// Standard output.
+    Stdout,
+    /// Nowhere (a drift run that only wants the aggregate).
+    Nowhere,
+}
+
+/// Reads records (the shared input options of `batch` and `drift`), runs `task` over them in parallel, writes the
+/// rows to `to`, reports error records and a summary line on stderr, and hands drift facts to `facts`.
+fn run_records(
+    rules: &RuleSet,
+    a: RecordArgs,
+    to: RowsTo<'_>,
+    output_format: rolecall::batch::OutputFormat,
+    task: Task,
+    (by, date): (Option<String>, Option<String>),
+    facts: &mut dyn FnMut(rolecall::aggregate::DriftFacts),
+) -> Result<rolecall::batch::Summary, Failure> {
+    use rolecall::batch::{Batch, Columns, InputFormat};
     let path = a.file.clone().unwrap_or_else(|| PathBuf::from("-"));
     let stdin = path.as_os_str() == "-";
     let input_format = match a.input_format {
@@ -509,12 +611,6 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
         Some(BatchInput::Csv) => InputFormat::Csv,
         None if has_ext(&path, &["jsonl", "ndjson"]) => InputFormat::Jsonl,
         None => InputFormat::Csv,
-    };
-    let output_format = match a.format {
-        Some(BatchOutput::Jsonl) => OutputFormat::Jsonl,
-        Some(BatchOutput::Csv) => OutputFormat::Csv,
-        None if a.output.as_deref().is_some_and(|o| has_ext(o, &["jsonl", "ndjson", "json"])) => OutputFormat::Jsonl,
-        None => OutputFormat::Csv,
     };
     let delimiter = a.delimiter.as_deref().map(parse_delimiter).transpose()?;
     let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
@@ -562,27 +658,32 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
         input: input_format,
         delimiter,
         output: output_format,
-        columns: Columns { id: a.id_col, title: a.title_col, text: a.text_col, keep: a.keep },
+        columns: Columns { id: a.id_col, title: a.title_col, text: a.text_col, keep: a.keep, by, date },
         threads,
         max_field_bytes: a.max_field_bytes,
+        task,
     };
     let started = std::time::Instant::now();
-    let summary = match &a.output {
-        Some(target) => {
+    let mut progress = |p| bar.borrow_mut().update(p);
+    let summary = match to {
+        RowsTo::File(target) => {
             let mut out = AtomicFile::create(target)
                 .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
             let s = job
-                .run_with_progress(input, &mut out, &mut on_error, &mut on_columns, &mut |p| bar.borrow_mut().update(p))
+                .run_drift(input, &mut out, &mut on_error, &mut on_columns, &mut progress, facts)
                 .map_err(batch_failure)?;
             out.commit().map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
             s
         }
-        None => {
+        RowsTo::Stdout => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            job.run_with_progress(input, &mut out, &mut on_error, &mut on_columns, &mut |p| bar.borrow_mut().update(p))
+            job.run_drift(input, &mut out, &mut on_error, &mut on_columns, &mut progress, facts)
                 .map_err(batch_failure)?
         }
+        RowsTo::Nowhere => job
+            .run_drift(input, &mut io::sink(), &mut on_error, &mut on_columns, &mut progress, facts)
+            .map_err(batch_failure)?,
     };
     bar.borrow_mut().clear();
     if let Some(w) = &mut error_file {
@@ -590,7 +691,6 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
     }
     if !quiet {
         let secs = started.elapsed().as_secs_f64().max(1e-9);
-        let roles: Vec<String> = summary.roles.iter().map(|(r, n)| format!("{r} {n}")).collect();
         eprintln!(
             "rolecall: read {}, classified {} (other {}), errors {}; {:.2} s, {:.0} postings/s, {:.1} MB/s of text",
             summary.read,
@@ -601,9 +701,58 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
             summary.classified as f64 / secs,
             summary.text_bytes as f64 / secs / 1e6
         );
-        eprintln!("rolecall: roles: {}", roles.join(", "));
     }
-    Ok(if summary.errors > 0 { Outcome::RecordErrors } else { Outcome::Found })
+    Ok(summary)
+}
+
+fn drift(rules: &RuleSet, a: DriftArgs) -> Result<Outcome, Failure> {
+    use rolecall::aggregate::{DriftSummary, Period};
+    use rolecall::batch::OutputFormat;
+    let jsonl_ext = |p: &Path| has_ext(p, &["jsonl", "ndjson", "json"]);
+    let (to, output_format) = match (&a.output, a.format) {
+        (Some(p), _) => (RowsTo::File(p), if jsonl_ext(p) { OutputFormat::Jsonl } else { OutputFormat::Csv }),
+        (None, DriftFormat::Csv) => (RowsTo::Stdout, OutputFormat::Csv),
+        (None, DriftFormat::Jsonl) => (RowsTo::Stdout, OutputFormat::Jsonl),
+        (None, _) => (RowsTo::Nowhere, OutputFormat::Csv),
+    };
+    if a.output.is_some() && matches!(a.format, DriftFormat::Csv | DriftFormat::Jsonl) {
+        return Err(Failure::Input(
+            "--format csv/jsonl writes the per-posting rows to stdout; with -o they go to the file instead: use one"
+                .into(),
+        ));
+    }
+    let period = a.date_col.as_ref().map(|_| match a.period {
+        PeriodArg::Month => Period::Month,
+        PeriodArg::Quarter => Period::Quarter,
+        PeriodArg::Year => Period::Year,
+    });
+    let mut summary = DriftSummary::new(a.top, period);
+    let quiet = a.input.quiet;
+    let run =
+        run_records(rules, a.input, to, output_format, Task::Drift, (a.by.clone(), a.date_col.clone()), &mut |f| {
+            summary.add(f)
+        })?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match a.format {
+        DriftFormat::Table => rolecall::report::drift_tables(&mut out, &summary, rules.hash())?,
+        DriftFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &summary.json(rules.hash())).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+        DriftFormat::Csv | DriftFormat::Jsonl => {}
+    }
+    out.flush()?;
+    if let Some(path) = &a.html {
+        let mut f =
+            AtomicFile::create(path).map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
+        rolecall::report::drift_html(&mut f, &summary, rules)?;
+        f.commit().map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
+        if !quiet {
+            eprintln!("rolecall: wrote {}", path.display());
+        }
+    }
+    Ok(if run.errors > 0 { Outcome::RecordErrors } else { Outcome::Found })
 }
 
 /// A one-line progress bar on stderr for long batch runs: records, MB, rate and (when the input size is known) a bar

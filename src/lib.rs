@@ -25,6 +25,7 @@
 //! ```
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
+pub mod aggregate;
 pub mod batch;
 pub mod compile;
 pub mod diag;

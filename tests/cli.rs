@@ -102,6 +102,29 @@ fn golden_outputs() {
             "stderr",
         ),
         (
+            "title.jsonl",
+            &[
+                "title",
+                "--format",
+                "json",
+                "Sr. Technical Product Owner (m/w/d) - Remote, Berlin",
+                "Tech Lead / Architect",
+                "PM",
+                "Barista",
+            ],
+            None,
+            0,
+            "stdout",
+        ),
+        ("title-none.txt", &["title", "Barista", "Forklift Driver"], None, 1, "stdout"),
+        (
+            "drift-table.txt",
+            &["drift", "fixtures/drift/postings.csv", "--by", "company", "--date-col", "posted", "-q", "-j", "2"],
+            None,
+            1,
+            "stdout",
+        ),
+        (
             "eval-small.txt",
             &["eval", "fixtures/eval/labelled.csv", "--label-col", "label", "--text-col", "body", "--id-col", "id"],
             None,
@@ -331,4 +354,70 @@ fn batch_is_a_stdin_to_stdout_filter_for_json_lines() {
     );
     assert_eq!(rows[1]["role"], "other");
     assert!(rows[0]["evidence"].as_array().is_some_and(|e| !e.is_empty()));
+}
+
+#[test]
+fn drift_rows_account_for_every_record_identically_for_any_thread_count() {
+    let dir = std::env::temp_dir().join(format!("rolecall-drift-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut outputs = Vec::new();
+    for j in ["1", "4"] {
+        let rows = dir.join(format!("rows-{j}.csv"));
+        let errs = dir.join(format!("errors-{j}.csv"));
+        let out = rolecall(
+            &[
+                "drift",
+                "fixtures/drift/postings.csv",
+                "-o",
+                rows.to_str().unwrap(),
+                "--errors",
+                errs.to_str().unwrap(),
+                "--format",
+                "json",
+                "-q",
+                "-j",
+                j,
+            ],
+            None,
+        );
+        assert_eq!(out.status.code(), Some(1), "one record has no text: exit 1; {}", text(&out.stderr));
+        let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("--format json is one object");
+        let rows_text = std::fs::read_to_string(&rows).unwrap();
+        let mut rdr = csv::Reader::from_reader(rows_text.as_bytes());
+        let header = rdr.headers().unwrap().clone();
+        let records: Vec<csv::StringRecord> = rdr.records().map(Result::unwrap).collect();
+        let errors = std::fs::read_to_string(&errs).unwrap().lines().count() - 1;
+        // 12 records in: 11 rows and 1 error record, nothing lost.
+        assert_eq!((records.len(), errors), (11, 1));
+        assert_eq!(summary["postings"], 11);
+        let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+        let row = |id: &str| records.iter().find(|r| &r[col("id")] == id).unwrap().clone();
+        // A PO title over a TPM body: far. A PO body under its own title: none. "PM" names no single role.
+        assert_eq!((&row("d2")[col("stated_role")], &row("d2")[col("drift")]), ("product-owner", "far"));
+        assert_eq!(&row("d2")[col("body_role")], "technical-program-manager");
+        assert_eq!(&row("d1")[col("drift")], "none");
+        assert_eq!((&row("d12")[col("stated_status")], &row("d12")[col("drift")]), ("ambiguous", "unknown"));
+        outputs.push(rows_text);
+    }
+    assert_eq!(outputs[0], outputs[1], "rows differ between -j 1 and -j 4");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn drift_html_report_is_self_contained_and_escapes_postings() {
+    let dir = std::env::temp_dir().join(format!("rolecall-html-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let html = dir.join("report.html");
+    let out = rolecall(
+        &["drift", "fixtures/drift/postings.csv", "--date-col", "posted", "--html", html.to_str().unwrap(), "-q"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>"));
+    assert!(!page.to_lowercase().contains("<script"), "a posting's <script> must show as text");
+    assert!(page.contains("&lt;script&gt;"), "the hostile title is shown, escaped");
+    assert!(!page.contains("<link") && !page.contains("src=\"http") && !page.contains("url("), "no external resources");
+    assert!(page.contains("<svg") && page.contains("class=\"matrix\""), "chart and heat map present");
+    std::fs::remove_dir_all(&dir).ok();
 }

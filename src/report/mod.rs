@@ -23,10 +23,12 @@
 //! Numbers are rounded to 4 decimals so outputs are stable across platforms.
 
 mod csv;
+mod drift;
 mod human;
 mod json;
 
 pub use self::csv::{CsvPrinter, VERDICT_COLUMNS};
+pub use drift::{drift_html, drift_tables, escape};
 pub use human::HumanPrinter;
 pub use json::JsonPrinter;
 

@@ -1,0 +1,654 @@
+//! Title drift in aggregate: the rates, the stated × body matrix, the most drifted postings, per group and over
+//! time, built one posting at a time in input order with bounded memory.
+//!
+//! Each classified posting of a `rolecall drift` run becomes a [`DriftFacts`] (small: role ids, the drift class,
+//! the evidence phrases, the group and date fields, and, for drifted postings only, short excerpts around the
+//! evidence). [`DriftSummary::add`] folds them in: counts, a matrix keyed by role ids, counts per `--by` group and
+//! per period, and the `top` most drifted postings (a bounded list: the strongest drift first, then input order).
+//! Memory grows with the number of distinct roles, groups and periods, never with the number of postings.
+//!
+//! The drift **rate** is drifted (near + far) over resolved (title and body both resolved): unknowns are counted
+//! and shown, not folded into the rate.
+//!
+//! The serialised summary (`rolecall drift --format json`) is this struct: `postings`, `counts {none, near, far,
+//! unknown}`, `rate`, `per_stated [{role, n, counts, rate}]`, `matrix [{stated, body, n}]`, `top [facts]`,
+//! `groups [{group, postings, counts, rate, per_stated}]`, `periods [{period, per_stated, counts, rate}]`,
+//! `dates {parsed, missing, unparseable}`, `rules`.
+
+use crate::drift::Drift;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One posting's part in the aggregate.
+#[derive(Debug, Clone, Serialize)]
+pub struct DriftFacts {
+    /// 1-based record number.
+    pub record: u64,
+    /// The record's id.
+    pub id: String,
+    /// The title as posted.
+    pub title: String,
+    /// The stated role id (`None` when the title names none or an ambiguous one).
+    pub stated: Option<String>,
+    /// The body's role id, or `other`.
+    pub body: String,
+    /// The drift class.
+    pub drift: Drift,
+    /// Drift strength (absent when unknown).
+    pub strength: Option<f64>,
+    /// The body role's responsibility score (how much evidence there is).
+    pub body_score: f64,
+    /// The `--by` column's value.
+    pub group: Option<String>,
+    /// The `--date-col` column's value, as written.
+    pub date: Option<String>,
+    /// The body role's best phrases.
+    pub body_evidence: Vec<String>,
+    /// The stated role's best phrases in the body.
+    pub stated_evidence: Vec<String>,
+    /// Role names mentioned in the body.
+    pub names: Vec<String>,
+    /// For drifted postings: short excerpts of the body with the evidence marked.
+    pub excerpts: Vec<Excerpt>,
+}
+
+/// A short piece of a posting with marked evidence (byte ranges into `text`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Excerpt {
+    /// The excerpt.
+    pub text: String,
+    /// Marked ranges, ascending, not overlapping.
+    pub marks: Vec<Mark>,
+}
+
+/// A marked range of an excerpt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Mark {
+    /// Start byte.
+    pub start: usize,
+    /// End byte.
+    pub end: usize,
+    /// Whose evidence it is.
+    pub kind: MarkKind,
+}
+
+/// Whose evidence a mark is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MarkKind {
+    /// The body's role.
+    Body,
+    /// The stated role.
+    Stated,
+    /// A role name mention.
+    Name,
+}
+
+/// Counts per drift class.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Same role.
+    pub none: u64,
+    /// Same family.
+    pub near: u64,
+    /// Another family.
+    pub far: u64,
+    /// Unresolved.
+    pub unknown: u64,
+}
+
+impl Counts {
+    fn add(&mut self, d: Drift) {
+        match d {
+            Drift::None => self.none += 1,
+            Drift::Near => self.near += 1,
+            Drift::Far => self.far += 1,
+            Drift::Unknown => self.unknown += 1,
+        }
+    }
+
+    /// Every posting counted.
+    pub fn total(&self) -> u64 {
+        self.none + self.near + self.far + self.unknown
+    }
+
+    /// Drifted over resolved (`None` when nothing resolved).
+    pub fn rate(&self) -> Option<f64> {
+        let resolved = self.none + self.near + self.far;
+        (resolved > 0).then(|| (self.near + self.far) as f64 / resolved as f64)
+    }
+}
+
+/// How dates are bucketed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    /// `2024-04`.
+    Month,
+    /// `2024-Q2`.
+    Quarter,
+    /// `2024`.
+    Year,
+}
+
+/// Date fields seen.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct DateCounts {
+    /// Parsed into a period.
+    pub parsed: u64,
+    /// Empty.
+    pub missing: u64,
+    /// Present but not understood (counted here, not dropped silently).
+    pub unparseable: u64,
+}
+
+/// Per stated role: counts and rate.
+#[derive(Debug, Clone, Serialize)]
+pub struct StatedRow {
+    /// Stated role id (`(none)` for titles that name no role).
+    pub role: String,
+    /// Postings.
+    pub n: u64,
+    /// By class.
+    pub counts: Counts,
+    /// Drift rate.
+    pub rate: Option<f64>,
+}
+
+/// One cell of the stated × body matrix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Cell {
+    /// Stated role.
+    pub stated: String,
+    /// Body role.
+    pub body: String,
+    /// Postings.
+    pub n: u64,
+}
+
+/// One group's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupRow {
+    /// The group's value.
+    pub group: String,
+    /// By class.
+    pub counts: Counts,
+    /// Drift rate.
+    pub rate: Option<f64>,
+    /// Per stated role.
+    pub per_stated: Vec<StatedRow>,
+}
+
+/// One period's figures.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeriodRow {
+    /// `2024-04`, `2024-Q2` or `2024`.
+    pub period: String,
+    /// By class.
+    pub counts: Counts,
+    /// Drift rate.
+    pub rate: Option<f64>,
+    /// Per stated role.
+    pub per_stated: Vec<StatedRow>,
+}
+
+/// The aggregate of a drift run (see the module docs).
+#[derive(Debug, Clone)]
+pub struct DriftSummary {
+    top_n: usize,
+    period: Option<Period>,
+    /// Postings classified.
+    pub postings: u64,
+    /// By class.
+    pub counts: Counts,
+    per_stated: BTreeMap<String, Counts>,
+    matrix: BTreeMap<(String, String), u64>,
+    top: Vec<DriftFacts>,
+    groups: BTreeMap<String, (Counts, BTreeMap<String, Counts>)>,
+    periods: BTreeMap<String, (Counts, BTreeMap<String, Counts>)>,
+    /// Date fields seen.
+    pub dates: DateCounts,
+}
+
+/// The label for postings whose title names no role.
+pub const NO_ROLE: &str = "(none)";
+
+impl DriftSummary {
+    /// An empty summary keeping the `top_n` most drifted postings, bucketing dates by `period` (if any).
+    pub fn new(top_n: usize, period: Option<Period>) -> Self {
+        DriftSummary {
+            top_n,
+            period,
+            postings: 0,
+            counts: Counts::default(),
+            per_stated: BTreeMap::new(),
+            matrix: BTreeMap::new(),
+            top: Vec::new(),
+            groups: BTreeMap::new(),
+            periods: BTreeMap::new(),
+            dates: DateCounts::default(),
+        }
+    }
+
+    /// Folds in one posting (in input order).
+    pub fn add(&mut self, f: DriftFacts) {
+        self.postings += 1;
+        self.counts.add(f.drift);
+        let stated = f.stated.clone().unwrap_or_else(|| NO_ROLE.to_string());
+        self.per_stated.entry(stated.clone()).or_default().add(f.drift);
+        *self.matrix.entry((stated.clone(), f.body.clone())).or_default() += 1;
+        if let Some(g) = &f.group {
+            let e = self.groups.entry(g.clone()).or_default();
+            e.0.add(f.drift);
+            e.1.entry(stated.clone()).or_default().add(f.drift);
+        }
+        if let Some(period) = self.period {
+            match f.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                None => self.dates.missing += 1,
+                Some(d) => match bucket(d, period) {
+                    Some(p) => {
+                        self.dates.parsed += 1;
+                        let e = self.periods.entry(p).or_default();
+                        e.0.add(f.drift);
+                        e.1.entry(stated).or_default().add(f.drift);
+                    }
+                    None => self.dates.unparseable += 1,
+                },
+            }
+        }
+        if f.drift.drifted() && self.top_n > 0 {
+            // Strongest first; among equals, the most body evidence, then the earlier record. Kept sorted, cut at
+            // `top_n`.
+            let key = |x: &DriftFacts| {
+                (std::cmp::Reverse(ordered(x.strength)), std::cmp::Reverse(ordered(Some(x.body_score))), x.record)
+            };
+            let at = self.top.partition_point(|x| key(x) < key(&f));
+            if at < self.top_n {
+                self.top.insert(at, f);
+                self.top.truncate(self.top_n);
+            }
+        }
+    }
+
+    /// Per stated role, most postings first.
+    pub fn per_stated(&self) -> Vec<StatedRow> {
+        rows(&self.per_stated)
+    }
+
+    /// The non-empty cells of the stated × body matrix.
+    pub fn matrix(&self) -> Vec<Cell> {
+        self.matrix.iter().map(|((s, b), &n)| Cell { stated: s.clone(), body: b.clone(), n }).collect()
+    }
+
+    /// The most drifted postings, strongest first.
+    pub fn top(&self) -> &[DriftFacts] {
+        &self.top
+    }
+
+    /// Per `--by` group, in group order.
+    pub fn groups(&self) -> Vec<GroupRow> {
+        self.groups
+            .iter()
+            .map(|(g, (c, per))| GroupRow { group: g.clone(), counts: *c, rate: c.rate(), per_stated: rows(per) })
+            .collect()
+    }
+
+    /// Per period, in time order, every period from the first to the last (those without postings empty, so a
+    /// chart shows the gap instead of joining across it).
+    pub fn periods(&self) -> Vec<PeriodRow> {
+        let (Some(first), Some(last)) = (self.periods.keys().next(), self.periods.keys().next_back()) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut p = first.clone();
+        loop {
+            let row = match self.periods.get(&p) {
+                Some((c, per)) => PeriodRow { period: p.clone(), counts: *c, rate: c.rate(), per_stated: rows(per) },
+                None => PeriodRow { period: p.clone(), counts: Counts::default(), rate: None, per_stated: Vec::new() },
+            };
+            out.push(row);
+            if p == *last || out.len() > 10_000 {
+                break;
+            }
+            p = match next_period(&p) {
+                Some(n) => n,
+                None => break,
+            };
+        }
+        out
+    }
+
+    /// Whether a period was asked for.
+    pub fn has_periods(&self) -> bool {
+        self.period.is_some()
+    }
+}
+
+/// The summary as JSON (the schema in the module docs).
+#[derive(Debug, Serialize)]
+pub struct SummaryJson<'a> {
+    /// Postings.
+    pub postings: u64,
+    /// By class.
+    pub counts: Counts,
+    /// Drift rate.
+    pub rate: Option<f64>,
+    /// Per stated role.
+    pub per_stated: Vec<StatedRow>,
+    /// Matrix cells.
+    pub matrix: Vec<Cell>,
+    /// Most drifted postings.
+    pub top: &'a [DriftFacts],
+    /// Per group.
+    pub groups: Vec<GroupRow>,
+    /// Per period.
+    pub periods: Vec<PeriodRow>,
+    /// Dates seen.
+    pub dates: Option<DateCounts>,
+    /// Rule-set hash.
+    pub rules: &'a str,
+}
+
+impl DriftSummary {
+    /// The serialisable form.
+    pub fn json<'a>(&'a self, rules: &'a str) -> SummaryJson<'a> {
+        SummaryJson {
+            postings: self.postings,
+            counts: self.counts,
+            rate: self.counts.rate(),
+            per_stated: self.per_stated(),
+            matrix: self.matrix(),
+            top: &self.top,
+            groups: self.groups(),
+            periods: self.periods(),
+            dates: self.period.map(|_| self.dates),
+            rules,
+        }
+    }
+}
+
+fn rows(map: &BTreeMap<String, Counts>) -> Vec<StatedRow> {
+    let mut v: Vec<StatedRow> =
+        map.iter().map(|(r, c)| StatedRow { role: r.clone(), n: c.total(), counts: *c, rate: c.rate() }).collect();
+    v.sort_by(|a, b| b.n.cmp(&a.n).then(a.role.cmp(&b.role)));
+    v
+}
+
+/// The period after `p` (`2024-12` → `2025-01`, `2024-Q4` → `2025-Q1`, `2024` → `2025`).
+fn next_period(p: &str) -> Option<String> {
+    let (y, rest) = p.split_once('-').map_or((p, None), |(y, r)| (y, Some(r)));
+    let y: u32 = y.parse().ok()?;
+    match rest {
+        None => Some(format!("{}", y + 1)),
+        Some(q) if q.starts_with('Q') => {
+            let q: u32 = q[1..].parse().ok()?;
+            Some(if q >= 4 { format!("{}-Q1", y + 1) } else { format!("{y}-Q{}", q + 1) })
+        }
+        Some(m) => {
+            let m: u32 = m.parse().ok()?;
+            Some(if m >= 12 { format!("{}-01", y + 1) } else { format!("{y}-{:02}", m + 1) })
+        }
+    }
+}
+
+/// A total order for optional strengths (absent lowest).
+fn ordered(x: Option<f64>) -> i64 {
+    x.map_or(-1, |v| (v * 1e6).round() as i64)
+}
+
+/// The period a date falls in, or `None` when it cannot be read. Understands ISO dates and date-times
+/// (`2024-04-18`, `2024-04-18T10:00Z`, `2024/04/18`, `2024-04`), day-first or month-first numeric dates when the
+/// order is clear (`18/04/2024`; `04/05/2024` is ambiguous for months, fine for years), and month names
+/// (`18 Apr 2024`, `April 18, 2024`, `Thu, 18 Apr 2024 10:00:00 GMT`).
+pub fn bucket(date: &str, period: Period) -> Option<String> {
+    let (year, month) = read_date(date)?;
+    match (period, month) {
+        (Period::Year, _) => Some(format!("{year}")),
+        (Period::Month, Some(m)) => Some(format!("{year}-{m:02}")),
+        (Period::Quarter, Some(m)) => Some(format!("{year}-Q{}", (m - 1) / 3 + 1)),
+        _ => None,
+    }
+}
+
+/// Year and (when unambiguous) month of a date.
+fn read_date(date: &str) -> Option<(u32, Option<u32>)> {
+    let d = date.trim();
+    let nums: Vec<(usize, &str)> = d
+        .split(|c: char| !c.is_ascii_digit())
+        .scan(0usize, |pos, part| {
+            let at = *pos;
+            *pos += part.len() + 1;
+            Some((at, part))
+        })
+        .filter(|(_, p)| !p.is_empty())
+        .collect();
+    let year_ok = |y: u32| (1900..=2100).contains(&y);
+    let month_ok = |m: u32| (1..=12).contains(&m);
+    let num = |s: &str| s.parse::<u32>().ok();
+    let lower = d.to_ascii_lowercase();
+    const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let named = MONTHS.iter().position(|m| {
+        lower.match_indices(m).any(|(i, _)| {
+            let before = lower[..i].chars().next_back().is_none_or(|c| !c.is_ascii_alphabetic());
+            before
+        })
+    });
+    match nums.as_slice() {
+        // 2024-04-18..., 2024/04/18, 2024-04
+        [(0, y), (_, m), ..] if y.len() == 4 && named.is_none() => {
+            let (y, m) = (num(y)?, num(m)?);
+            (year_ok(y) && month_ok(m)).then_some((y, Some(m)))
+        }
+        // 18/04/2024 or 04/18/2024
+        [(0, a), (_, b), (_, y), ..] if y.len() == 4 && a.len() <= 2 && b.len() <= 2 && named.is_none() => {
+            let (a, b, y) = (num(a)?, num(b)?, num(y)?);
+            if !year_ok(y) || !(1..=31).contains(&a) || !(1..=31).contains(&b) {
+                return None;
+            }
+            let month = match (month_ok(a), month_ok(b)) {
+                (true, true) if a != b => None,
+                (true, true) => Some(a),
+                (false, true) => Some(b),
+                (true, false) => Some(a),
+                (false, false) => return None,
+            };
+            Some((y, month))
+        }
+        _ => {
+            let m = named? as u32 + 1;
+            let y = nums.iter().filter_map(|(_, p)| if p.len() == 4 { num(p) } else { None }).find(|&y| year_ok(y))?;
+            Some((y, Some(m)))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(record: u64, stated: Option<&str>, body: &str, drift: Drift, strength: Option<f64>) -> DriftFacts {
+        DriftFacts {
+            record,
+            id: record.to_string(),
+            title: String::new(),
+            stated: stated.map(str::to_string),
+            body: body.to_string(),
+            drift,
+            strength,
+            body_score: 1.0,
+            group: Some(if record % 2 == 0 { "even" } else { "odd" }.to_string()),
+            date: Some(["2024-04-18", "2024-05-02", "", "yesterday"][(record % 4) as usize].to_string()),
+            body_evidence: Vec::new(),
+            stated_evidence: Vec::new(),
+            names: Vec::new(),
+            excerpts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn dates_bucket_or_are_counted_as_unreadable() {
+        assert_eq!(bucket("2024-04-18", Period::Month).as_deref(), Some("2024-04"));
+        assert_eq!(bucket("2024-04-18T10:00:00Z", Period::Quarter).as_deref(), Some("2024-Q2"));
+        assert_eq!(bucket("2025/12", Period::Quarter).as_deref(), Some("2025-Q4"));
+        assert_eq!(bucket("18/04/2024", Period::Month).as_deref(), Some("2024-04"));
+        assert_eq!(bucket("04/18/2024", Period::Month).as_deref(), Some("2024-04"));
+        assert_eq!(bucket("04/05/2024", Period::Month), None, "day and month cannot be told apart");
+        assert_eq!(bucket("04/05/2024", Period::Year).as_deref(), Some("2024"));
+        assert_eq!(bucket("Thu, 18 Apr 2024 10:00:00 GMT", Period::Month).as_deref(), Some("2024-04"));
+        assert_eq!(bucket("September 7, 2025", Period::Quarter).as_deref(), Some("2025-Q3"));
+        for bad in ["yesterday", "2 days ago", "2024-13-01", "12345", "", "3024-01-01"] {
+            assert!(bucket(bad, Period::Month).is_none(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn summary_counts_rates_matrix_groups_periods_and_top() {
+        let mut s = DriftSummary::new(2, Some(Period::Month));
+        s.add(facts(1, Some("product-owner"), "product-owner", Drift::None, Some(0.0)));
+        s.add(facts(2, Some("product-owner"), "technical-program-manager", Drift::Far, Some(0.5)));
+        s.add(facts(3, Some("product-owner"), "technical-product-owner", Drift::Near, Some(0.9)));
+        s.add(facts(4, None, "cto", Drift::Unknown, None));
+        s.add(facts(5, Some("cto"), "cto", Drift::None, Some(0.0)));
+        s.add(facts(6, Some("cto"), "sales", Drift::Far, Some(0.9)));
+        assert_eq!(s.counts, Counts { none: 2, near: 1, far: 2, unknown: 1 });
+        assert_eq!(s.counts.rate(), Some(3.0 / 5.0));
+        let po = s.per_stated().into_iter().find(|r| r.role == "product-owner").unwrap();
+        assert_eq!((po.n, po.rate), (3, Some(2.0 / 3.0)));
+        assert!(s.matrix().iter().any(|c| c.stated == NO_ROLE && c.body == "cto" && c.n == 1));
+        // Top: strongest first, earlier record first among equals, cut at 2.
+        let top: Vec<u64> = s.top().iter().map(|f| f.record).collect();
+        assert_eq!(top, [3, 6]);
+        let groups = s.groups();
+        assert_eq!(groups.iter().map(|g| g.counts.total()).sum::<u64>(), 6);
+        assert_eq!(s.dates.parsed + s.dates.missing + s.dates.unparseable, 6);
+        assert_eq!((s.dates.missing, s.dates.unparseable), (2, 1));
+        let periods: Vec<String> = s.periods().into_iter().map(|p| p.period).collect();
+        assert_eq!(periods, ["2024-04", "2024-05"]);
+        assert_eq!(next_period("2024-12").as_deref(), Some("2025-01"));
+        assert_eq!(next_period("2024-Q4").as_deref(), Some("2025-Q1"));
+        assert_eq!(next_period("2024").as_deref(), Some("2025"));
+    }
+}
+
+/// Bytes of context on each side of a mark in an excerpt.
+const EXCERPT_CONTEXT: usize = 90;
+/// Excerpts kept per posting.
+const EXCERPTS: usize = 4;
+
+/// Short excerpts of `text` around `marks` (byte ranges with their kind): overlapping windows merge, at most
+/// [`EXCERPTS`] are kept (those with the most marks, then in text order), and each excerpt's marks are relative
+/// to it. Whitespace runs in an excerpt become single spaces, marks adjusted.
+pub fn excerpts(text: &str, mut marks: Vec<(usize, usize, MarkKind)>) -> Vec<Excerpt> {
+    marks.retain(|&(s, e, _)| s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e));
+    marks.sort_by_key(|&(s, e, _)| (s, std::cmp::Reverse(e)));
+    // Drop marks inside an earlier mark.
+    let mut kept: Vec<(usize, usize, MarkKind)> = Vec::new();
+    for m in marks {
+        if kept.last().is_none_or(|l| m.0 >= l.1) {
+            kept.push(m);
+        }
+    }
+    let floor = |mut i: usize| {
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let ceil = |mut i: usize| {
+        while i < text.len() && !text.is_char_boundary(i) {
+            i += 1;
+        }
+        i.min(text.len())
+    };
+    // (start, end, marks) of each window.
+    type Window = (usize, usize, Vec<(usize, usize, MarkKind)>);
+    let mut windows: Vec<Window> = Vec::new();
+    for m in kept {
+        let (ws, we) = (floor(m.0.saturating_sub(EXCERPT_CONTEXT)), ceil(m.1 + EXCERPT_CONTEXT));
+        match windows.last_mut() {
+            Some(w) if ws <= w.1 => {
+                w.1 = w.1.max(we);
+                w.2.push(m);
+            }
+            _ => windows.push((ws, we, vec![m])),
+        }
+    }
+    let mut order: Vec<usize> = (0..windows.len()).collect();
+    order.sort_by_key(|&i| (std::cmp::Reverse(windows[i].2.len()), i));
+    order.truncate(EXCERPTS);
+    order.sort_unstable();
+    order
+        .into_iter()
+        .map(|i| {
+            let (ws, we, ms) = &windows[i];
+            // Rebuild the window with whitespace collapsed, mapping mark offsets as we go.
+            let mut out = String::new();
+            let mut marks = Vec::new();
+            let mut open: Option<(usize, MarkKind)> = None;
+            let mut pending = ms.iter().peekable();
+            let mut last_space = false;
+            for (j, c) in text[*ws..*we].char_indices() {
+                let at = ws + j;
+                if let Some(&&(s, _, k)) = pending.peek() {
+                    if s == at {
+                        open = Some((out.len(), k));
+                    }
+                }
+                if c.is_whitespace() {
+                    if !last_space {
+                        out.push(' ');
+                    }
+                    last_space = true;
+                } else {
+                    out.push(c);
+                    last_space = false;
+                }
+                if let (Some(&&(_, e, _)), Some((start, kind))) = (pending.peek(), open) {
+                    if at + c.len_utf8() == e {
+                        marks.push(Mark { start, end: out.len(), kind });
+                        open = None;
+                        pending.next();
+                    }
+                }
+            }
+            Excerpt { text: out, marks }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_mark_the_evidence_and_merge_close_windows() {
+        let text = format!(
+            "{}Own the backlog.\n\n  Run the roadmap. {}Launch schedule ok",
+            "x ".repeat(100),
+            "y ".repeat(200)
+        );
+        let s1 = text.find("backlog").unwrap();
+        let s2 = text.find("roadmap").unwrap();
+        let s3 = text.find("Launch schedule").unwrap();
+        let ex = excerpts(
+            &text,
+            vec![(s3, s3 + 15, MarkKind::Body), (s1, s1 + 7, MarkKind::Stated), (s2, s2 + 7, MarkKind::Stated)],
+        );
+        assert_eq!(ex.len(), 2, "{ex:?}");
+        let marked: Vec<(&str, MarkKind)> =
+            ex.iter().flat_map(|e| e.marks.iter().map(move |m| (&e.text[m.start..m.end], m.kind))).collect();
+        assert_eq!(
+            marked,
+            [("backlog", MarkKind::Stated), ("roadmap", MarkKind::Stated), ("Launch schedule", MarkKind::Body)]
+        );
+        assert!(ex[0].text.contains("backlog. Run the"), "whitespace collapsed: {:?}", ex[0].text);
+        assert!(ex.iter().all(|e| e.text.len() <= 2 * EXCERPT_CONTEXT + 40));
+    }
+
+    #[test]
+    fn excerpts_ignore_bad_marks() {
+        let text = "héllo wörld";
+        let ex = excerpts(text, vec![(2, 3, MarkKind::Body), (0, 99, MarkKind::Body), (7, 13, MarkKind::Name)]);
+        assert_eq!(ex.len(), 1);
+        assert_eq!(&ex[0].text[ex[0].marks[0].start..ex[0].marks[0].end], "wörld");
+    }
+}
