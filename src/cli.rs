@@ -229,6 +229,10 @@ struct EvalArgs {
     /// List the N most confident disagreements with their evidence.
     #[arg(long, value_name = "N")]
     errors: Option<usize>,
+    /// Score responsibility evidence alone, as if role names were masked out of the bodies ("as our Product
+    /// Owner" adds nothing): measures what the body's work says, not what the employer calls it.
+    #[arg(long)]
+    mask_names: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -471,7 +475,8 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
     let file =
         std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", a.file.display())))?;
     let cols = Columns { label: a.label_col, text: a.text_col, id: a.id_col, title: a.title_col };
-    let ev = eval::evaluate(rules, io::BufReader::new(file), delimiter, &cols)
+    let basis = if a.mask_names { rolecall::score::Basis::Responsibilities } else { rolecall::score::Basis::All };
+    let ev = eval::evaluate_on(rules, io::BufReader::new(file), delimiter, &cols, basis)
         .map_err(|e| Failure::Input(format!("{}: {e}", a.file.display())))?;
     if let Some(path) = &a.predictions {
         let mut w = csv::Writer::from_path(path)

@@ -7,8 +7,9 @@
 //! ("in") are common words, so they stay out of the automaton and are compared with the gaps they must fill.
 //!
 //! Reading a title:
-//! 1. The role is the **longest** title phrase found (a phrase inside a longer one names nothing: "product owner"
-//!    in "Technical Product Owner"). A phrase that two roles claim ("PM") makes the title `ambiguous`: no guess.
+//! 1. The role is the **first** title phrase found, the longest at one place (a phrase inside a longer one names
+//!    nothing: "product owner" in "Technical Product Owner"); later phrases qualify it ("Project Manager (Project
+//!    Architect)"). A phrase that two roles claim ("PM") makes the title `ambiguous`: no guess.
 //! 2. A second role phrase joined to the first only by a joiner ("Tech Lead / Architect", "PO & Scrum Master")
 //!    makes the title `dual`: both roles are reported, the first as the role.
 //! 3. Seniority is the highest level any seniority word states, wherever it stands ("Senior", "Head of", the
@@ -133,7 +134,9 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
         .filter(|&(_, s, e)| !titles.iter().any(|&(_, s2, e2)| s2 <= s && e <= e2 && e2 - s2 > e - s))
         .collect();
     let mut spans: Vec<(usize, usize)> = outer.iter().map(|&(_, s, e)| (s, e)).collect();
-    spans.sort_by_key(|&(s, e)| (std::cmp::Reverse(e - s), s));
+    // Titles lead with the role; later phrases qualify it ("... (Project Architect)"): the first outer phrase wins,
+    // the longer at one start.
+    spans.sort_by_key(|&(s, e)| (s, std::cmp::Reverse(e - s)));
     spans.dedup();
     let roles_at = |(s, e): (usize, usize)| -> Vec<RoleIdx> {
         let mut r: Vec<RoleIdx> = outer.iter().filter(|&&(_, s2, e2)| (s2, e2) == (s, e)).map(|t| t.0).collect();
