@@ -242,12 +242,14 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     reading
 }
 
-/// Whether the gap between two role phrases only joins them: a `/`, `&`, `+` or `|` with nothing else but spaces
-/// and punctuation, or one of the language's joiner words ("and").
+/// Whether the gap between two role phrases only joins them: a `/`, `&`, `+`, `|` or spaced dash with nothing
+/// else but spaces and punctuation, or one of the language's joiner words ("and").
 fn only_joined(gap: &str, joiners: &[String]) -> bool {
     let words = gap.trim_matches(|c: char| !posting::is_word_char(c));
     if words.is_empty() {
-        return gap.contains(['/', '&', '+', '|']);
+        // "Delivery Manager - Scrum Master": a spaced dash between two whole role phrases joins them too.
+        let spaced_dash = [" - ", " \u{2013} ", " \u{2014} "].iter().any(|d| gap.contains(d));
+        return gap.contains(['/', '&', '+', '|']) || spaced_dash;
     }
     let n = Normalized::new(words);
     joiners.contains(&n.text)
@@ -402,7 +404,9 @@ mod tests {
         assert!(super::only_joined(" / ", &and));
         assert!(super::only_joined(" & ", &and));
         assert!(!super::only_joined(" ", &and));
-        assert!(!super::only_joined(" - ", &and));
+        assert!(super::only_joined(" - ", &and));
+        assert!(!super::only_joined("-", &and));
+        assert!(!super::only_joined(", ", &and));
         assert!(!super::only_joined(" for ", &and));
         assert!(super::only_joined(" AND ", &and));
     }
