@@ -4,7 +4,10 @@
 //! into a CSV of at least `ROLECALL_BENCH_MB` MB in `target/`), then prints, on the same bytes in one run:
 //! 1. the raw scan: the compiled automaton alone over every posting's text (lower-cased ahead of time, no CSV, no
 //!    normalisation, no scoring), one thread;
-//! 2. `rolecall batch` end to end at `-j 1` and `-j 2`: MB/s, postings/s and peak RSS (from `/usr/bin/time -v`).
+//! 2. `rolecall batch` end to end at `-j 1` and `-j 2`: MB/s, postings/s and peak RSS (from `/usr/bin/time -v`);
+//! 3. `rolecall drift` (title read + responsibility-only scoring + aggregate) at `-j 1` and `-j 2`, the same way.
+//!
+//! Each posting is given a title from the pack's title examples, so both runs read titles.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,6 +36,7 @@ fn main() {
         seed ^= seed << 17;
         seed
     };
+    let titles: Vec<String> = rules.title_examples().iter().map(|t| t.title.clone()).collect();
     let mut bodies: Vec<&str> = Vec::new();
     {
         let mut w = csv::Writer::from_path(&corpus).expect("corpus file");
@@ -41,7 +45,8 @@ fn main() {
         while bytes < mb << 20 {
             let t = &texts[(next() % texts.len() as u64) as usize];
             n += 1;
-            w.write_record([n.to_string().as_str(), "", t.as_str()]).unwrap();
+            let title = &titles[(next() % titles.len() as u64) as usize];
+            w.write_record([n.to_string().as_str(), title.as_str(), t.as_str()]).unwrap();
             bytes += t.len() + 16;
             bodies.push(t);
         }
@@ -71,35 +76,44 @@ fn main() {
 
     // 2. End to end.
     let bin = env!("CARGO_BIN_EXE_rolecall");
-    let mut one = 0.0;
-    for j in [1, 2] {
-        let start = Instant::now();
-        let out = Command::new("/usr/bin/time")
-            .args(["-v", bin, "batch", corpus.to_str().unwrap(), "--quiet", "-j", &j.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .output()
-            .expect("run /usr/bin/time (apt-get install time)");
-        let secs = start.elapsed().as_secs_f64();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let rss_kb: f64 = stderr
-            .lines()
-            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
-            .and_then(|v| v.trim().parse().ok())
-            .unwrap_or(f64::NAN);
-        let mbs = text_bytes as f64 / secs / 1e6;
-        if j == 1 {
-            one = mbs;
+    for verb in ["batch", "drift"] {
+        let mut one = 0.0;
+        for j in [1, 2] {
+            let start = Instant::now();
+            let mut args = vec!["-v", bin, verb, corpus.to_str().unwrap(), "--quiet"];
+            if verb == "drift" {
+                // The per-posting rows are written too, as `batch` writes its rows.
+                args.extend(["--format", "csv"]);
+            }
+            let threads = j.to_string();
+            args.extend(["-j", &threads]);
+            let out = Command::new("/usr/bin/time")
+                .args(&args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output()
+                .expect("run /usr/bin/time (apt-get install time)");
+            let secs = start.elapsed().as_secs_f64();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let rss_kb: f64 = stderr
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(f64::NAN);
+            let mbs = text_bytes as f64 / secs / 1e6;
+            if j == 1 {
+                one = mbs;
+            }
+            println!(
+                "{:<28} {:>9.1} MB/s  {:>9.0} postings/s  peak RSS {:>6.1} MiB  ({:.2}x raw scan{})",
+                format!("rolecall {verb} -j {j}"),
+                mbs,
+                bodies.len() as f64 / secs,
+                rss_kb / 1024.0,
+                mbs / raw,
+                if j > 1 { format!(", {:.2}x -j 1", mbs / one) } else { String::new() }
+            );
         }
-        println!(
-            "{:<28} {:>9.1} MB/s  {:>9.0} postings/s  peak RSS {:>6.1} MiB  ({:.2}x raw scan{})",
-            format!("rolecall batch -j {j}"),
-            mbs,
-            bodies.len() as f64 / secs,
-            rss_kb / 1024.0,
-            mbs / raw,
-            if j > 1 { format!(", {:.2}x -j 1", mbs / one) } else { String::new() }
-        );
     }
     let _ = std::io::stdout().flush();
 }

@@ -7,7 +7,7 @@
 //! text, a field over the size limit, invalid JSON) become [`RecordError`]s with record number, line and byte
 //! offset; the run goes on. The library does not print: the caller passes writers and gets a [`Summary`].
 
-use crate::aggregate::{DriftFacts, MarkKind};
+use crate::aggregate::{DriftFacts, DriftSummary, MarkKind, Period};
 use crate::drift::DriftReport;
 use crate::posting::Posting;
 use crate::report::{round4, Report};
@@ -203,14 +203,17 @@ pub struct Progress {
 /// One worker's scanner, alone on its cache lines: the scanner's buffer lengths change on every hit, and two
 /// scanners side by side would make the cores fight over a shared line.
 #[repr(align(128))]
-struct Lane<'r>(Scanner<'r>);
+struct Lane<'r> {
+    scanner: Scanner<'r>,
+    /// This worker's part of the drift aggregate (merged at the end: every figure is a sum).
+    drift: DriftSummary,
+}
 
 /// Where a run's rows and error records go, the per-thread scanners, and the running totals.
 struct Sink<'s, 'r, W> {
     out: &'s mut W,
     errors: &'s mut dyn FnMut(&RecordError) -> io::Result<()>,
     progress: &'s mut dyn FnMut(Progress),
-    facts: &'s mut dyn FnMut(DriftFacts),
     scanners: Vec<Lane<'r>>,
     summary: Summary,
 }
@@ -227,9 +230,9 @@ struct Job {
     date: Option<String>,
 }
 
-/// One record's outcome, rendered (with its drift facts in a drift run).
+/// One record's outcome, rendered.
 enum Done {
-    Row { bytes: Vec<u8>, role: String, facts: Option<Box<DriftFacts>> },
+    Row { bytes: Vec<u8>, role: String },
     Error(RecordError),
 }
 
@@ -288,11 +291,13 @@ impl<'r> Batch<'r> {
         on_columns: &mut dyn FnMut(&Chosen),
         progress: &mut dyn FnMut(Progress),
     ) -> Result<Summary, BatchError> {
-        self.run_drift(input, out, errors, on_columns, progress, &mut |_| {})
+        self.run_drift(input, out, errors, on_columns, progress, 0, None).map(|(s, _)| s)
     }
 
-    /// [`Batch::run_with_progress`] that also hands every classified posting's [`DriftFacts`] to `facts`, in input
-    /// order, when the task is [`Task::Drift`] (for the aggregate).
+    /// [`Batch::run_with_progress`] for [`Task::Drift`], returning the drift aggregate too: each worker folds its
+    /// postings into its own [`DriftSummary`] (keeping `top_n` drifted postings, dates bucketed by `period`), and
+    /// the parts are merged at the end, which gives the same aggregate for any thread count.
+    #[allow(clippy::too_many_arguments)]
     pub fn run_drift<R: Read, W: Write>(
         &self,
         input: R,
@@ -300,8 +305,9 @@ impl<'r> Batch<'r> {
         errors: &mut dyn FnMut(&RecordError) -> io::Result<()>,
         on_columns: &mut dyn FnMut(&Chosen),
         progress: &mut dyn FnMut(Progress),
-        facts: &mut dyn FnMut(DriftFacts),
-    ) -> Result<Summary, BatchError> {
+        top_n: usize,
+        period: Option<Period>,
+    ) -> Result<(Summary, DriftSummary), BatchError> {
         let mut reader = io::BufReader::with_capacity(1 << 16, input);
         // Skip a UTF-8 byte-order mark.
         if reader.fill_buf().map_err(BatchError::Io)?.starts_with(b"\xEF\xBB\xBF") {
@@ -311,8 +317,9 @@ impl<'r> Batch<'r> {
             out,
             errors,
             progress,
-            facts,
-            scanners: (0..self.threads.max(1)).map(|_| Lane(Scanner::new(self.rules))).collect(),
+            scanners: (0..self.threads.max(1))
+                .map(|_| Lane { scanner: Scanner::new(self.rules), drift: DriftSummary::new(top_n, period) })
+                .collect(),
             summary: Summary::default(),
         };
         match self.input {
@@ -323,7 +330,11 @@ impl<'r> Batch<'r> {
             }
         }
         sink.out.flush().map_err(BatchError::Io)?;
-        Ok(sink.summary)
+        let mut drift = DriftSummary::new(top_n, period);
+        for lane in sink.scanners {
+            drift.merge(lane.drift);
+        }
+        Ok((sink.summary, drift))
     }
 
     fn write_header<W: Write>(&self, out: &mut W, chosen: &Chosen) -> Result<(), BatchError> {
@@ -462,7 +473,7 @@ impl<'r> Batch<'r> {
             }
             let mut next = Vec::with_capacity(CHUNK);
             let done = if sink.scanners.len() == 1 {
-                let done = current.iter().map(|job| self.render(&mut sink.scanners[0].0, job)).collect();
+                let done = current.iter().map(|job| self.render(&mut sink.scanners[0], job)).collect();
                 source.fill(self, &mut next)?;
                 done
             } else {
@@ -496,7 +507,7 @@ impl<'r> Batch<'r> {
                         loop {
                             let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                             let Some(job) = jobs.get(i) else { break };
-                            mine.push((i, self.render(&mut scanner.0, job)));
+                            mine.push((i, self.render(scanner, job)));
                         }
                         mine
                     })
@@ -521,14 +532,11 @@ impl<'r> Batch<'r> {
         sink: &mut Sink<'_, 'r, W>,
         consumed: u64,
     ) -> Result<(), BatchError> {
-        let Sink { out, errors, progress, facts, summary, .. } = sink;
+        let Sink { out, errors, progress, summary, .. } = sink;
         for (d, job) in done.into_iter().zip(jobs) {
             summary.read += 1;
             match d {
-                Done::Row { bytes, role, facts: f } => {
-                    if let Some(f) = f {
-                        facts(*f);
-                    }
+                Done::Row { bytes, role } => {
                     summary.classified += 1;
                     if let Ok(j) = job {
                         summary.text_bytes += j.text.len() as u64;
@@ -549,14 +557,15 @@ impl<'r> Batch<'r> {
         Ok(())
     }
 
-    fn render(&self, scanner: &mut Scanner<'r>, job: &Result<Job, RecordError>) -> Done {
+    fn render(&self, lane: &mut Lane<'r>, job: &Result<Job, RecordError>) -> Done {
         let job = match job {
             Ok(j) => j,
             Err(e) => return Done::Error(e.clone()),
         };
         if self.task == Task::Drift {
-            return self.render_drift(scanner, job);
+            return self.render_drift(lane, job);
         }
+        let scanner = &mut lane.scanner;
         let c = scanner.classify(Posting { text: &job.text, title: job.title.as_deref() });
         let mut bytes = Vec::new();
         match self.output {
@@ -617,7 +626,7 @@ impl<'r> Batch<'r> {
                 drop(w);
             }
         }
-        Done::Row { bytes, role: c.role_id().to_string(), facts: None }
+        Done::Row { bytes, role: c.role_id().to_string() }
     }
 }
 
@@ -643,10 +652,10 @@ pub const DRIFT_COLUMNS: [&str; 16] = [
 
 impl<'r> Batch<'r> {
     /// One posting's drift: its row (CSV: [`DRIFT_COLUMNS`]; JSON Lines: the `DriftReport` schema plus `record`,
-    /// `id` and `kept`) and its facts for the aggregate.
-    fn render_drift(&self, scanner: &mut Scanner<'r>, job: &Job) -> Done {
+    /// `id` and `kept`), counted into the worker's aggregate.
+    fn render_drift(&self, lane: &mut Lane<'r>, job: &Job) -> Done {
         let title = job.title.as_deref().unwrap_or("");
-        let d = scanner.drift(title, &job.text);
+        let d = lane.scanner.drift(title, &job.text);
         let report = DriftReport::new(&d, title, &job.text);
         let mut bytes = Vec::new();
         let joined = |v: &[std::borrow::Cow<'_, str>]| v.join("; ");
@@ -701,7 +710,10 @@ impl<'r> Batch<'r> {
                 drop(w);
             }
         }
-        let excerpts = if d.drift.drifted() {
+        let agg = &mut lane.drift;
+        agg.count(report.stated.role, report.body.role, d.drift, job.group.as_deref(), job.date.as_deref());
+        // Evidence and excerpts are only kept for the drifted postings that enter the top list.
+        if d.drift.drifted() && agg.enters_top(report.strength, d.body.score(), job.record) {
             let body_role = d.body.role;
             let stated = d.stated_role();
             let marks = d
@@ -719,28 +731,25 @@ impl<'r> Batch<'r> {
                     .map(|k| (e.hit.start, e.hit.end, k))
                 })
                 .collect();
-            crate::aggregate::excerpts(&job.text, marks)
-        } else {
-            Vec::new()
-        };
-        let owned = |v: &[std::borrow::Cow<'_, str>]| v.iter().map(|p| p.to_string()).collect();
-        let facts = DriftFacts {
-            record: job.record,
-            id: job.id.clone(),
-            title: title.to_string(),
-            stated: report.stated.role.map(str::to_string),
-            body: report.body.role.to_string(),
-            drift: d.drift,
-            strength: report.strength,
-            body_score: d.body.score(),
-            group: job.group.clone(),
-            date: job.date.clone(),
-            body_evidence: owned(&report.body_evidence),
-            stated_evidence: owned(&report.stated_evidence),
-            names,
-            excerpts,
-        };
-        Done::Row { bytes, role: d.body.role_id().to_string(), facts: Some(Box::new(facts)) }
+            let owned = |v: &[std::borrow::Cow<'_, str>]| v.iter().map(|p| p.to_string()).collect();
+            agg.offer(DriftFacts {
+                record: job.record,
+                id: job.id.clone(),
+                title: title.to_string(),
+                stated: report.stated.role.map(str::to_string),
+                body: report.body.role.to_string(),
+                drift: d.drift,
+                strength: report.strength,
+                body_score: d.body.score(),
+                group: job.group.clone(),
+                date: job.date.clone(),
+                body_evidence: owned(&report.body_evidence),
+                stated_evidence: owned(&report.stated_evidence),
+                names,
+                excerpts: crate::aggregate::excerpts(&job.text, marks),
+            });
+        }
+        Done::Row { bytes, role: d.body.role_id().to_string() }
     }
 }
 

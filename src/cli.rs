@@ -579,7 +579,7 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
         None => RowsTo::Stdout,
     };
     let quiet = a.input.quiet;
-    let summary = run_records(rules, a.input, to, output_format, Task::Classify, (None, None), &mut |_| {})?;
+    let (summary, _) = run_records(rules, a.input, to, output_format, Task::Classify, (None, None), (0, None))?;
     if !quiet {
         let roles: Vec<String> = summary.roles.iter().map(|(r, n)| format!("{r} {n}")).collect();
         eprintln!("rolecall: roles: {}", roles.join(", "));
@@ -598,7 +598,8 @@ enum RowsTo<'p> {
 }
 
 /// Reads records (the shared input options of `batch` and `drift`), runs `task` over them in parallel, writes the
-/// rows to `to`, reports error records and a summary line on stderr, and hands drift facts to `facts`.
+/// rows to `to`, reports error records and a summary line on stderr, and returns the totals with the drift
+/// aggregate (`top_n` drifted postings kept, dates bucketed by `period`).
 fn run_records(
     rules: &RuleSet,
     a: RecordArgs,
@@ -606,8 +607,8 @@ fn run_records(
     output_format: rolecall::batch::OutputFormat,
     task: Task,
     (by, date): (Option<String>, Option<String>),
-    facts: &mut dyn FnMut(rolecall::aggregate::DriftFacts),
-) -> Result<rolecall::batch::Summary, Failure> {
+    (top_n, period): (usize, Option<rolecall::aggregate::Period>),
+) -> Result<(rolecall::batch::Summary, rolecall::aggregate::DriftSummary), Failure> {
     use rolecall::batch::{Batch, Columns, InputFormat};
     let path = a.file.clone().unwrap_or_else(|| PathBuf::from("-"));
     let stdin = path.as_os_str() == "-";
@@ -675,7 +676,7 @@ fn run_records(
             let mut out = AtomicFile::create(target)
                 .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
             let s = job
-                .run_drift(input, &mut out, &mut on_error, &mut on_columns, &mut progress, facts)
+                .run_drift(input, &mut out, &mut on_error, &mut on_columns, &mut progress, top_n, period)
                 .map_err(batch_failure)?;
             out.commit().map_err(|e| Failure::Input(format!("{}: cannot write: {e}", target.display())))?;
             s
@@ -683,11 +684,11 @@ fn run_records(
         RowsTo::Stdout => {
             let stdout = io::stdout();
             let mut out = io::BufWriter::with_capacity(1 << 16, stdout.lock());
-            job.run_drift(input, &mut out, &mut on_error, &mut on_columns, &mut progress, facts)
+            job.run_drift(input, &mut out, &mut on_error, &mut on_columns, &mut progress, top_n, period)
                 .map_err(batch_failure)?
         }
         RowsTo::Nowhere => job
-            .run_drift(input, &mut io::sink(), &mut on_error, &mut on_columns, &mut progress, facts)
+            .run_drift(input, &mut io::sink(), &mut on_error, &mut on_columns, &mut progress, top_n, period)
             .map_err(batch_failure)?,
     };
     bar.borrow_mut().clear();
@@ -696,6 +697,7 @@ fn run_records(
     }
     if !quiet {
         let secs = started.elapsed().as_secs_f64().max(1e-9);
+        let summary = &summary.0;
         eprintln!(
             "rolecall: read {}, classified {} (other {}), errors {}; {:.2} s, {:.0} postings/s, {:.1} MB/s of text",
             summary.read,
@@ -711,7 +713,7 @@ fn run_records(
 }
 
 fn drift(rules: &RuleSet, a: DriftArgs) -> Result<Outcome, Failure> {
-    use rolecall::aggregate::{DriftSummary, Period};
+    use rolecall::aggregate::Period;
     use rolecall::batch::OutputFormat;
     let jsonl_ext = |p: &Path| has_ext(p, &["jsonl", "ndjson", "json"]);
     let (to, output_format) = match (&a.output, a.format) {
@@ -731,12 +733,16 @@ fn drift(rules: &RuleSet, a: DriftArgs) -> Result<Outcome, Failure> {
         PeriodArg::Quarter => Period::Quarter,
         PeriodArg::Year => Period::Year,
     });
-    let mut summary = DriftSummary::new(a.top, period);
     let quiet = a.input.quiet;
-    let run =
-        run_records(rules, a.input, to, output_format, Task::Drift, (a.by.clone(), a.date_col.clone()), &mut |f| {
-            summary.add(f)
-        })?;
+    let (run, summary) = run_records(
+        rules,
+        a.input,
+        to,
+        output_format,
+        Task::Drift,
+        (a.by.clone(), a.date_col.clone()),
+        (a.top, period),
+    )?;
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match a.format {

@@ -397,9 +397,10 @@ fn drift_rows_account_for_every_record_identically_for_any_thread_count() {
         assert_eq!(&row("d2")[col("body_role")], "technical-program-manager");
         assert_eq!(&row("d1")[col("drift")], "none");
         assert_eq!((&row("d12")[col("stated_status")], &row("d12")[col("drift")]), ("ambiguous", "unknown"));
-        outputs.push(rows_text);
+        outputs.push((rows_text, summary));
     }
-    assert_eq!(outputs[0], outputs[1], "rows differ between -j 1 and -j 4");
+    assert_eq!(outputs[0].0, outputs[1].0, "rows differ between -j 1 and -j 4");
+    assert_eq!(outputs[0].1, outputs[1].1, "the aggregate differs between -j 1 and -j 4");
     std::fs::remove_dir_all(&dir).ok();
 }
 

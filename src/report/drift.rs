@@ -218,6 +218,24 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
+/// Whitespace runs (line breaks included) as single spaces; a leading or trailing run stays one space.
+fn one_line(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    out
+}
+
 /// Escapes text for HTML element content and attribute values.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -253,7 +271,7 @@ td:first-child,th:first-child{text-align:left}
 .posting h3{margin:0 0 6px;font-size:16px}.meta{color:#5b6475;font-size:13px;margin-bottom:8px}
 .tag{display:inline-block;border-radius:4px;padding:0 6px;font-size:12px;font-weight:600}
 .far{background:#fde2e1;color:#9b1c1c}.near{background:#fdf1d6;color:#8a5a00}
-blockquote{margin:8px 0;padding:6px 12px;border-left:3px solid #d9dde5;color:#333;white-space:pre-wrap}
+blockquote{margin:8px 0;padding:6px 12px;border-left:3px solid #d9dde5;color:#333}
 mark.body{background:#cdeccf}mark.stated{background:#d7e5fb}mark.name{background:#eee;text-decoration:underline dotted}
 .legend span{margin-right:14px;font-size:13px}
 svg text{font:12px system-ui,sans-serif;fill:#444}
@@ -405,16 +423,16 @@ fn posting_html(f: &DriftFacts) -> String {
         h += "<blockquote>… ";
         let mut at = 0;
         for m in &e.marks {
-            h += &escape(&e.text[at..m.start]);
+            h += &escape(&one_line(&e.text[at..m.start]));
             let class = match m.kind {
                 MarkKind::Body => "body",
                 MarkKind::Stated => "stated",
                 MarkKind::Name => "name",
             };
-            h += &format!("<mark class=\"{class}\">{}</mark>", escape(&e.text[m.start..m.end]));
+            h += &format!("<mark class=\"{class}\">{}</mark>", escape(&one_line(&e.text[m.start..m.end])));
             at = m.end;
         }
-        h += &escape(&e.text[at..]);
+        h += &escape(&one_line(&e.text[at..]));
         h += " …</blockquote>";
     }
     h += "</div>\n";
