@@ -152,7 +152,8 @@ impl<'r> Classification<'r> {
     }
 
     /// The reported role's best distinct phrases in `text` (the posting classified), by worth (at most `n`): for
-    /// compact columns. A phrase reads as the rule wrote it; a regex's evidence as the words it matched.
+    /// compact columns. A phrase reads as the rule wrote it, a name mention as `name: <phrase>`; a regex's evidence
+    /// as the words it matched.
     pub fn top_phrases<'a>(&self, text: &'a str, n: usize) -> Vec<Cow<'a, str>>
     where
         'r: 'a,
@@ -182,6 +183,10 @@ impl<'r> Classification<'r> {
         let mut out: Vec<Cow<'a, str>> = Vec::new();
         for e in items {
             let words = match e.hit.signal {
+                // A name says what the employer calls the job, not what it is: marked as such in compact columns.
+                Signal::Phrase { .. } if matches!(e.hit.kind, HitKind::Name { .. }) => {
+                    Cow::Owned(format!("name: {}", e.phrase))
+                }
                 Signal::Phrase { .. } => Cow::Borrowed(e.phrase),
                 Signal::Regex { .. } => one_line(text.get(e.hit.start..e.hit.end).unwrap_or(e.phrase)),
             };
