@@ -128,6 +128,7 @@ struct Builder {
     title_examples: Vec<TitleExample>,
     title_joiners: Vec<String>,
     location_before: Vec<String>,
+    files: Vec<String>,
     regex_literals: Vec<(u32, String)>,
     global_regexes: Vec<u32>,
     negation_gap: Option<usize>,
@@ -155,6 +156,7 @@ impl Builder {
     }
 
     fn add_role(&mut self, src: &Source, r: &RoleFile, checks: &[RegexCheck]) {
+        self.file_index(&src.name);
         let mut checks = checks.iter();
         self.check_id(src, &r.id, "role id");
         self.check_id(src, &r.family, "family id");
@@ -296,8 +298,27 @@ impl Builder {
         self.hash.write_str(&lit);
         self.hash.write_u64(u64::from(left_open) | u64::from(right_open) << 1);
         let id = self.literal(&lit);
-        self.literals[id].uses.push(Use { kind, phrase: p.get_ref().clone(), left_open, right_open, specificity: 1.0 });
+        let at = (self.file_index(&src.name), Span::from(p.span()));
+        self.literals[id].uses.push(Use {
+            kind,
+            phrase: p.get_ref().clone(),
+            left_open,
+            right_open,
+            specificity: 1.0,
+            at,
+        });
         Some((id, left_open, right_open))
+    }
+
+    /// The index of file `name` in the pack's file list (added on first use).
+    fn file_index(&mut self, name: &str) -> u32 {
+        match self.files.iter().position(|f| f == name) {
+            Some(i) => i as u32,
+            None => {
+                self.files.push(name.to_string());
+                (self.files.len() - 1) as u32
+            }
+        }
     }
 
     fn literal(&mut self, lit: &str) -> usize {
@@ -336,10 +357,12 @@ impl Builder {
         for lit in literals.unwrap_or_default() {
             self.regex_literals.push((id, lit));
         }
-        self.regexes.push(RegexRule::new(source.clone(), role, area, global));
+        let at = (self.file_index(&src.name), Span::from(pat.span()));
+        self.regexes.push(RegexRule::new(source.clone(), role, area, global, at));
     }
 
     fn add_language(&mut self, src: &Source, l: &LanguageSpec) {
+        self.file_index(&src.name);
         self.languages.push(l.id.get_ref().clone());
         self.hash.write_str("lang");
         self.hash.write_str(l.id.get_ref());
@@ -438,7 +461,8 @@ impl Builder {
                     continue;
                 }
                 self.hash.write_str(&format!("title-re|{}|{}", kind.as_str(), pat.get_ref()));
-                self.title_regexes.push((kind, RegexRule::new(pat.get_ref().clone(), 0, 0, true)));
+                let at = (self.file_index(&src.name), Span::from(pat.span()));
+                self.title_regexes.push((kind, RegexRule::new(pat.get_ref().clone(), 0, 0, true, at)));
             }
         }
     }
@@ -499,6 +523,7 @@ impl Builder {
             self.title_examples.push(TitleExample {
                 file: src.name.clone(),
                 line: crate::diag::line_col(&src.text, ex.title.span().start).0,
+                span: ex.title.span().into(),
                 title: ex.title.get_ref().clone(),
                 role: r.id.get_ref().clone(),
                 seniority,
@@ -529,6 +554,7 @@ impl Builder {
             self.examples.push(Example {
                 file: src.name.clone(),
                 line,
+                span: ex.text.span().into(),
                 expect: ex.expect.as_ref().map(|s| s.get_ref().clone()),
                 reject: ex.reject.as_ref().map(|s| s.get_ref().clone()),
                 text: ex.text.get_ref().clone(),
@@ -606,6 +632,7 @@ impl Builder {
                 global_regexes: self.global_regexes,
                 title_regexes: self.title_regexes,
                 title_examples: self.title_examples,
+                files: self.files,
                 title_joiners: self.title_joiners,
                 location_before: self.location_before,
                 negation_gap: self.negation_gap.unwrap_or(DEFAULT_NEGATION_GAP),

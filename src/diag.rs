@@ -104,6 +104,14 @@ pub mod codes {
     pub const EXAMPLE_WITHOUT_EXPECTATION: &str = "R013";
     /// The same phrase is listed twice in one role.
     pub const DUPLICATE_PHRASE: &str = "R014";
+    /// A rule-file example (posting or title) does not give what it expects.
+    pub const EXAMPLE_FAILS: &str = "R015";
+    /// A phrase is listed by several roles, so it tells them apart little.
+    pub const SHARED_PHRASE: &str = "R016";
+    /// The pack exceeds a size limit (phrases, phrase length, automaton size).
+    pub const PACK_LIMIT: &str = "R017";
+    /// A role has no examples.
+    pub const NO_EXAMPLES: &str = "R018";
 }
 
 impl Diagnostic {

@@ -12,7 +12,7 @@
 
 use crate::posting::Posting;
 use crate::ruleset::RuleSet;
-use crate::scan::Scanner;
+use crate::scan::{HitKind, Scanner, Signal};
 use crate::score::Status;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -112,6 +112,8 @@ pub struct Evaluation {
     pub metrics: Metrics,
     /// One per evaluated row, in input order.
     pub predictions: Vec<Prediction>,
+    /// Per signal that fired: how often, and how often it backed a wrong prediction (most misleading first).
+    pub signals: Vec<SignalStat>,
 }
 
 /// Errors that stop an evaluation before it starts.
@@ -150,6 +152,27 @@ fn family_of<'a>(rules: &'a RuleSet, role_id: &str) -> &'a str {
     rules.role(role_id).map_or("other", |(_, r)| r.family.as_str())
 }
 
+/// How one signal (a phrase or regex of a role, or a name) behaved over the evaluated rows, in the manner of
+/// weak-supervision labelling-function analysis: how often it fired, how often it backed the prediction, and how
+/// often that prediction was wrong.
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalStat {
+    /// The phrase or regex as written.
+    pub phrase: String,
+    /// The role it is evidence for.
+    pub role: String,
+    /// Its area (responsibility evidence), else null.
+    pub area: Option<String>,
+    /// `responsibility`, `name` or `negative`.
+    pub kind: &'static str,
+    /// Rows where it counted.
+    pub fired: usize,
+    /// Rows where it counted for the predicted role.
+    pub for_prediction: usize,
+    /// Of those, rows whose prediction disagreed with the label.
+    pub wrong: usize,
+}
+
 /// Classifies every labelled row of a CSV and measures agreement.
 pub fn evaluate<R: Read>(rules: &RuleSet, input: R, delimiter: u8, cols: &Columns) -> Result<Evaluation, EvalError> {
     evaluate_on(rules, input, delimiter, cols, crate::score::Basis::All)
@@ -185,6 +208,15 @@ pub fn evaluate_on<R: Read>(
     let mut record = csv::StringRecord::new();
     let mut text = String::new();
     let mut number: u64 = 0;
+    // Per (kind, signal): fired, for the prediction, wrong.
+    let mut signals: std::collections::HashMap<(HitKind, Signal), (usize, usize, usize)> = Default::default();
+    fn collapse<'a>(rules: &RuleSet, p: &'a str) -> &'a str {
+        if is_focus(rules, p) {
+            p
+        } else {
+            "other"
+        }
+    }
     loop {
         number += 1;
         match rdr.read_record(&mut record) {
@@ -215,6 +247,15 @@ pub fn evaluate_on<R: Read>(
             text.push_str(record.get(i).unwrap_or(""));
         }
         let c = scanner.classify_on(Posting::new(&text), basis);
+        let wrong = collapse(rules, label) != collapse(rules, c.role_id());
+        for e in c.evidence.iter().filter(|e| e.counted) {
+            let s = signals.entry((e.hit.kind, e.hit.signal)).or_default();
+            s.0 += 1;
+            if Some(e.hit.kind.role()) == c.role {
+                s.1 += 1;
+                s.2 += usize::from(wrong);
+            }
+        }
         predictions.push(Prediction {
             id: id_i.and_then(|i| record.get(i)).map_or_else(|| number.to_string(), str::to_string),
             label: label.to_string(),
@@ -226,7 +267,28 @@ pub fn evaluate_on<R: Read>(
         });
     }
     let metrics = metrics(rules, &predictions, unknown, unlabelled, errors);
-    Ok(Evaluation { metrics, predictions })
+    let mut signals: Vec<SignalStat> = signals
+        .into_iter()
+        .map(|((kind, signal), (fired, for_prediction, wrong))| {
+            let role = &rules.roles()[kind.role() as usize];
+            let (kind, area) = match kind {
+                HitKind::Responsibility { area, .. } => ("responsibility", Some(role.areas[area as usize].id.clone())),
+                HitKind::Name { .. } => ("name", None),
+                HitKind::Negative { .. } => ("negative", None),
+            };
+            let phrase = match signal {
+                Signal::Phrase { pattern, use_ } => {
+                    rules.patterns()[pattern as usize].uses[use_ as usize].phrase.clone()
+                }
+                Signal::Regex { id } => rules.regexes()[id as usize].source.clone(),
+            };
+            SignalStat { phrase, role: role.id.clone(), area, kind, fired, for_prediction, wrong }
+        })
+        .collect();
+    signals.sort_by(|a, b| {
+        (b.wrong, b.fired, &a.role, &a.phrase, a.kind).cmp(&(a.wrong, a.fired, &b.role, &b.phrase, b.kind))
+    });
+    Ok(Evaluation { metrics, predictions, signals })
 }
 
 /// Computes the figures from predictions.
@@ -452,5 +514,22 @@ mod tests {
         let masked = evaluate_on(&rules, csv.as_bytes(), b',', &cols, crate::score::Basis::Responsibilities).unwrap();
         assert_eq!(named.predictions[0].predicted, "product-owner");
         assert_eq!(masked.predictions[0].predicted, "other");
+    }
+
+    #[test]
+    fn rule_stats_count_firing_and_wrong_backing() {
+        let rules = crate::default_rules().unwrap();
+        let ba = "Gather business requirements from stakeholders, model business processes, write functional specifications and support user acceptance testing.";
+        // The same body labelled once right and once wrong: its signals fire twice, back a wrong prediction once.
+        let csv = format!("label,body\nbusiness-analyst,\"{ba}\"\nscrum-master,\"{ba}\"\n");
+        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: None, title: None };
+        let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
+        assert_eq!(e.predictions[0].predicted, "business-analyst");
+        let ba_signals: Vec<&SignalStat> = e.signals.iter().filter(|s| s.role == "business-analyst").collect();
+        assert!(!ba_signals.is_empty());
+        for s in ba_signals {
+            assert_eq!((s.fired, s.for_prediction, s.wrong), (2, 2, 1), "{s:?}");
+        }
+        assert!(e.signals.windows(2).all(|w| w[0].wrong >= w[1].wrong), "most misleading first");
     }
 }

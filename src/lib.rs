@@ -32,6 +32,7 @@ pub mod diag;
 pub mod drift;
 pub mod eval;
 pub mod examples;
+pub mod lint;
 pub mod posting;
 pub mod report;
 pub mod rulefile;

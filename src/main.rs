@@ -23,6 +23,7 @@ fn main() -> ExitCode {
         Ok(cli::Outcome::NothingMatched) => ExitCode::from(1),
         Ok(cli::Outcome::InputErrors) => ExitCode::from(2),
         Ok(cli::Outcome::RecordErrors) => ExitCode::from(1),
+        Ok(cli::Outcome::CheckFailed) => ExitCode::from(1),
         Err(cli::Failure::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(cli::Failure::Io(e)) => {
             eprintln!("rolecall: error: {e}");

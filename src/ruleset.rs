@@ -210,6 +210,8 @@ pub struct Use {
     pub right_open: bool,
     /// How much of the evidence is this role's alone: `k^-0.5` for a literal that `k` roles list.
     pub specificity: f64,
+    /// Where the phrase is written: the rule file (index into [`RuleSet::files`]) and its byte span.
+    pub at: (u32, crate::diag::Span),
 }
 
 /// A literal of the automaton (indexed by its pattern id).
@@ -238,6 +240,8 @@ pub struct RegexRule {
     pub area: u16,
     /// No prefix literal: runs unanchored over the whole normalised text.
     pub global: bool,
+    /// Where the pattern is written: the rule file (index into [`RuleSet::files`]) and its byte span.
+    pub at: (u32, crate::diag::Span),
     compiled: std::sync::OnceLock<Option<Regex>>,
 }
 
@@ -247,8 +251,8 @@ use regex_automata::meta::Regex;
 pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 
 impl RegexRule {
-    pub(crate) fn new(source: String, role: RoleIdx, area: u16, global: bool) -> Self {
-        RegexRule { source, role, area, global, compiled: std::sync::OnceLock::new() }
+    pub(crate) fn new(source: String, role: RoleIdx, area: u16, global: bool, at: (u32, crate::diag::Span)) -> Self {
+        RegexRule { source, role, area, global, at, compiled: std::sync::OnceLock::new() }
     }
 
     /// The compiled regex (the `regex` crate's own engine, so each scanner keeps its own search cache):
@@ -273,6 +277,8 @@ pub struct TitleExample {
     pub file: String,
     /// 1-based line of its `title`.
     pub line: usize,
+    /// Byte span of its `title` value in the file.
+    pub span: crate::diag::Span,
     /// The title as posted.
     pub title: String,
     /// The role id it must give.
@@ -288,6 +294,8 @@ pub struct Example {
     pub file: String,
     /// 1-based line of its `text`.
     pub line: usize,
+    /// Byte span of its `text` value in the file.
+    pub span: crate::diag::Span,
     /// Role id the text must produce (`other` for no role).
     pub expect: Option<String>,
     /// Role id the text must not produce.
@@ -348,6 +356,8 @@ pub struct RuleSet {
     pub(crate) hash: String,
     pub(crate) languages: Vec<String>,
     pub(crate) phrase_count: usize,
+    /// The rule files, in pack order (names as given).
+    pub(crate) files: Vec<String>,
 }
 
 impl RuleSet {
@@ -364,6 +374,21 @@ impl RuleSet {
     /// A short hash identifying the compiled pack: the same rules give the same hash on every machine.
     pub fn hash(&self) -> &str {
         &self.hash
+    }
+
+    /// The rule files of the pack, in order.
+    pub fn files(&self) -> &[String] {
+        &self.files
+    }
+
+    /// Every literal of the automaton with its meanings (for tools: lint, explain, statistics).
+    pub fn patterns(&self) -> &[Pattern] {
+        &self.patterns
+    }
+
+    /// Every regex signal.
+    pub fn regexes(&self) -> &[RegexRule] {
+        &self.regexes
     }
 
     /// The title examples of every role file, in pack order.

@@ -49,7 +49,14 @@ enum Command {
     /// Title drift over a CSV or JSON Lines file: the role each title states against the role its body describes,
     /// per posting and in aggregate.
     Drift(DriftArgs),
+    /// Rule-pack tools: lint, test, list, show.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
+    /// Why a posting scores as it does for a role (and against another), area by area.
+    Explain(rules::ExplainArgs),
 }
+
+mod rules;
 
 #[derive(Debug, Args)]
 struct TitleArgs {
@@ -233,6 +240,10 @@ struct EvalArgs {
     /// Owner" adds nothing): measures what the body's work says, not what the employer calls it.
     #[arg(long)]
     mask_names: bool,
+    /// Per signal: how often it fired, backed the prediction, and backed a wrong one (the most misleading
+    /// first); printed (top 20) and, with a file name, written there as CSV.
+    #[arg(long, value_name = "OUT", num_args = 0..=1, default_missing_value = "")]
+    rule_stats: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -274,6 +285,8 @@ pub enum Outcome {
     InputErrors,
     /// A batch ran to the end, but some records were error records (exit 1).
     RecordErrors,
+    /// A check failed: lint errors, failing examples (exit 1).
+    CheckFailed,
 }
 
 /// A run that could not be done (exit 2).
@@ -295,6 +308,10 @@ impl From<io::Error> for Failure {
 
 /// Parses arguments and runs the verb.
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
+    // Lint and test read a pack that may not compile: they load it themselves.
+    if let Command::Rules(r @ (rules::RulesCommand::Lint(_) | rules::RulesCommand::Test(_))) = &cli.command {
+        return rules::check_pack(&cli.rules, r);
+    }
     let rules = load_rules(&cli.rules)?;
     let outcome = match cli.command {
         Command::Classify(a) => classify(&rules, a),
@@ -302,13 +319,16 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Batch(a) => batch(&rules, a),
         Command::Title(a) => titles(&rules, a),
         Command::Drift(a) => drift(&rules, a),
+        Command::Rules(r) => rules::inspect(&rules, r),
+        Command::Explain(a) => rules::explain(&rules, a),
     };
     // The process ends next: freeing thousands of small allocations one by one would only delay the exit.
     std::mem::forget(rules);
     outcome
 }
 
-fn load_rules(args: &RuleArgs) -> Result<RuleSet, Failure> {
+/// The pack's sources: the built-in rules, or `--rules DIR`, plus every `--rules-add DIR`.
+fn pack_sources(args: &RuleArgs) -> Result<Vec<rolecall::Source>, Failure> {
     let mut sources = match &args.rules {
         Some(dir) => rolecall::rulefile::read_dir(dir).map_err(|d| Failure::Rules(vec![d]))?,
         None => rolecall::rulefile::embedded(),
@@ -316,6 +336,11 @@ fn load_rules(args: &RuleArgs) -> Result<RuleSet, Failure> {
     for dir in &args.rules_add {
         sources.extend(rolecall::rulefile::read_dir(dir).map_err(|d| Failure::Rules(vec![d]))?);
     }
+    Ok(sources)
+}
+
+fn load_rules(args: &RuleArgs) -> Result<RuleSet, Failure> {
+    let sources = pack_sources(args)?;
     let user_pack = args.rules.is_some() || !args.rules_add.is_empty();
     let compiled = rolecall::compile(&sources).map_err(Failure::Rules)?;
     if user_pack && !compiled.warnings.is_empty() {
@@ -459,6 +484,14 @@ fn titles(rules: &RuleSet, a: TitleArgs) -> Result<Outcome, Failure> {
     Ok(if found { Outcome::Found } else { Outcome::NothingMatched })
 }
 
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
+    }
+}
+
 fn parse_delimiter(s: &str) -> Result<u8, Failure> {
     match s {
         "\\t" | "tab" | "\t" => Ok(b'\t'),
@@ -489,10 +522,34 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
         }
         w.flush()?;
     }
+    if let Some(path) = a.rule_stats.as_ref().filter(|p| !p.as_os_str().is_empty()) {
+        let werr = |e: csv::Error| Failure::Input(format!("{}: cannot write: {e}", path.display()));
+        let mut w = csv::Writer::from_path(path).map_err(werr)?;
+        w.write_record(["phrase", "role", "area", "kind", "fired", "for_prediction", "wrong"]).map_err(werr)?;
+        for s in &ev.signals {
+            w.write_record([
+                s.phrase.as_str(),
+                &s.role,
+                s.area.as_deref().unwrap_or(""),
+                s.kind,
+                &s.fired.to_string(),
+                &s.for_prediction.to_string(),
+                &s.wrong.to_string(),
+            ])
+            .map_err(werr)?;
+        }
+        w.flush()?;
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     let worst = ev.worst(rules, a.errors.unwrap_or(0));
+    let stats = a.rule_stats.is_some();
     match a.format {
+        EvalFormat::Json if stats => {
+            let v = serde_json::json!({ "metrics": ev.metrics, "errors": worst, "signals": ev.signals });
+            serde_json::to_writer_pretty(&mut out, &v).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
         EvalFormat::Json => {
             let v = serde_json::json!({ "metrics": ev.metrics, "errors": worst });
             serde_json::to_writer_pretty(&mut out, &v).map_err(io::Error::other)?;
@@ -514,6 +571,25 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
                         p.confidence
                     )?;
                     writeln!(out, "      evidence: {}", p.evidence.join("; "))?;
+                }
+            }
+            if stats {
+                writeln!(
+                    out,
+                    "\nsignals that backed wrong predictions most often (fired / for the prediction / wrong)"
+                )?;
+                for s in ev.signals.iter().filter(|s| s.wrong > 0).take(20) {
+                    let place = s.area.as_deref().map_or(s.kind.to_string(), |a| format!("{}/{a}", s.role));
+                    let place = if s.area.is_none() { format!("{}/{place}", s.role) } else { place };
+                    writeln!(
+                        out,
+                        "  {:>5} {:>5} {:>5}  {}  {}",
+                        s.fired,
+                        s.for_prediction,
+                        s.wrong,
+                        truncate(&s.phrase, 60),
+                        place
+                    )?;
                 }
             }
         }
