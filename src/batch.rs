@@ -820,19 +820,28 @@ impl<R: BufRead> Source for JsonlSource<R> {
         let from = self.byte;
         while pending.len() < CHUNK && self.byte - from < CHUNK_BYTES {
             self.buf.clear();
-            let n = self.reader.read_until(b'\n', &mut self.buf).map_err(BatchError::Io)?;
+            // A line is read up to a cap (several fields of the largest size accepted): a longer one is skipped to
+            // its end without being held, and becomes an error record.
+            let cap = batch.max_field_bytes.saturating_mul(4).saturating_add(1 << 16);
+            let (n, whole) = read_line_capped(&mut self.reader, &mut self.buf, cap).map_err(BatchError::Io)?;
             if n == 0 {
                 break;
             }
             self.line += 1;
             let start = self.byte;
             self.byte += n as u64;
-            if self.buf.iter().all(u8::is_ascii_whitespace) {
+            if whole && self.buf.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
             self.number += 1;
             let (number, line) = (self.number, self.line);
             let err = |reason: String| RecordError { record: number, line, byte: start, reason };
+            if !whole {
+                pending.push(Err(err(format!(
+                    "the line has {n} bytes, over the limit of {cap} for one record (4 × --max-field-bytes + 64 KiB)"
+                ))));
+                continue;
+            }
             let obj: serde_json::Map<String, serde_json::Value> = match serde_json::from_slice(&self.buf) {
                 Ok(serde_json::Value::Object(o)) => o,
                 Ok(_) => {
@@ -869,6 +878,37 @@ impl<R: BufRead> Source for JsonlSource<R> {
 
     fn chosen(&self) -> Option<&Chosen> {
         self.chosen.as_ref()
+    }
+}
+
+/// Reads one line (through its `\n`) into `buf`, keeping at most `cap` bytes: returns the bytes consumed and
+/// whether the whole line was kept. Memory stays within `cap` whatever the line's length.
+fn read_line_capped<R: BufRead>(reader: &mut R, buf: &mut Vec<u8>, cap: usize) -> io::Result<(usize, bool)> {
+    let (mut consumed, mut whole) = (0usize, true);
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            return Ok((consumed, whole));
+        }
+        let (take, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        if whole && buf.len() + take <= cap {
+            buf.extend_from_slice(&available[..take]);
+        } else if whole {
+            whole = false;
+            buf.clear();
+        }
+        reader.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, whole));
+        }
     }
 }
 
@@ -1005,6 +1045,27 @@ mod tests {
             assert!(seen.windows(2).all(|w| w[0].bytes < w[1].bytes), "{format:?}: {seen:?}");
             assert_eq!(seen.last().unwrap().bytes, input.len() as u64, "{format:?}");
         }
+    }
+
+    #[test]
+    fn long_lines_are_skipped_without_being_held() {
+        let input = format!("short\n{}\nnext\nlast-without-newline", "y".repeat(10_000));
+        let mut r = io::BufReader::with_capacity(64, input.as_bytes());
+        let mut buf = Vec::new();
+        let mut lines = Vec::new();
+        loop {
+            buf.clear();
+            let (n, whole) = read_line_capped(&mut r, &mut buf, 100).unwrap();
+            if n == 0 {
+                break;
+            }
+            assert!(buf.len() <= 100);
+            lines.push((n, whole, String::from_utf8_lossy(&buf).into_owned()));
+        }
+        assert_eq!(lines[0], (6, true, "short\n".to_string()));
+        assert_eq!((lines[1].0, lines[1].1, lines[1].2.len()), (10_001, false, 0));
+        assert_eq!(lines[2], (5, true, "next\n".to_string()));
+        assert_eq!(lines[3], (20, true, "last-without-newline".to_string()));
     }
 
     #[test]

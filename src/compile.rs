@@ -28,6 +28,11 @@ const DEFAULT_NEGATION_GAP: usize = 24;
 const MIN_REGEX_LITERAL: usize = 3;
 /// Upper bound on a regex's estimated automaton size: a pattern that would explode is a diagnostic, not a hang.
 const MAX_REGEX_SIZE: u64 = 200_000;
+/// Longest phrase accepted (bytes, normalised): phrases are words, not paragraphs.
+const MAX_PHRASE_BYTES: usize = 400;
+/// Most distinct literals in one automaton (the default pack has about 7,000; 100,000 compile in about half a
+/// second and 100 MB): a bound, so that a hostile or generated pack fails with a diagnostic instead of eating memory.
+const MAX_LITERALS: usize = 300_000;
 
 /// A compiled pack plus the warnings found while compiling it.
 #[derive(Debug)]
@@ -291,6 +296,16 @@ impl Builder {
                 p.span().into(),
                 format!("phrase `{}` is empty or has a `*` inside", p.get_ref()),
                 "a phrase is literal text; `*` may only stand at its start or end",
+            );
+            return None;
+        }
+        if lit.len() > MAX_PHRASE_BYTES {
+            self.err(
+                codes::PACK_LIMIT,
+                src,
+                p.span().into(),
+                format!("phrase is {} bytes long; the limit is {MAX_PHRASE_BYTES}", lit.len()),
+                "a phrase is a few words that signal a responsibility; split long text into phrases",
             );
             return None;
         }
@@ -564,6 +579,18 @@ impl Builder {
     }
 
     fn finish(mut self) -> Result<Compiled, Vec<Diagnostic>> {
+        if self.literals.len() > MAX_LITERALS {
+            return Err(vec![Diagnostic::error(
+                codes::PACK_LIMIT,
+                self.files.first().map_or("<pack>", String::as_str),
+                "",
+                None,
+                format!("the pack has {} distinct phrases; the limit is {MAX_LITERALS}", self.literals.len()),
+            )
+            .with_hint(
+                "keep the phrases that signal a responsibility; a generated list of every word form is too much",
+            )]);
+        }
         // Regex prefix literals join the automaton; each confirms its regexes where it is found.
         let regex_literals = std::mem::take(&mut self.regex_literals);
         for (rid, lit) in &regex_literals {

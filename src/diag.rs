@@ -171,6 +171,9 @@ impl Diagnostic {
     }
 }
 
+/// Source lines longer than this (in characters) are shown as a window around the column.
+const LONG_LINE: usize = 120;
+
 impl fmt::Display for Diagnostic {
     /// One diagnostic in the rustc style (see the module docs). Never coloured.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -184,14 +187,26 @@ impl fmt::Display for Diagnostic {
             let pad = " ".repeat(num.len());
             writeln!(f, "{pad}--> {}:{}:{}", self.file, self.line, self.col)?;
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{num} | {}", self.source_line)?;
-            let len = self
-                .span
-                .map(|s| s.end.saturating_sub(s.start))
-                .unwrap_or(1)
-                .clamp(1, self.source_line.chars().count().saturating_sub(self.col - 1).max(1));
-            let caret_pad: String =
-                self.source_line.chars().take(self.col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            // A very long line (minified TOML, a 100,000-bracket attack) is shown as a window around the column.
+            let chars: Vec<char> = self.source_line.chars().collect();
+            let col = self.col.max(1) - 1;
+            let (from, to) = if chars.len() > LONG_LINE {
+                let from = col.saturating_sub(LONG_LINE / 2);
+                (from, (from + LONG_LINE).min(chars.len()))
+            } else {
+                (0, chars.len())
+            };
+            let lead = if from > 0 { "…" } else { "" };
+            let tail = if to < chars.len() { "…" } else { "" };
+            let shown: String = chars[from..to].iter().collect();
+            writeln!(f, "{num} | {lead}{shown}{tail}")?;
+            let len =
+                self.span.map(|s| s.end.saturating_sub(s.start)).unwrap_or(1).clamp(1, to.saturating_sub(col).max(1));
+            let caret_pad: String = lead
+                .chars()
+                .map(|_| ' ')
+                .chain(chars[from..col.min(to)].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }))
+                .collect();
             writeln!(f, "{pad} | {caret_pad}{}", "^".repeat(len.min(80)))?;
         } else {
             writeln!(f, "  --> {}", self.file)?;
