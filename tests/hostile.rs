@@ -53,7 +53,7 @@ const PO: &str =
 fn nul_bytes_zero_width_rtl_emoji_and_html_still_classify() {
     let cases: Vec<Vec<u8>> = vec![
         format!("{PO}\0\0\0 more\0text").into_bytes(),
-        format!("{}", PO.replace(' ', " \u{200B}\u{200D}")).into_bytes(),
+        PO.replace(' ', " \u{200B}\u{200D}").into_bytes(),
         format!(
             "\u{202E}{PO}\u{202C} \u{05D0}\u{05D1}\u{05D2} \u{0627}\u{0644}\u{0639}\u{0631}\u{0628}\u{064A}\u{0629}"
         )
