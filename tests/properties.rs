@@ -76,3 +76,73 @@ fn repeating_a_phrase_cannot_beat_covering_the_role() {
     let b = scanner.classify(Posting::new(&spam)).score();
     assert!(a > b, "covering {a} vs repeating {b}");
 }
+
+/// Record-ish bytes for the batch reader: fields with quotes, delimiters, line breaks, invalid UTF-8 and JSON.
+fn records() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just(b"1,Product Owner,\"own the product backlog\"\n".to_vec()),
+        Just(b"2,,\"multi\nline \"\"quoted\"\" text\"\n".to_vec()),
+        Just(b"3,CTO,".to_vec()),
+        Just(b"\"".to_vec()),
+        Just(b",".to_vec()),
+        Just(b"\n".to_vec()),
+        Just(b"\r\n".to_vec()),
+        Just(b"\xff\xfe".to_vec()),
+        Just(b"{\"id\": 9, \"description\": \"run sprint planning\"}\n".to_vec()),
+        Just(b"x,y,z,w,v\n".to_vec()),
+        proptest::collection::vec(any::<u8>(), 0..20),
+    ];
+    proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+}
+
+fn run_batch(
+    input: &[u8],
+    format: rolecall::batch::InputFormat,
+    threads: usize,
+) -> (Vec<u8>, u64, rolecall::batch::Summary) {
+    use rolecall::batch::{Batch, Columns, OutputFormat, Task};
+    let mut body =
+        if format == rolecall::batch::InputFormat::Csv { b"id,title,description\n".to_vec() } else { Vec::new() };
+    body.extend_from_slice(input);
+    let batch = Batch {
+        rules: rules(),
+        input: format,
+        delimiter: Some(b','),
+        output: OutputFormat::Csv,
+        columns: Columns { text: vec!["description".into()], ..Columns::default() },
+        threads,
+        max_field_bytes: 1 << 20,
+        task: Task::Classify,
+    };
+    let (mut out, mut errors) = (Vec::new(), 0u64);
+    let summary = batch
+        .run(
+            &body[..],
+            &mut out,
+            &mut |_| {
+                errors += 1;
+                Ok(())
+            },
+            &mut |_| {},
+        )
+        .unwrap_or_default();
+    (out, errors, summary)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Every record is a row or an error record, and the output is the same for one thread and three.
+    #[test]
+    fn batch_accounts_for_every_record_identically_for_any_thread_count(input in records(), jsonl in any::<bool>()) {
+        let format = if jsonl { rolecall::batch::InputFormat::Jsonl } else { rolecall::batch::InputFormat::Csv };
+        let (one, errors, s) = run_batch(&input, format, 1);
+        prop_assert_eq!(s.read, s.classified + s.errors);
+        prop_assert_eq!(s.errors, errors);
+        let rows = csv::ReaderBuilder::new().from_reader(&one[..]).records().count() as u64;
+        prop_assert_eq!(rows, s.classified);
+        let (three, _, s3) = run_batch(&input, format, 3);
+        prop_assert_eq!(one, three);
+        prop_assert_eq!(s.read, s3.read);
+    }
+}
