@@ -171,7 +171,12 @@ pub struct SignalStat {
     pub for_prediction: usize,
     /// Of those, rows whose prediction disagreed with the label.
     pub wrong: usize,
+    /// The ids of those rows (the first [`WRONG_IDS`]).
+    pub wrong_ids: Vec<String>,
 }
+
+/// How many wrong rows' ids a [`SignalStat`] keeps.
+pub const WRONG_IDS: usize = 20;
 
 /// Classifies every labelled row of a CSV and measures agreement.
 pub fn evaluate<R: Read>(rules: &RuleSet, input: R, delimiter: u8, cols: &Columns) -> Result<Evaluation, EvalError> {
@@ -208,8 +213,9 @@ pub fn evaluate_on<R: Read>(
     let mut record = csv::StringRecord::new();
     let mut text = String::new();
     let mut number: u64 = 0;
-    // Per (kind, signal): fired, for the prediction, wrong.
-    let mut signals: std::collections::HashMap<(HitKind, Signal), (usize, usize, usize)> = Default::default();
+    // Per (kind, signal): fired, for the prediction, wrong, the wrong rows' ids.
+    type Tally = (usize, usize, usize, Vec<String>);
+    let mut signals: std::collections::HashMap<(HitKind, Signal), Tally> = Default::default();
     fn collapse<'a>(rules: &RuleSet, p: &'a str) -> &'a str {
         if is_focus(rules, p) {
             p
@@ -248,12 +254,18 @@ pub fn evaluate_on<R: Read>(
         }
         let c = scanner.classify_on(Posting::new(&text), basis);
         let wrong = collapse(rules, label) != collapse(rules, c.role_id());
+        let id = id_i.and_then(|i| record.get(i)).map_or_else(|| number.to_string(), str::to_string);
         for e in c.evidence.iter().filter(|e| e.counted) {
             let s = signals.entry((e.hit.kind, e.hit.signal)).or_default();
             s.0 += 1;
             if Some(e.hit.kind.role()) == c.role {
                 s.1 += 1;
-                s.2 += usize::from(wrong);
+                if wrong {
+                    s.2 += 1;
+                    if s.3.len() < WRONG_IDS {
+                        s.3.push(id.clone());
+                    }
+                }
             }
         }
         predictions.push(Prediction {
@@ -269,7 +281,7 @@ pub fn evaluate_on<R: Read>(
     let metrics = metrics(rules, &predictions, unknown, unlabelled, errors);
     let mut signals: Vec<SignalStat> = signals
         .into_iter()
-        .map(|((kind, signal), (fired, for_prediction, wrong))| {
+        .map(|((kind, signal), (fired, for_prediction, wrong, wrong_ids))| {
             let role = &rules.roles()[kind.role() as usize];
             let (kind, area) = match kind {
                 HitKind::Responsibility { area, .. } => ("responsibility", Some(role.areas[area as usize].id.clone())),
@@ -282,7 +294,7 @@ pub fn evaluate_on<R: Read>(
                 }
                 Signal::Regex { id } => rules.regexes()[id as usize].source.clone(),
             };
-            SignalStat { phrase, role: role.id.clone(), area, kind, fired, for_prediction, wrong }
+            SignalStat { phrase, role: role.id.clone(), area, kind, fired, for_prediction, wrong, wrong_ids }
         })
         .collect();
     signals.sort_by(|a, b| {
@@ -529,6 +541,7 @@ mod tests {
         assert!(!ba_signals.is_empty());
         for s in ba_signals {
             assert_eq!((s.fired, s.for_prediction, s.wrong), (2, 2, 1), "{s:?}");
+            assert_eq!(s.wrong_ids, ["2"], "the second row is the wrong one");
         }
         assert!(e.signals.windows(2).all(|w| w[0].wrong >= w[1].wrong), "most misleading first");
     }

@@ -525,7 +525,8 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
     if let Some(path) = a.rule_stats.as_ref().filter(|p| !p.as_os_str().is_empty()) {
         let werr = |e: csv::Error| Failure::Input(format!("{}: cannot write: {e}", path.display()));
         let mut w = csv::Writer::from_path(path).map_err(werr)?;
-        w.write_record(["phrase", "role", "area", "kind", "fired", "for_prediction", "wrong"]).map_err(werr)?;
+        w.write_record(["phrase", "role", "area", "kind", "fired", "for_prediction", "wrong", "wrong_rows"])
+            .map_err(werr)?;
         for s in &ev.signals {
             w.write_record([
                 s.phrase.as_str(),
@@ -535,6 +536,7 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
                 &s.fired.to_string(),
                 &s.for_prediction.to_string(),
                 &s.wrong.to_string(),
+                &s.wrong_ids.join(" "),
             ])
             .map_err(werr)?;
         }
