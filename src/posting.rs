@@ -411,18 +411,45 @@ pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: 
 }
 
 fn is_heading(text: &str, start: usize, end: usize) -> bool {
-    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i);
-    let lead_ok = text[line_start..start].chars().all(|c| !is_word_char(c));
-    let short = line_end - line_start <= MAX_HEADING_LINE;
-    let colon = text[end..line_end].chars().take(24).any(|c| c == ':');
+    // Look no further than a heading line can be long: a text without line breaks must not make every cue scan
+    // back to its start (quadratic on a 50 MB one-line posting).
+    let bytes = text.as_bytes();
+    let back = start.saturating_sub(MAX_HEADING_LINE + 1);
+    let line_start = bytes[back..start].iter().rposition(|&b| b == b'\n').map_or(back, |i| back + i + 1);
+    let ahead = (end + MAX_HEADING_LINE + 1).min(text.len());
+    let line_end = bytes[end..ahead].iter().position(|&b| b == b'\n').map_or(ahead, |i| end + i);
+    let long = line_start == back && back > 0 || line_end == ahead && ahead < text.len();
+    let lead_ok = text.get(line_start..start).is_some_and(|lead| lead.chars().all(|c| !is_word_char(c)));
+    let short = !long && line_end - line_start <= MAX_HEADING_LINE;
+    let colon = text.get(end..).is_some_and(|rest| rest.chars().take(24).take_while(|&c| c != '\n').any(|c| c == ':'));
     (lead_ok && short) || (colon && left_boundary(text, start))
 }
 
+/// The longest stretch searched on each side of a boilerplate phrase for its sentence's ends.
+const MAX_SENTENCE: usize = 600;
+
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
-    let s = text[..start].rfind(['.', '!', '?', '\n']).map_or(0, |i| i + 1);
-    let e = text[end..].find(['.', '!', '?', '\n']).map_or(text.len(), |i| end + i + 1);
+    let bytes = text.as_bytes();
+    let stop = |b: &u8| matches!(b, b'.' | b'!' | b'?' | b'\n');
+    let back = floor_boundary(text, start.saturating_sub(MAX_SENTENCE));
+    let ahead = ceil_boundary(text, (end + MAX_SENTENCE).min(text.len()));
+    let s = bytes[back..start].iter().rposition(stop).map_or(back, |i| back + i + 1);
+    let e = bytes[end..ahead].iter().position(stop).map_or(ahead, |i| end + i + 1);
     (s, e)
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i += 1;
+    }
+    i
 }
 
 #[cfg(test)]
