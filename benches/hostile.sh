@@ -41,7 +41,8 @@ run() {
   set -e
   local t1; t1=$(date +%s.%N)
   local rss; rss=$(tail -1 "$dir/rss")
-  local what; what=$( (grep -m1 -E 'read [0-9]|error\[|^role|"role"' "$dir/err" "$dir/out" 2>/dev/null || true) | head -1 | cut -d: -f2- | cut -c1-90)
+  local what
+  what=$(cat "$dir/err" "$dir/out" | grep -m1 -E 'read [0-9]|error\[|: [0-9]+ errors?,|^[a-z-]+,' | cut -c1-100 || true)
   printf '%-28s %-6s %9.2f %10.1f  %s\n' "$name" "$code" "$(echo "$t1 - $t0" | bc)" "$(echo "$rss / 1024" | bc -l)" "$what"
 }
 run "50 MB field (default limit)" $bin batch "$dir/field-50mb.csv" -o "$dir/rows.csv"

@@ -258,9 +258,14 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Incremental line:col lookup for many ascending offsets into one text (rendering a posting's evidence).
+///
+/// Columns are counted from the previous lookup when it was on the same line and not after the new offset, so the
+/// evidence of a posting written on one very long line costs one pass, not one pass per piece of evidence.
 #[derive(Debug)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// The last lookup: (line, byte offset, column).
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl LineIndex {
@@ -268,7 +273,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut starts = vec![0];
         starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
-        LineIndex { starts }
+        LineIndex { starts, last: std::cell::Cell::new((1, 0, 1)) }
     }
 
     /// 1-based line and column (in characters) of byte `offset` in `text` (the text this index was built on).
@@ -276,7 +281,14 @@ impl LineIndex {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
-        (line, text[start..offset].chars().count() + 1)
+        let (last_line, last_offset, last_col) = self.last.get();
+        let col = if last_line == line && last_offset <= offset && last_offset >= start {
+            last_col + text[last_offset..offset].chars().count()
+        } else {
+            text[start..offset].chars().count() + 1
+        };
+        self.last.set((line, offset, col));
+        (line, col)
     }
 
     /// Byte range of 1-based line `line`, without its line break.
@@ -327,6 +339,20 @@ mod tests {
         assert_eq!(idx.line_col(text, 5), (2, 2));
         assert_eq!(idx.line_range(text, 2), 3..6);
         assert_eq!(idx.lines(), 3);
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_col_in_any_lookup_order() {
+        let text = "héllo wörld
+second ünïcode line
+
+last ✓ line";
+        let idx = LineIndex::new(text);
+        let offsets: Vec<usize> = (0..=text.len()).collect();
+        // Ascending (the incremental path), then descending and jumping between lines (the fallback).
+        for &o in offsets.iter().chain(offsets.iter().rev()).chain([3, 30, 5, 40, 0].iter()) {
+            assert_eq!(idx.line_col(text, o), line_col(text, o), "offset {o}");
+        }
     }
 
     #[test]

@@ -7,12 +7,17 @@
 //! construction phrase and of the name "project manager"; within one role, `score.rs` counts only the longest of
 //! nested matches), checks Unicode word boundaries on the **original** text, confirms regexes at their literal candidates, and
 //! marks each hit as negated (a negation cue in the same clause) or boilerplate (inside an "about us" / benefits
-//! section or sentence). Hits carry byte spans into the original text. Scoring is `score.rs`'s job.
+//! section or sentence). Hits carry byte spans into the original text. Scoring is `score.rs`'s job. A posting
+//! yields at most [`MAX_HITS`] hits: beyond that the scan stops, so memory stays bounded on giant inputs.
 
 use crate::posting::{self, Normalized, Posting, SectionCue};
 use crate::ruleset::{RoleIdx, RuleSet, UseKind};
 use crate::score::{self, Classification};
 use regex_automata::Input;
+
+/// Most hits kept per posting. Real postings have a few hundred; a 50 MB paste of one sentence repeated has
+/// millions, which would only repeat evidence already counted (each phrase counts once) while costing memory.
+pub const MAX_HITS: usize = 100_000;
 
 /// What a hit is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -213,6 +218,10 @@ impl<'r> Scanner<'r> {
         let rules = self.rules;
         let buf = self.norm.text.as_str();
         for m in rules.automaton.find_overlapping_iter(buf) {
+            if self.hits.len() >= MAX_HITS {
+                // Enough evidence to score any role many times over: a giant posting stops here, memory bounded.
+                break;
+            }
             let act = rules.actions[m.pattern().as_usize()];
             if !act.body {
                 continue;
@@ -294,6 +303,9 @@ impl<'r> Scanner<'r> {
             let re = &rules.regexes[rid as usize];
             let Some(un) = re.regex() else { continue };
             for m in un.find_iter(self.norm.text.as_str()) {
+                if self.hits.len() >= MAX_HITS {
+                    return;
+                }
                 if m.is_empty() {
                     continue;
                 }
