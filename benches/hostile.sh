@@ -27,9 +27,9 @@ head = 'id = "x-role"\nname = "X"\nfamily = "f"\nsummary = "s"\n'
 w("pack-deep.toml", head + "areas = " + "[" * 100_000 + "]" * 100_000 + "\n")
 w("pack-regex.toml", head + "[[areas]]\nid = \"a\"\nname = \"A\"\nweight = 1.0\npatterns = ['own[a-z]{1,1000}{1,1000}{1,1000}']\n")
 with open(os.path.join(d, "pack-100k.toml"), "w") as f:
-    f.write(head + "[[areas]]\nid = \"a\"\nname = \"A\"\nweight = 1.0\nphrases = [\n")
+    f.write(head + "names = [\"x role\"]\n[[areas]]\nid = \"a\"\nname = \"A\"\nweight = 1.0\nphrases = [\n")
     for i in range(100_000): f.write(f'  "phrase number {i} of many",\n')
-    f.write("]\n[[examples]]\nexpect = \"x-role\"\ntext = \"phrase number 7 of many and phrase number 9 of many\"\n")
+    f.write("]\n[[examples]]\nexpect = \"x-role\"\ntext = \"As our x role you do phrase number 7 of many and phrase number 9 of many\"\n")
 PY
 printf '%-28s %-6s %9s %10s  %s\n' case exit seconds "peak MiB" outcome
 run() {
