@@ -211,13 +211,26 @@ pub enum Basis {
     Responsibilities,
 }
 
-/// `s` on one line: runs of whitespace become one space (borrowed when there is nothing to change).
-fn one_line(s: &str) -> Cow<'_, str> {
-    if s.contains(|c: char| c.is_whitespace() && c != ' ') || s.contains("  ") {
-        Cow::Owned(s.split_whitespace().collect::<Vec<_>>().join(" "))
-    } else {
-        Cow::Borrowed(s)
+/// `s` on one line: every run of whitespace (line breaks included) becomes one space, at the ends too (borrowed
+/// when there is nothing to change).
+pub(crate) fn one_line(s: &str) -> Cow<'_, str> {
+    if !(s.contains(|c: char| c.is_whitespace() && c != ' ') || s.contains("  ")) {
+        return Cow::Borrowed(s);
     }
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+            }
+            space = true;
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Scores `hits` (ascending by start, the longer first at one start) against every role of `rules`.

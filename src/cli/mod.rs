@@ -484,14 +484,6 @@ fn titles(rules: &RuleSet, a: TitleArgs) -> Result<Outcome, Failure> {
     Ok(if found { Outcome::Found } else { Outcome::NothingMatched })
 }
 
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).chain(std::iter::once('…')).collect()
-    }
-}
-
 fn parse_delimiter(s: &str) -> Result<u8, Failure> {
     match s {
         "\\t" | "tab" | "\t" => Ok(b'\t'),
@@ -589,7 +581,7 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
                         s.fired,
                         s.for_prediction,
                         s.wrong,
-                        truncate(&s.phrase, 60),
+                        rolecall::report::truncate(&s.phrase, 60),
                         place
                     )?;
                 }

@@ -5,6 +5,7 @@
 
 use crate::aggregate::{Counts, DriftFacts, DriftSummary, MarkKind, NO_ROLE};
 use crate::ruleset::RuleSet;
+use crate::score::one_line;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -208,7 +209,8 @@ fn series_roles(s: &DriftSummary) -> Vec<String> {
     s.per_stated().into_iter().filter(|r| r.role != NO_ROLE).take(SERIES).map(|r| r.role).collect()
 }
 
-fn truncate(s: &str, n: usize) -> String {
+/// `s` cut to `n` characters, the last one an ellipsis when it was cut.
+pub fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {
         s.to_string()
     } else {
@@ -216,24 +218,6 @@ fn truncate(s: &str, n: usize) -> String {
         t.push('…');
         t
     }
-}
-
-/// Whitespace runs (line breaks included) as single spaces; a leading or trailing run stays one space.
-fn one_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_whitespace() {
-            if !space {
-                out.push(' ');
-            }
-            space = true;
-        } else {
-            out.push(c);
-            space = false;
-        }
-    }
-    out
 }
 
 /// Escapes text for HTML element content and attribute values.
