@@ -34,10 +34,15 @@ fuzz_target!(|data: &[u8]| {
         };
         let mut out = Vec::new();
         let mut errors = 0u64;
-        let result = batch.run(&input[..], &mut out, &mut |_| {
-            errors += 1;
-            Ok(())
-        }, &mut |_| {});
+        let result = batch.run(
+            &input[..],
+            &mut out,
+            &mut |_| {
+                errors += 1;
+                Ok(())
+            },
+            &mut |_| {},
+        );
         match result {
             Ok(summary) => {
                 assert_eq!(summary.read, summary.classified + summary.errors);
