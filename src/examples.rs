@@ -58,3 +58,42 @@ pub fn check(scanner: &mut Scanner<'_>, ex: &Example) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// One rule-file example's outcome.
+#[derive(Debug, Clone)]
+pub struct Checked<'r> {
+    /// The rule file.
+    pub file: &'r str,
+    /// 1-based line of the example's text or title.
+    pub line: usize,
+    /// Byte span of that value in the file.
+    pub span: crate::diag::Span,
+    /// A title example (else a posting example).
+    pub title: bool,
+    /// `Err` says what went wrong, in one line.
+    pub result: Result<(), String>,
+}
+
+/// Checks every posting example, then every title example, of `rules`, in pack order.
+pub fn check_all(rules: &crate::RuleSet) -> Vec<Checked<'_>> {
+    let mut scanner = Scanner::new(rules);
+    let mut out: Vec<Checked<'_>> = rules
+        .examples()
+        .iter()
+        .map(|ex| Checked {
+            file: &ex.file,
+            line: ex.line,
+            span: ex.span,
+            title: false,
+            result: check(&mut scanner, ex),
+        })
+        .collect();
+    out.extend(rules.title_examples().iter().map(|ex| Checked {
+        file: &ex.file,
+        line: ex.line,
+        span: ex.span,
+        title: true,
+        result: check_title(&mut scanner, ex),
+    }));
+    out
+}

@@ -18,7 +18,6 @@ use crate::diag::{codes, Diagnostic};
 use crate::examples;
 use crate::rulefile::Source;
 use crate::ruleset::{RuleSet, UseKind};
-use crate::scan::Scanner;
 
 /// A phrase listed by this many roles or more is reported (R016): each of them gets half of it or less.
 pub const SHARED_WARN: usize = 4;
@@ -109,36 +108,25 @@ pub fn lint(sources: &[Source]) -> Lint {
     }
 
     // Examples that fail.
-    let mut scanner = Scanner::new(&rules);
-    for ex in rules.examples() {
-        if let Err(why) = examples::check(&mut scanner, ex) {
+    for c in examples::check_all(&rules) {
+        if let Err(why) = c.result {
+            let (what, hint) = if c.title {
+                ("title example", "add the title's wording to `[titles] phrases`, or fix the example")
+            } else {
+                ("example", "tune the role's phrases (for the role, not for this one text), or fix the example")
+            };
             diags.push(
                 Diagnostic::error(
                     codes::EXAMPLE_FAILS,
-                    &ex.file,
-                    text_of(&ex.file),
-                    Some(ex.span),
-                    format!("example fails: {why}"),
+                    c.file,
+                    text_of(c.file),
+                    Some(c.span),
+                    format!("{what} fails: {why}"),
                 )
-                .with_hint("tune the role's phrases (for the role, not for this one text), or fix the example"),
+                .with_hint(hint),
             );
         }
     }
-    for ex in rules.title_examples() {
-        if let Err(why) = examples::check_title(&mut scanner, ex) {
-            diags.push(
-                Diagnostic::error(
-                    codes::EXAMPLE_FAILS,
-                    &ex.file,
-                    text_of(&ex.file),
-                    Some(ex.span),
-                    format!("title example fails: {why}"),
-                )
-                .with_hint("add the title's wording to `[titles] phrases`, or fix the example"),
-            );
-        }
-    }
-    drop(scanner);
     diags.sort_by(|x, y| (&x.file, x.line, x.col, x.code).cmp(&(&y.file, y.line, y.col, y.code)));
     Lint { diagnostics: diags, rules: Some(rules) }
 }

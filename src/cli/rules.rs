@@ -129,24 +129,16 @@ fn plural(n: usize) -> &'static str {
 
 fn test(sources: &[rolecall::Source], format: ToolFormat) -> Result<Outcome, Failure> {
     let rules = rolecall::compile(sources).map_err(Failure::Rules)?.rules;
-    let mut scanner = Scanner::new(&rules);
     // Per file: (passed, failures).
     let mut files: BTreeMap<&str, (usize, Vec<String>)> = BTreeMap::new();
     for r in rules.roles() {
         files.entry(r.file.as_str()).or_default();
     }
-    for ex in rules.examples() {
-        let e = files.entry(ex.file.as_str()).or_default();
-        match rolecall::examples::check(&mut scanner, ex) {
+    for c in rolecall::examples::check_all(&rules) {
+        let e = files.entry(c.file).or_default();
+        match c.result {
             Ok(()) => e.0 += 1,
-            Err(why) => e.1.push(format!("{}:{}: {why}", ex.file, ex.line)),
-        }
-    }
-    for ex in rules.title_examples() {
-        let e = files.entry(ex.file.as_str()).or_default();
-        match rolecall::examples::check_title(&mut scanner, ex) {
-            Ok(()) => e.0 += 1,
-            Err(why) => e.1.push(format!("{}:{}: {why}", ex.file, ex.line)),
+            Err(why) => e.1.push(format!("{}:{}: {why}", c.file, c.line)),
         }
     }
     // A role without posting examples is a failure: nothing shows that its profile works.
