@@ -97,6 +97,15 @@ pub struct Counts {
     pub unknown: u64,
 }
 
+impl std::ops::AddAssign for Counts {
+    fn add_assign(&mut self, c: Counts) {
+        self.none += c.none;
+        self.near += c.near;
+        self.far += c.far;
+        self.unknown += c.unknown;
+    }
+}
+
 impl Counts {
     fn add(&mut self, d: Drift) {
         match d {
@@ -304,33 +313,23 @@ impl DriftSummary {
     pub fn merge(&mut self, other: DriftSummary) {
         fn sum(into: &mut BTreeMap<String, Counts>, from: BTreeMap<String, Counts>) {
             for (k, c) in from {
-                let e = into.entry(k).or_default();
-                e.none += c.none;
-                e.near += c.near;
-                e.far += c.far;
-                e.unknown += c.unknown;
+                *into.entry(k).or_default() += c;
             }
         }
-        fn add_counts(into: &mut Counts, c: Counts) {
-            into.none += c.none;
-            into.near += c.near;
-            into.far += c.far;
-            into.unknown += c.unknown;
-        }
         self.postings += other.postings;
-        add_counts(&mut self.counts, other.counts);
+        self.counts += other.counts;
         sum(&mut self.per_stated, other.per_stated);
         for (k, n) in other.matrix {
             *self.matrix.entry(k).or_default() += n;
         }
         for (g, (c, per)) in other.groups {
             let e = self.groups.entry(g).or_default();
-            add_counts(&mut e.0, c);
+            e.0 += c;
             sum(&mut e.1, per);
         }
         for (p, (c, per)) in other.periods {
             let e = self.periods.entry(p).or_default();
-            add_counts(&mut e.0, c);
+            e.0 += c;
             sum(&mut e.1, per);
         }
         self.dates.parsed += other.dates.parsed;
