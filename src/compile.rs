@@ -3,8 +3,9 @@
 //! [`compile`] parses every source (two threads for a large pack), checks it (ids, weights, empty areas, phrases,
 //! regexes, duplicate ids, examples naming unknown roles) and collects **all** diagnostics before failing. Phrases
 //! are normalised exactly as postings are (`posting::normalize_phrase`) and de-duplicated across the pack into one
-//! literal each; every literal gets the table of its meanings, and all of them go into one Aho-Corasick automaton
-//! that reports overlapping matches. A literal that `k` roles list as responsibility evidence gets specificity
+//! literal each; every literal gets the table of its meanings, and every literal a body can use goes into one
+//! Aho-Corasick automaton that reports overlapping matches (literals with a title meaning also go into a small title
+//! automaton, so title-only words such as "po" never cost a body scan). A literal that `k` roles list as responsibility evidence gets specificity
 //! `k^-0.5` for each of them: derived from the pack, never tuned per phrase. Regexes are checked here (syntax, an
 //! estimated size bound) and compiled on first use; their leading literals (from `regex-syntax`) join the
 //! automaton, so a regex only runs where its literal was found.
@@ -415,8 +416,8 @@ impl Builder {
         }
     }
 
-    /// A language's title cues: seniority words, joiners and noise phrases join the one automaton (as title-only
-    /// meanings); noise regexes are kept for titles alone.
+    /// A language's title cues: seniority words and noise phrases join the title automaton (as title-only
+    /// meanings; joiners are compared with the gaps); noise regexes are kept for titles alone.
     fn add_title_cues(&mut self, src: &Source, t: &TitleCuesSpec) {
         self.hash.write_str("titles");
         for (level, list) in t.seniority.levels() {
@@ -616,19 +617,31 @@ impl Builder {
                 u.specificity = k.powf(-SHARE_EXPONENT);
             }
         }
-        let automaton = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
-            .build(self.literals.iter().map(|p| p.text.as_str()))
-            .map_err(|e| {
-                vec![Diagnostic::error(
-                    codes::EMPTY_PACK,
-                    "<pack>",
-                    "",
-                    None,
-                    format!("cannot build the automaton: {e}"),
-                )
-                .with_hint("the pack is too large for one automaton; split it")]
-            })?;
+        // Two automata over the one literal table: a body literal is one a posting's text can use; a title literal
+        // has a title meaning. A name is both.
+        let is_body = |p: &Pattern| !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title());
+        let is_title = |p: &Pattern| p.uses.iter().any(|u| u.kind.is_title());
+        let body_literals: Vec<u32> =
+            (0..self.literals.len() as u32).filter(|&i| is_body(&self.literals[i as usize])).collect();
+        let title_literals: Vec<u32> =
+            (0..self.literals.len() as u32).filter(|&i| is_title(&self.literals[i as usize])).collect();
+        let build = |ids: &[u32]| {
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(ids.iter().map(|&i| self.literals[i as usize].text.as_str()))
+                .map_err(|e| {
+                    vec![Diagnostic::error(
+                        codes::EMPTY_PACK,
+                        "<pack>",
+                        "",
+                        None,
+                        format!("cannot build the automaton: {e}"),
+                    )
+                    .with_hint("the pack is too large for one automaton; split it")]
+                })
+        };
+        let automaton = build(&body_literals)?;
+        let title_automaton = build(&title_literals)?;
         let warnings: Vec<Diagnostic> = self.diags.into_iter().filter(|d| d.severity == Severity::Warning).collect();
         let (mut actions, mut meanings, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
         for p in &self.literals {
@@ -637,7 +650,6 @@ impl Builder {
                 uses: p.uses.len() as u32,
                 first_regex: candidates.len() as u32,
                 regexes: p.regexes.len() as u32,
-                body: !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title()),
             });
             meanings.extend(p.uses.iter().map(|u| Meaning {
                 kind: u.kind,
@@ -652,12 +664,16 @@ impl Builder {
                 roles: self.roles,
                 patterns: self.literals,
                 automaton,
+                body_literals,
+                title_automaton,
+                title_literals,
                 actions,
                 meanings,
                 candidates,
                 regexes: self.regexes,
                 global_regexes: self.global_regexes,
                 title_regexes: self.title_regexes,
+                title_noise_any: std::sync::OnceLock::new(),
                 title_examples: self.title_examples,
                 files: self.files,
                 title_joiners: self.title_joiners,

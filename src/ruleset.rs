@@ -1,8 +1,9 @@
 //! The compiled rule set: immutable, `Send + Sync`, built once and shared by every scanner.
 //!
-//! A [`RuleSet`] holds the roles with their areas, **one** Aho-Corasick automaton over every literal of the pack
-//! (responsibility phrases, name mentions, negative cues, language cues and regex prefix literals), a table indexed
-//! by the automaton's pattern id that says what each literal means ([`Pattern`] and its [`Use`]s), the regexes that
+//! A [`RuleSet`] holds the roles with their areas, **one** Aho-Corasick automaton over every literal a posting's
+//! body can use (responsibility phrases, name mentions, negative cues, language cues and regex prefix literals), a
+//! second, small one over the literals with a title meaning (read on titles only), a table indexed by literal that
+//! says what each literal means ([`Pattern`] and its [`Use`]s), the regexes that
 //! confirm candidates, and the pack's identity hash. It is produced by `compile.rs` and read by `scan.rs` and
 //! `score.rs`; nothing mutates it after compilation.
 
@@ -318,8 +319,6 @@ pub(crate) struct Action {
     pub first_regex: u32,
     /// How many regexes start with this literal.
     pub regexes: u32,
-    /// Whether a body scan has anything to do with it (a title-only literal, such as "po", is skipped at once).
-    pub body: bool,
 }
 
 /// A [`Use`] without its phrase text, for the hot loop.
@@ -336,14 +335,25 @@ pub(crate) struct Meaning {
 pub struct RuleSet {
     pub(crate) roles: Vec<Role>,
     pub(crate) patterns: Vec<Pattern>,
+    /// The body automaton: every literal a posting's text can use (phrases, names, negatives, cues, regex
+    /// prefixes). Its pattern `i` is literal `body_literals[i]`.
     pub(crate) automaton: AhoCorasick,
-    /// Per pattern id: where its meanings and regex candidates are.
+    pub(crate) body_literals: Vec<u32>,
+    /// The title automaton: every literal with a title meaning (role phrases and names, seniority, noise), run
+    /// over titles only, so short title words ("po", "em") cost posting bodies nothing. Its pattern `i` is literal
+    /// `title_literals[i]`.
+    pub(crate) title_automaton: AhoCorasick,
+    pub(crate) title_literals: Vec<u32>,
+    /// Per literal: where its meanings and regex candidates are.
     pub(crate) actions: Vec<Action>,
     pub(crate) meanings: Vec<Meaning>,
     pub(crate) candidates: Vec<u32>,
     pub(crate) regexes: Vec<RegexRule>,
     /// Title-noise regexes (salary, requisition id, gender marker, place), run over a normalised title.
     pub(crate) title_regexes: Vec<(Noise, RegexRule)>,
+    /// Every title-noise regex in one, built on first use: a title that none of them matches (most titles) costs
+    /// one pass instead of one per regex.
+    pub(crate) title_noise_any: std::sync::OnceLock<Option<Regex>>,
     /// Normalised words that join the roles of a dual title ("and"), and that introduce a place ("in"). Kept out
     /// of the automaton: they are common words, and bodies would pay for every occurrence.
     pub(crate) title_joiners: Vec<String>,
@@ -406,7 +416,21 @@ impl RuleSet {
         &self.languages
     }
 
-    /// Number of distinct literals in the automaton.
+    /// All title-noise regexes as one (see `title_noise_any`); `None` when there are none or they do not build.
+    pub(crate) fn title_noise_any(&self) -> Option<&Regex> {
+        self.title_noise_any
+            .get_or_init(|| {
+                if self.title_regexes.is_empty() {
+                    return None;
+                }
+                let config = regex_automata::meta::Config::new().nfa_size_limit(Some(REGEX_SIZE_LIMIT));
+                let sources: Vec<&str> = self.title_regexes.iter().map(|(_, r)| r.source.as_str()).collect();
+                Regex::builder().configure(config).build_many(&sources).ok()
+            })
+            .as_ref()
+    }
+
+    /// Number of distinct literals (body and title automata together).
     pub fn literal_count(&self) -> usize {
         self.patterns.len()
     }
@@ -421,8 +445,8 @@ impl RuleSet {
         self.regexes.len()
     }
 
-    /// The bare automaton over `haystack` (all overlapping matches, no normalisation, boundaries or scoring): the
-    /// benchmark's "raw scan" baseline. Returns the number of matches.
+    /// The bare body automaton over `haystack` (all overlapping matches, no normalisation, boundaries or scoring):
+    /// the benchmark's "raw scan" baseline. Returns the number of matches.
     pub fn raw_scan(&self, haystack: &[u8]) -> usize {
         self.automaton.find_overlapping_iter(haystack).count()
     }

@@ -1,6 +1,7 @@
 //! Job titles: which role a posted title names, at what seniority, and what around it is noise.
 //!
-//! A title is normalised like a posting and run through the **same** automaton; only the title meanings of each
+//! A title is normalised like a posting and run through the pack's title automaton (built from the same literal
+//! table as the body automaton, so a name is one literal with both meanings); only the title meanings of each
 //! literal count here ([`UseKind::Title`], [`UseKind::Seniority`], [`UseKind::TitleNoise`]), which the rule pack
 //! declares: every role's `names` plus its `[titles]` variants, and the language file's `[language.titles]` cues
 //! and noise regexes (salary, requisition id, gender marker). The language's joiners ("and") and place cues
@@ -94,10 +95,10 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     norm.build(title);
     let mut found: Vec<Found> = Vec::new();
     if !norm.text.is_empty() {
-        for m in rules.automaton.find_overlapping_iter(norm.text.as_str()) {
+        for m in rules.title_automaton.find_overlapping_iter(norm.text.as_str()) {
             let (os, oe) = norm.original_span(m.start(), m.end());
             let (left, right) = (posting::left_boundary(title, os), posting::right_boundary(title, oe));
-            let act = rules.actions[m.pattern().as_usize()];
+            let act = rules.actions[rules.title_literals[m.pattern().as_usize()] as usize];
             let first = act.first_use as usize;
             for u in &rules.meanings[first..first + act.uses as usize] {
                 if u.kind.is_title() && (u.left_open || left) && (u.right_open || right) {
@@ -105,7 +106,9 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
                 }
             }
         }
-        for (noise, rule) in &rules.title_regexes {
+        // One pass for all noise regexes first: most titles have no salary, requisition id or `city, ST`.
+        let any_noise = rules.title_noise_any().is_none_or(|re| re.is_match(norm.text.as_str()));
+        for (noise, rule) in rules.title_regexes.iter().filter(|_| any_noise) {
             let Some(re) = rule.regex() else { continue };
             for m in re.find_iter(norm.text.as_str()) {
                 if m.is_empty() {
@@ -225,11 +228,12 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
         covered.push((a, b));
     }
     for (s, e) in leftovers(title, &covered) {
-        // A piece that starts with "in" / "based in" is a place: the cue goes, the place stays.
+        // A piece that starts with "in" / "based in" is a place: the cue goes, the place stays. (The title's own
+        // normalisation is no longer needed: `norm` is reused for the piece.)
         let piece = &title[s..e];
+        norm.build(piece);
         let cue = rules.location_before.iter().find_map(|c| {
-            let n = Normalized::new(piece);
-            let words = n.text.strip_prefix(c.as_str())?.strip_prefix(' ')?;
+            let words = norm.text.strip_prefix(c.as_str())?.strip_prefix(' ')?;
             (!words.is_empty()).then(|| piece.len() - piece_tail_len(piece, c.split(' ').count()))
         });
         match cue {
@@ -431,5 +435,30 @@ mod tests {
         let r = sc.read_title("Technical Product Owner");
         assert_eq!(r.role.map(|i| rs.roles()[i as usize].id.as_str()), Some("technical-product-owner"));
         assert_eq!(r.matched, Some((0, 23)));
+    }
+
+    #[test]
+    fn title_only_words_are_read_in_titles_but_never_scanned_in_bodies() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        let r = sc.read_title("Senior PO (m/w/d)");
+        assert_eq!(r.role.map(|i| rs.roles()[i as usize].id.as_str()), Some("product-owner"));
+        assert!(r.parts.iter().any(|p| p.kind == crate::ruleset::Noise::Gender), "{:?}", r.parts);
+        // "po" and "em" are title phrases only: the body automaton does not even report them.
+        assert_eq!(rs.raw_scan(b"po em"), 0);
+        // A name is both: a body mention and a title.
+        assert!(rs.raw_scan(b"product owner") > 0);
+        assert_eq!(sc.read_title("Product Owner").role, rs.role("product-owner").map(|(i, _)| i));
+    }
+
+    #[test]
+    fn noise_regexes_still_run_when_the_combined_pass_finds_something() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        let kinds = |t: &str, sc: &mut Scanner| sc.read_title(t).parts.iter().map(|p| p.kind).collect::<Vec<_>>();
+        use crate::ruleset::Noise;
+        assert!(kinds("Scrum Master, Austin, TX - $120k", &mut sc).contains(&Noise::Salary));
+        assert!(kinds("Scrum Master REQ-20931", &mut sc).contains(&Noise::Requisition));
+        assert!(!kinds("Scrum Master", &mut sc).contains(&Noise::Salary));
     }
 }
