@@ -702,8 +702,8 @@ fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     }
     let mut out = Vec::new();
     for l in lits {
-        let s = std::str::from_utf8(l.as_bytes()).ok()?;
-        let s = normalize_phrase(s);
+        let raw = std::str::from_utf8(l.as_bytes()).ok()?;
+        let s = normalize_phrase(raw);
         // Only the leading word (or words, to reach the minimum length): a regex's alternatives multiply into
         // thousands of long literals otherwise, and the automaton would cost more to build than it saves.
         let mut cut = 0;
@@ -713,7 +713,11 @@ fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
                 break;
             }
         }
-        let s = s[..cut].to_string();
+        // Keep the space that ends the leading word when the regex goes on past it: "manage " is found before
+        // "manages the team" but not inside "management" or "manager", where the regex could not match anyway.
+        // (Still a prefix of every match, so the candidates stay complete; most tries that would fail are gone.)
+        let goes_on = cut < s.len() || (cut == s.len() && raw.ends_with(' '));
+        let s = if goes_on { format!("{} ", &s[..cut]) } else { s[..cut].to_string() };
         if s.len() < MIN_REGEX_LITERAL {
             return None;
         }
@@ -853,7 +857,7 @@ phrases = ["Shared  Phrase", "only-b"]
         assert!(rs.patterns.iter().any(|p| p.text == "only b"), "hyphen normalised to space");
         let road = rs.patterns.iter().find(|p| p.text == "roadmap").unwrap();
         assert!(road.uses[0].right_open && !road.uses[0].left_open);
-        let own = rs.patterns.iter().find(|p| p.text == "own").unwrap();
+        let own = rs.patterns.iter().find(|p| p.text == "own ").unwrap();
         assert_eq!(own.regexes, vec![0]);
         assert_eq!(rs.hash().len(), 12);
     }
@@ -944,7 +948,11 @@ text = "hello"
         let lits = |p: &str| prefix_literals(&regex_syntax::parse(p).unwrap());
         let mut own = lits("own(?:s|ing)? the backlog").unwrap();
         own.sort();
-        assert_eq!(own, vec!["own", "owning", "owns"]);
+        // The space after the leading word stays: "own " is not tried inside "owner" or "ownership".
+        assert_eq!(own, vec!["own ", "owning ", "owns "]);
+        let mut own_end = lits("owns?").unwrap();
+        own_end.sort();
+        assert_eq!(own_end, vec!["own", "owns"], "a regex that may end after the word needs no space");
         let on_time = lits("on time,? (?:and )?within budget").unwrap();
         assert!(on_time.iter().all(|l| l.starts_with("on time")), "a short first word is extended: {on_time:?}");
         let l = lits("(?:Lead|leading) a team").unwrap();
