@@ -230,6 +230,9 @@ struct Job {
     date: Option<String>,
 }
 
+/// Records read together and handed to one worker.
+type Chunk = Vec<Result<Job, RecordError>>;
+
 /// One record's outcome, rendered.
 enum Done {
     Row { bytes: Vec<u8>, role: String },
@@ -440,8 +443,10 @@ impl<'r> Batch<'r> {
         })
     }
 
-    /// Reads chunks from `source` and classifies them. With several threads, the next chunk is read while the
-    /// workers classify the current one, so parsing does not leave the cores idle between chunks.
+    /// Reads chunks from `source`, classifies them and writes them in input order. This thread reads and writes.
+    /// With several scanners, one persistent worker per scanner takes whole chunks from a bounded queue as soon as
+    /// it is free: no barrier between chunks, so a worker never waits for the other to finish its part, and a
+    /// finished chunk waits (at most [`Batch::in_flight`] of them) only for its turn to be written.
     fn pipeline<S: Source, W: Write>(
         &self,
         source: &mut S,
@@ -449,78 +454,99 @@ impl<'r> Batch<'r> {
         on_columns: &mut dyn FnMut(&Chosen),
     ) -> Result<(), BatchError> {
         let mut header_written = false;
-        let mut current = Vec::with_capacity(CHUNK);
-        source.fill(self, &mut current)?;
-        let mut consumed = source.consumed();
-        loop {
-            // JSON Lines learn their columns from the first object: the header goes out before its row.
-            if !header_written {
-                if let Some(c) = source.chosen() {
-                    if self.task == Task::Drift && c.title.is_none() {
-                        return Err(BatchError::Start(format!(
-                            "drift needs a title column (looked for {}); name it with --title-col; the header has: {}",
-                            TITLE_NAMES.join(", "),
-                            c.header.join(", ")
-                        )));
+        if sink.scanners.len() == 1 {
+            loop {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                source.fill(self, &mut chunk)?;
+                self.header_once(source, sink.out, on_columns, &mut header_written)?;
+                if chunk.is_empty() {
+                    return Ok(());
+                }
+                let done = chunk.iter().map(|job| self.render(&mut sink.scanners[0], job)).collect();
+                self.write_chunk(&chunk, done, sink, source.consumed())?;
+            }
+        }
+        let mut lanes = std::mem::take(&mut sink.scanners);
+        let limit = lanes.len() as u64 + 2;
+        let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(u64, Chunk)>(lanes.len());
+        let job_rx = std::sync::Mutex::new(job_rx);
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, std::thread::Result<Vec<Done>>)>();
+        let result = std::thread::scope(|s| -> Result<(), BatchError> {
+            // Owned by this closure: however it returns, the queue closes and the workers stop.
+            let job_tx = job_tx;
+            for lane in lanes.iter_mut() {
+                let (job_rx, done_tx) = (&job_rx, done_tx.clone());
+                s.spawn(move || loop {
+                    let Ok(Ok((seq, jobs))) = job_rx.lock().map(|rx| rx.recv()) else { break };
+                    // A panic is handed to the writing thread (which re-raises it) instead of leaving it waiting
+                    // for a chunk that never comes.
+                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        jobs.iter().map(|job| self.render(lane, job)).collect::<Vec<Done>>()
+                    }));
+                    if done_tx.send((seq, jobs, done)).is_err() {
+                        break;
                     }
-                    on_columns(c);
-                    self.write_header(sink.out, c)?;
-                    header_written = true;
+                });
+            }
+            drop(done_tx);
+            let (mut sent, mut written, mut eof) = (0u64, 0u64, false);
+            let mut consumed_after = std::collections::VecDeque::new();
+            let mut ready = std::collections::BTreeMap::new();
+            loop {
+                while !eof && sent - written < limit {
+                    let mut chunk = Vec::with_capacity(CHUNK);
+                    source.fill(self, &mut chunk)?;
+                    self.header_once(source, sink.out, on_columns, &mut header_written)?;
+                    if chunk.is_empty() {
+                        eof = true;
+                    } else {
+                        consumed_after.push_back(source.consumed());
+                        job_tx.send((sent, chunk)).map_err(|_| BatchError::Io(io::Error::other("a worker stopped")))?;
+                        sent += 1;
+                    }
+                }
+                if written == sent {
+                    return Ok(());
+                }
+                let (seq, jobs, done) =
+                    done_rx.recv().map_err(|_| BatchError::Io(io::Error::other("the workers stopped")))?;
+                let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                ready.insert(seq, (jobs, done));
+                while let Some((jobs, done)) = ready.remove(&written) {
+                    let consumed = consumed_after.pop_front().unwrap_or_default();
+                    self.write_chunk(&jobs, done, sink, consumed)?;
+                    written += 1;
                 }
             }
-            if current.is_empty() {
-                return Ok(());
-            }
-            let mut next = Vec::with_capacity(CHUNK);
-            let done = if sink.scanners.len() == 1 {
-                let done = current.iter().map(|job| self.render(&mut sink.scanners[0], job)).collect();
-                source.fill(self, &mut next)?;
-                done
-            } else {
-                let (done, read) = self.classify_chunk(&current, &mut sink.scanners, || source.fill(self, &mut next));
-                read?;
-                done
-            };
-            self.write_chunk(&current, done, sink, consumed)?;
-            consumed = source.consumed();
-            current = next;
-        }
+        });
+        sink.scanners = lanes;
+        result
     }
 
-    /// Classifies `jobs` on one thread per scanner (workers take records one at a time: postings differ a lot in
-    /// length) and returns the results in input order, with what `meanwhile` returned on this thread.
-    fn classify_chunk<T>(
+    /// Writes the CSV header (and tells `on_columns`) once the columns are known: CSV knows them from its header,
+    /// JSON Lines from the first object.
+    fn header_once<S: Source, W: Write>(
         &self,
-        jobs: &[Result<Job, RecordError>],
-        scanners: &mut [Lane<'r>],
-        meanwhile: impl FnOnce() -> T,
-    ) -> (Vec<Done>, T) {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let mut numbered: Vec<(usize, Done)> = Vec::with_capacity(jobs.len());
-        let t = std::thread::scope(|s| {
-            let handles: Vec<_> = scanners
-                .iter_mut()
-                .map(|scanner| {
-                    let next = &next;
-                    s.spawn(move || {
-                        let mut mine = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                            let Some(job) = jobs.get(i) else { break };
-                            mine.push((i, self.render(scanner, job)));
-                        }
-                        mine
-                    })
-                })
-                .collect();
-            let t = meanwhile();
-            for h in handles {
-                numbered.extend(h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
-            }
-            t
-        });
-        numbered.sort_unstable_by_key(|&(i, _)| i);
-        (numbered.into_iter().map(|(_, d)| d).collect(), t)
+        source: &S,
+        out: &mut W,
+        on_columns: &mut dyn FnMut(&Chosen),
+        written: &mut bool,
+    ) -> Result<(), BatchError> {
+        if *written {
+            return Ok(());
+        }
+        let Some(c) = source.chosen() else { return Ok(()) };
+        if self.task == Task::Drift && c.title.is_none() {
+            return Err(BatchError::Start(format!(
+                "drift needs a title column (looked for {}); name it with --title-col; the header has: {}",
+                TITLE_NAMES.join(", "),
+                c.header.join(", ")
+            )));
+        }
+        on_columns(c);
+        self.write_header(out, c)?;
+        *written = true;
+        Ok(())
     }
 
     /// Writes a classified chunk's rows and error records in input order and updates the totals; `consumed` is
