@@ -1,4 +1,5 @@
-//! Batch throughput benchmark: `cargo bench --bench batch` (set `ROLECALL_BENCH_MB`, default 200).
+//! Batch throughput benchmark: `cargo bench --bench batch` (set `ROLECALL_BENCH_MB`, default 200, and
+//! `ROLECALL_BENCH_RUNS`, default 3: every figure is the median of that many runs; peak RSS the largest).
 //!
 //! Generates its own corpus from the project's fixtures and rule examples (our own words, repeated and shuffled
 //! into a CSV of at least `ROLECALL_BENCH_MB` MB in `target/`), then prints, on the same bytes in one run:
@@ -16,6 +17,7 @@ use std::time::Instant;
 
 fn main() {
     let mb: usize = std::env::var("ROLECALL_BENCH_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(200);
+    let runs: usize = std::env::var("ROLECALL_BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(3).max(1);
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let rules = rolecall::default_rules().expect("default pack");
 
@@ -66,12 +68,17 @@ fn main() {
     let index: std::collections::HashMap<&str, usize> =
         texts.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
     let order: Vec<usize> = bodies.iter().map(|b| index[b]).collect();
-    let start = Instant::now();
+    let mut times = Vec::new();
     let mut matches = 0usize;
-    for &i in &order {
-        matches += rules.raw_scan(lowered[i].as_bytes());
+    for _ in 0..runs {
+        let start = Instant::now();
+        matches = 0;
+        for &i in &order {
+            matches += rules.raw_scan(lowered[i].as_bytes());
+        }
+        times.push(start.elapsed().as_secs_f64());
     }
-    let raw = text_bytes as f64 / start.elapsed().as_secs_f64() / 1e6;
+    let raw = text_bytes as f64 / median(&mut times) / 1e6;
     println!("{:<28} {:>9.1} MB/s  ({} matches)", "raw scan (1 thread)", raw, matches);
 
     // 2. End to end.
@@ -79,7 +86,6 @@ fn main() {
     for verb in ["batch", "drift"] {
         let mut one = 0.0;
         for j in [1, 2] {
-            let start = Instant::now();
             let mut args = vec!["-v", bin, verb, corpus.to_str().unwrap(), "--quiet"];
             if verb == "drift" {
                 // The per-posting rows are written too, as `batch` writes its rows.
@@ -87,19 +93,26 @@ fn main() {
             }
             let threads = j.to_string();
             args.extend(["-j", &threads]);
-            let out = Command::new("/usr/bin/time")
-                .args(&args)
-                .stdout(Stdio::null())
-                .stderr(Stdio::piped())
-                .output()
-                .expect("run /usr/bin/time (apt-get install time)");
-            let secs = start.elapsed().as_secs_f64();
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            let rss_kb: f64 = stderr
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(f64::NAN);
+            let (mut times, mut rss_kb) = (Vec::new(), 0.0f64);
+            for _ in 0..runs {
+                let start = Instant::now();
+                let out = Command::new("/usr/bin/time")
+                    .args(&args)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .output()
+                    .expect("run /usr/bin/time (apt-get install time)");
+                times.push(start.elapsed().as_secs_f64());
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                rss_kb = rss_kb.max(
+                    stderr
+                        .lines()
+                        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+                        .and_then(|v| v.trim().parse().ok())
+                        .unwrap_or(f64::NAN),
+                );
+            }
+            let secs = median(&mut times);
             let mbs = text_bytes as f64 / secs / 1e6;
             if j == 1 {
                 one = mbs;
@@ -116,4 +129,10 @@ fn main() {
         }
     }
     let _ = std::io::stdout().flush();
+}
+
+/// The median of `times` (this shared VM varies by ±15% from run to run: one run of each is not a measurement).
+fn median(times: &mut [f64]) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
 }
