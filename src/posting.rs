@@ -125,10 +125,38 @@ impl Normalized {
         (self.original_range(start).0, self.original_range(end - 1).1)
     }
 
+    /// [`Normalized::original_span`] for spans looked up by increasing end (the automaton's order): `cursor`
+    /// keeps the piece of the last end, so a lookup steps a piece or two instead of searching the whole map.
+    /// Any order is still correct (a span ending before the cursor is searched for).
+    pub fn original_span_near(&self, start: usize, end: usize, cursor: &mut usize) -> (usize, usize) {
+        debug_assert!(start < end && end <= self.text.len());
+        let last = end - 1;
+        let mut k = (*cursor).min(self.pieces.len() - 1);
+        if self.pieces[k].at as usize > last {
+            k = self.pieces.partition_point(|p| p.at as usize <= last) - 1;
+        } else {
+            while self.pieces.get(k + 1).is_some_and(|p| p.at as usize <= last) {
+                k += 1;
+            }
+        }
+        *cursor = k;
+        // The start is a phrase's length before the end: walk back.
+        let mut j = k;
+        while self.pieces[j].at as usize > start {
+            j -= 1;
+        }
+        (self.range_in(j, start).0, self.range_in(k, last).1)
+    }
+
     /// The original byte range normalised byte `i` came from.
     fn original_range(&self, i: usize) -> (usize, usize) {
         let k = self.pieces.partition_point(|p| p.at as usize <= i);
-        let p = self.pieces[k - 1];
+        self.range_in(k - 1, i)
+    }
+
+    /// The original byte range of normalised byte `i`, which lies in piece `k`.
+    fn range_in(&self, k: usize, i: usize) -> (usize, usize) {
+        let p = self.pieces[k];
         match p.squeezed {
             Some(end) => (p.from as usize, end as usize),
             None => {
@@ -478,6 +506,13 @@ mod tests {
             last = (a, b);
         }
         assert_eq!(n.original_span(0, n.text.len()), (0, input.len()));
+        // The cursor version agrees with the search, in the automaton's order and out of it.
+        let mut cursor = 0;
+        let spans: Vec<(usize, usize)> =
+            (1..=n.text.len()).flat_map(|e| (e.saturating_sub(6)..e).map(move |s| (s, e))).collect();
+        for &(s, e) in spans.iter().chain(spans.iter().rev()) {
+            assert_eq!(n.original_span_near(s, e, &mut cursor), n.original_span(s, e), "{s}..{e}");
+        }
     }
 
     #[test]

@@ -217,6 +217,7 @@ impl<'r> Scanner<'r> {
     fn match_literals(&mut self, text: &str) {
         let rules = self.rules;
         let buf = self.norm.text.as_str();
+        let mut cursor = 0;
         for m in rules.automaton.find_overlapping_iter(buf) {
             if self.hits.len() >= MAX_HITS {
                 // Enough evidence to score any role many times over: a giant posting stops here, memory bounded.
@@ -224,7 +225,7 @@ impl<'r> Scanner<'r> {
             }
             let literal = rules.body_literals[m.pattern().as_usize()];
             let act = rules.actions[literal as usize];
-            let (os, oe) = self.norm.original_span(m.start(), m.end());
+            let (os, oe) = self.norm.original_span_near(m.start(), m.end(), &mut cursor);
             let left = posting::left_boundary(text, os);
             let right = posting::right_boundary(text, oe);
             let first = act.first_use as usize;

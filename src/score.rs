@@ -272,19 +272,16 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
             *r = e.hit.end;
         }
     }
-    let mut order: Vec<usize> = (0..evidence.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (ea, eb) = (&evidence[a], &evidence[b]);
-        (ea.hit.kind, key(ea.hit.signal))
-            .cmp(&(eb.hit.kind, key(eb.hit.signal)))
-            .then(eb.weight.total_cmp(&ea.weight))
-            .then(a.cmp(&b))
-    });
+    // The heaviest occurrence of each (kind, signal) counts (the first one on a tie): sort packed keys, not
+    // the evidence itself.
+    let mut order: Vec<(u128, f64, u32)> =
+        evidence.iter().enumerate().map(|(i, e)| (packed_key(e.hit.kind, e.hit.signal), e.weight, i as u32)).collect();
+    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
     let mut last = None;
-    for &i in &order {
-        let k = (evidence[i].hit.kind, key(evidence[i].hit.signal));
+    for &(k, _, i) in &order {
         if last != Some(k) {
-            evidence[i].counted = evidence[i].weight > 0.0;
+            let e = &mut evidence[i as usize];
+            e.counted = e.weight > 0.0;
             last = Some(k);
         }
     }
@@ -370,12 +367,19 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
     Classification { rules, basis, status, role, confidence, ranking: scores, evidence }
 }
 
-/// Identity of a signal for "counts once": the literal (not which of its uses) or the regex.
-fn key(s: Signal) -> (u8, u32) {
-    match s {
-        Signal::Phrase { pattern, .. } => (0, pattern),
+/// Identity of a piece of evidence for "counts once": what it supports and the literal (not which of its uses)
+/// or regex that found it, packed so that the order is that of `(kind, phrase before regex, id)`.
+fn packed_key(kind: HitKind, s: Signal) -> u128 {
+    let (variant, role, area) = match kind {
+        HitKind::Responsibility { role, area } => (0u128, role, area),
+        HitKind::Name { role } => (1, role, 0),
+        HitKind::Negative { role } => (2, role, 0),
+    };
+    let (source, id) = match s {
+        Signal::Phrase { pattern, .. } => (0u128, pattern),
         Signal::Regex { id } => (1, id),
-    }
+    };
+    variant << 72 | u128::from(role) << 56 | u128::from(area) << 40 | source << 32 | u128::from(id)
 }
 
 fn phrase_of(rules: &RuleSet, s: Signal) -> &str {
@@ -392,6 +396,41 @@ mod tests {
     use crate::posting::Posting;
     use crate::rulefile::Source;
     use crate::scan::Scanner;
+
+    #[test]
+    fn packed_keys_order_like_kind_then_signal() {
+        let kinds = [
+            HitKind::Responsibility { role: 0, area: 3 },
+            HitKind::Responsibility { role: 1, area: 0 },
+            HitKind::Responsibility { role: u16::MAX, area: u16::MAX },
+            HitKind::Name { role: 0 },
+            HitKind::Name { role: 7 },
+            HitKind::Negative { role: 2 },
+        ];
+        let signals = [
+            Signal::Phrase { pattern: 0, use_: 4 },
+            Signal::Phrase { pattern: u32::MAX, use_: 0 },
+            Signal::Regex { id: 0 },
+            Signal::Regex { id: 9 },
+        ];
+        let as_tuple = |s: Signal| match s {
+            Signal::Phrase { pattern, .. } => (0u8, pattern),
+            Signal::Regex { id } => (1, id),
+        };
+        for &ka in &kinds {
+            for &sa in &signals {
+                for &kb in &kinds {
+                    for &sb in &signals {
+                        assert_eq!(
+                            packed_key(ka, sa).cmp(&packed_key(kb, sb)),
+                            (ka, as_tuple(sa)).cmp(&(kb, as_tuple(sb))),
+                            "{ka:?} {sa:?} vs {kb:?} {sb:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     fn role(id: &str, areas: &[(&str, f64, &[&str])]) -> String {
         let mut s = format!(
