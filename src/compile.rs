@@ -661,6 +661,12 @@ impl Builder {
         }
         Ok(Compiled {
             rules: RuleSet {
+                area_offsets: std::iter::once(0)
+                    .chain(self.roles.iter().scan(0, |n, r| {
+                        *n += r.areas.len();
+                        Some(*n)
+                    }))
+                    .collect(),
                 roles: self.roles,
                 patterns: self.literals,
                 automaton,

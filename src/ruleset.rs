@@ -334,6 +334,8 @@ pub(crate) struct Meaning {
 #[derive(Debug)]
 pub struct RuleSet {
     pub(crate) roles: Vec<Role>,
+    /// Where each role's areas start in a flat per-area table (one more entry than roles: the table's length).
+    pub(crate) area_offsets: Vec<usize>,
     pub(crate) patterns: Vec<Pattern>,
     /// The body automaton: every literal a posting's text can use (phrases, names, negatives, cues, regex
     /// prefixes). Its pattern `i` is literal `body_literals[i]`.

@@ -287,25 +287,25 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
     }
 
     // Sums per area in one flat table (most roles have no evidence: no per-role allocation for them).
-    let mut offsets = Vec::with_capacity(rules.roles.len() + 1);
-    offsets.push(0);
-    for r in &rules.roles {
-        offsets.push(offsets.last().copied().unwrap_or(0) + r.areas.len());
-    }
+    let offsets = &rules.area_offsets;
     let mut area_sum = vec![0.0f64; offsets[rules.roles.len()]];
     let mut area_phrases = vec![0u32; area_sum.len()];
     let mut names = vec![0u32; rules.roles.len()];
     let mut negatives = vec![0u32; rules.roles.len()];
+    // Roles with counted responsibility evidence or a name mention: any other role scores 0 (most of them).
+    let mut touched = vec![false; rules.roles.len()];
     for e in evidence.iter().filter(|e| e.counted) {
         match e.hit.kind {
             HitKind::Responsibility { role, area } => {
                 let k = offsets[role as usize] + area as usize;
                 area_sum[k] += e.weight;
                 area_phrases[k] += 1;
+                touched[role as usize] = true;
             }
             HitKind::Name { role } => {
                 if !e.hit.boilerplate {
                     names[role as usize] += 1;
+                    touched[role as usize] = true;
                 }
             }
             HitKind::Negative { role } => negatives[role as usize] += 1,
@@ -315,10 +315,18 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
         x if x > 0.0 => rules.roles[r].areas[a].weight * (1.0 - (-x / SATURATION).exp()),
         _ => 0.0,
     };
-    let own: Vec<f64> =
-        (0..rules.roles.len()).map(|r| (0..rules.roles[r].areas.len()).map(|a| area_score(r, a)).sum()).collect();
+    let own: Vec<f64> = (0..rules.roles.len())
+        .map(|r| match touched[r] {
+            true => (0..rules.roles[r].areas.len()).map(|a| area_score(r, a)).sum(),
+            false => 0.0,
+        })
+        .collect();
     let mut scores: Vec<RoleScore> = Vec::new();
     for (r, role) in rules.roles.iter().enumerate() {
+        if !touched[r] {
+            // No own evidence and no name: 0, and a share of a base role is only added to a positive score.
+            continue;
+        }
         let name = if names[r] > 0 && basis == Basis::All { NAME_WEIGHT } else { 0.0 };
         let mut score = (own[r] + name) * NEGATIVE_FACTOR.powi(negatives[r] as i32);
         // A role that builds on others adds a share of the best of their own scores.
