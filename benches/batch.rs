@@ -1,5 +1,6 @@
 //! Batch throughput benchmark: `cargo bench --bench batch` (set `ROLECALL_BENCH_MB`, default 200, and
-//! `ROLECALL_BENCH_RUNS`, default 3: every figure is the median of that many runs; peak RSS the largest).
+//! `ROLECALL_BENCH_RUNS`, default 3: rounds of every measurement, interleaved; figures are medians over the rounds,
+//! ratios the medians of the ratios within a round, peak RSS the largest).
 //!
 //! Generates its own corpus from the project's fixtures and rule examples (our own words, repeated and shuffled
 //! into a CSV of at least `ROLECALL_BENCH_MB` MB in `target/`), then prints, on the same bytes in one run:
@@ -63,12 +64,18 @@ fn main() {
         text_bytes as f64 / 1e6
     );
 
-    // 1. Raw scan.
+    // The raw scan reads the same posting texts, lower-cased ahead of time.
     let lowered: Vec<String> = texts.iter().map(|t| t.to_ascii_lowercase()).collect();
     let index: std::collections::HashMap<&str, usize> =
         texts.iter().enumerate().map(|(i, t)| (t.as_str(), i)).collect();
     let order: Vec<usize> = bodies.iter().map(|b| index[b]).collect();
-    let mut times = Vec::new();
+    // Rounds interleave every measurement (raw scan, then each run), so a slow spell of this shared VM hits all of
+    // them alike; the ratios are the medians of the ratios within one round.
+    let bin = env!("CARGO_BIN_EXE_rolecall");
+    let runs_of = [("batch", 1), ("batch", 2), ("drift", 1), ("drift", 2)];
+    let mut raw_secs = Vec::new();
+    let mut secs = vec![Vec::new(); runs_of.len()];
+    let mut rss_kb = vec![0.0f64; runs_of.len()];
     let mut matches = 0usize;
     for _ in 0..runs {
         let start = Instant::now();
@@ -76,63 +83,59 @@ fn main() {
         for &i in &order {
             matches += rules.raw_scan(lowered[i].as_bytes());
         }
-        times.push(start.elapsed().as_secs_f64());
-    }
-    let raw = text_bytes as f64 / median(&mut times) / 1e6;
-    println!("{:<28} {:>9.1} MB/s  ({} matches)", "raw scan (1 thread)", raw, matches);
-
-    // 2. End to end.
-    let bin = env!("CARGO_BIN_EXE_rolecall");
-    for verb in ["batch", "drift"] {
-        let mut one = 0.0;
-        for j in [1, 2] {
-            let mut args = vec!["-v", bin, verb, corpus.to_str().unwrap(), "--quiet"];
+        raw_secs.push(start.elapsed().as_secs_f64());
+        for (k, &(verb, j)) in runs_of.iter().enumerate() {
+            let threads = j.to_string();
+            let mut args = vec!["-v", bin, verb, corpus.to_str().unwrap(), "--quiet", "-j", &threads];
             if verb == "drift" {
                 // The per-posting rows are written too, as `batch` writes its rows.
                 args.extend(["--format", "csv"]);
             }
-            let threads = j.to_string();
-            args.extend(["-j", &threads]);
-            let (mut times, mut rss_kb) = (Vec::new(), 0.0f64);
-            for _ in 0..runs {
-                let start = Instant::now();
-                let out = Command::new("/usr/bin/time")
-                    .args(&args)
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::piped())
-                    .output()
-                    .expect("run /usr/bin/time (apt-get install time)");
-                times.push(start.elapsed().as_secs_f64());
-                let stderr = String::from_utf8_lossy(&out.stderr);
-                rss_kb = rss_kb.max(
-                    stderr
-                        .lines()
-                        .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
-                        .and_then(|v| v.trim().parse().ok())
-                        .unwrap_or(f64::NAN),
-                );
-            }
-            let secs = median(&mut times);
-            let mbs = text_bytes as f64 / secs / 1e6;
-            if j == 1 {
-                one = mbs;
-            }
-            println!(
-                "{:<28} {:>9.1} MB/s  {:>9.0} postings/s  peak RSS {:>6.1} MiB  ({:.2}x raw scan{})",
-                format!("rolecall {verb} -j {j}"),
-                mbs,
-                bodies.len() as f64 / secs,
-                rss_kb / 1024.0,
-                mbs / raw,
-                if j > 1 { format!(", {:.2}x -j 1", mbs / one) } else { String::new() }
-            );
+            let start = Instant::now();
+            let out = Command::new("/usr/bin/time")
+                .args(&args)
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .output()
+                .expect("run /usr/bin/time (apt-get install time)");
+            secs[k].push(start.elapsed().as_secs_f64());
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let kb = stderr
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(f64::NAN);
+            rss_kb[k] = rss_kb[k].max(kb);
         }
+    }
+    let raw = text_bytes as f64 / median(&raw_secs) / 1e6;
+    println!("{:<28} {:>9.1} MB/s  ({} matches)", "raw scan (1 thread)", raw, matches);
+    for (k, &(verb, j)) in runs_of.iter().enumerate() {
+        let t = median(&secs[k]);
+        let vs_raw: Vec<f64> = raw_secs.iter().zip(&secs[k]).map(|(r, e)| r / e).collect();
+        let vs_one = match j {
+            1 => String::new(),
+            _ => {
+                let one: Vec<f64> = secs[k - 1].iter().zip(&secs[k]).map(|(a, b)| a / b).collect();
+                format!(", {:.2}x -j 1", median(&one))
+            }
+        };
+        println!(
+            "{:<28} {:>9.1} MB/s  {:>9.0} postings/s  peak RSS {:>6.1} MiB  ({:.2}x raw scan{})",
+            format!("rolecall {verb} -j {j}"),
+            text_bytes as f64 / t / 1e6,
+            bodies.len() as f64 / t,
+            rss_kb[k] / 1024.0,
+            median(&vs_raw),
+            vs_one
+        );
     }
     let _ = std::io::stdout().flush();
 }
 
-/// The median of `times` (this shared VM varies by ±15% from run to run: one run of each is not a measurement).
-fn median(times: &mut [f64]) -> f64 {
-    times.sort_by(f64::total_cmp);
-    times[times.len() / 2]
+/// The median of `values` (this shared VM varies by ±15% from run to run: one run of each is not a measurement).
+fn median(values: &[f64]) -> f64 {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
 }
