@@ -233,10 +233,17 @@ struct Job {
 /// Records read together and handed to one worker.
 type Chunk = Vec<Result<Job, RecordError>>;
 
-/// One record's outcome, rendered.
-enum Done {
-    Row { bytes: Vec<u8>, role: String },
+/// One record's outcome (its row, if any, is in the chunk's [`Rendered::rows`]).
+enum Done<'r> {
+    Row { role: &'r str },
     Error(RecordError),
+}
+
+/// A chunk's outcomes, in input order, and all its rows in one buffer: a worker allocates once per chunk, not
+/// per row, and the writing thread frees one buffer.
+struct Rendered<'r> {
+    rows: Vec<u8>,
+    done: Vec<Done<'r>>,
 }
 
 /// What a run does with each posting.
@@ -462,15 +469,15 @@ impl<'r> Batch<'r> {
                 if chunk.is_empty() {
                     return Ok(());
                 }
-                let done = chunk.iter().map(|job| self.render(&mut sink.scanners[0], job)).collect();
-                self.write_chunk(&chunk, done, sink, source.consumed())?;
+                let rendered = self.render_chunk(&mut sink.scanners[0], &chunk);
+                self.write_chunk(&chunk, rendered, sink, source.consumed())?;
             }
         }
         let mut lanes = std::mem::take(&mut sink.scanners);
         let limit = lanes.len() as u64 + 2;
         let (job_tx, job_rx) = std::sync::mpsc::sync_channel::<(u64, Chunk)>(lanes.len());
         let job_rx = std::sync::Mutex::new(job_rx);
-        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, std::thread::Result<Vec<Done>>)>();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, std::thread::Result<Rendered<'r>>)>();
         let result = std::thread::scope(|s| -> Result<(), BatchError> {
             // Owned by this closure: however it returns, the queue closes and the workers stop.
             let job_tx = job_tx;
@@ -480,9 +487,8 @@ impl<'r> Batch<'r> {
                     let Ok(Ok((seq, jobs))) = job_rx.lock().map(|rx| rx.recv()) else { break };
                     // A panic is handed to the writing thread (which re-raises it) instead of leaving it waiting
                     // for a chunk that never comes.
-                    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        jobs.iter().map(|job| self.render(lane, job)).collect::<Vec<Done>>()
-                    }));
+                    let done =
+                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.render_chunk(lane, &jobs)));
                     if done_tx.send((seq, jobs, done)).is_err() {
                         break;
                     }
@@ -554,15 +560,16 @@ impl<'r> Batch<'r> {
     fn write_chunk<W: Write>(
         &self,
         jobs: &[Result<Job, RecordError>],
-        done: Vec<Done>,
+        rendered: Rendered<'r>,
         sink: &mut Sink<'_, 'r, W>,
         consumed: u64,
     ) -> Result<(), BatchError> {
         let Sink { out, errors, progress, summary, .. } = sink;
-        for (d, job) in done.into_iter().zip(jobs) {
+        out.write_all(&rendered.rows).map_err(BatchError::Io)?;
+        for (d, job) in rendered.done.into_iter().zip(jobs) {
             summary.read += 1;
             match d {
-                Done::Row { bytes, role } => {
+                Done::Row { role } => {
                     summary.classified += 1;
                     if let Ok(j) = job {
                         summary.text_bytes += j.text.len() as u64;
@@ -570,8 +577,10 @@ impl<'r> Batch<'r> {
                     if role == "other" {
                         summary.abstained += 1;
                     }
-                    *summary.roles.entry(role).or_default() += 1;
-                    out.write_all(&bytes).map_err(BatchError::Io)?;
+                    match summary.roles.get_mut(role) {
+                        Some(n) => *n += 1,
+                        None => drop(summary.roles.insert(role.to_string(), 1)),
+                    }
                 }
                 Done::Error(e) => {
                     summary.errors += 1;
@@ -583,17 +592,33 @@ impl<'r> Batch<'r> {
         Ok(())
     }
 
-    fn render(&self, lane: &mut Lane<'r>, job: &Result<Job, RecordError>) -> Done {
+    /// Classifies a chunk on one worker's lane.
+    fn render_chunk(&self, lane: &mut Lane<'r>, jobs: &[Result<Job, RecordError>]) -> Rendered<'r> {
+        let buf = Vec::with_capacity(jobs.len() * 256);
+        let mut rows = match self.output {
+            OutputFormat::Csv => Rows::Csv(Box::new(csv::WriterBuilder::new().flexible(true).from_writer(buf))),
+            OutputFormat::Jsonl => Rows::Jsonl(buf),
+        };
+        let done = jobs.iter().map(|job| self.render(lane, job, &mut rows)).collect();
+        let rows = match rows {
+            // Flushing into a Vec cannot fail.
+            Rows::Csv(w) => w.into_inner().unwrap_or_default(),
+            Rows::Jsonl(buf) => buf,
+        };
+        Rendered { rows, done }
+    }
+
+    /// One record's outcome; its row goes to the end of `rows`.
+    fn render(&self, lane: &mut Lane<'r>, job: &Result<Job, RecordError>, rows: &mut Rows) -> Done<'r> {
         let job = match job {
             Ok(j) => j,
             Err(e) => return Done::Error(e.clone()),
         };
         if self.task == Task::Drift {
-            return self.render_drift(lane, job);
+            return self.render_drift(lane, job, rows);
         }
         let scanner = &mut lane.scanner;
         let c = scanner.classify(Posting { text: &job.text, title: job.title.as_deref() });
-        let mut bytes = Vec::new();
         match self.output {
             OutputFormat::Jsonl => {
                 #[derive(Serialize)]
@@ -613,16 +638,11 @@ impl<'r> Batch<'r> {
                 }
                 let row =
                     Row { record: job.record, report: &report, kept: job.keep.iter().map(String::as_str).collect() };
-                if serde_json::to_writer(&mut bytes, &row).is_err() {
-                    bytes.clear();
-                }
-                bytes.push(b'\n');
+                rows.json(&row);
             }
             OutputFormat::Csv => {
                 // The compact row needs no full report (no line index, no evidence list).
                 let runner = c.ranking.iter().find(|s| Some(s.role) != c.role);
-                // A small buffer: the default 8 KiB would be allocated and zeroed for every row.
-                let mut w = csv::WriterBuilder::new().buffer_capacity(512).from_writer(&mut bytes);
                 let runner_id = runner.map_or("", |s| self.rules.roles()[s.role as usize].id.as_str());
                 let runner_score = runner.map_or(String::new(), |s| round4(s.score).to_string());
                 let (record, score, confidence) =
@@ -648,11 +668,10 @@ impl<'r> Batch<'r> {
                     title_role,
                     self.rules.hash(),
                 ];
-                let _ = w.write_record(fields.into_iter().chain(job.keep.iter().map(String::as_str)));
-                drop(w);
+                rows.csv(fields.into_iter().chain(job.keep.iter().map(String::as_str)));
             }
         }
-        Done::Row { bytes, role: c.role_id().to_string() }
+        Done::Row { role: c.role_id() }
     }
 }
 
@@ -679,11 +698,10 @@ pub const DRIFT_COLUMNS: [&str; 16] = [
 impl<'r> Batch<'r> {
     /// One posting's drift: its row (CSV: [`DRIFT_COLUMNS`]; JSON Lines: the `DriftReport` schema plus `record`,
     /// `id` and `kept`), counted into the worker's aggregate.
-    fn render_drift(&self, lane: &mut Lane<'r>, job: &Job) -> Done {
+    fn render_drift(&self, lane: &mut Lane<'r>, job: &Job, rows: &mut Rows) -> Done<'r> {
         let title = job.title.as_deref().unwrap_or("");
         let d = lane.scanner.drift(title, &job.text);
         let report = DriftReport::new(&d, title, &job.text);
-        let mut bytes = Vec::new();
         let joined = |v: &[std::borrow::Cow<'_, str>]| v.join("; ");
         let names: Vec<String> = report.name_mentions.iter().map(|n| format!("{} ({})", n.text, n.role)).collect();
         match self.output {
@@ -703,13 +721,9 @@ impl<'r> Batch<'r> {
                     report: &report,
                     kept: job.keep.iter().map(String::as_str).collect(),
                 };
-                if serde_json::to_writer(&mut bytes, &row).is_err() {
-                    bytes.clear();
-                }
-                bytes.push(b'\n');
+                rows.json(&row);
             }
             OutputFormat::Csv => {
-                let mut w = csv::WriterBuilder::new().buffer_capacity(1024).from_writer(&mut bytes);
                 let st = &report.stated;
                 let num = |x: f64| round4(x).to_string();
                 let fields = [
@@ -732,8 +746,7 @@ impl<'r> Batch<'r> {
                     names.join("; "),
                     self.rules.hash().to_string(),
                 ];
-                let _ = w.write_record(fields.iter().map(String::as_str).chain(job.keep.iter().map(String::as_str)));
-                drop(w);
+                rows.csv(fields.iter().map(String::as_str).chain(job.keep.iter().map(String::as_str)));
             }
         }
         let agg = &mut lane.drift;
@@ -775,7 +788,34 @@ impl<'r> Batch<'r> {
                 excerpts: crate::aggregate::excerpts(&job.text, marks),
             });
         }
-        Done::Row { bytes, role: d.body.role_id().to_string() }
+        Done::Row { role: d.body.role_id() }
+    }
+}
+
+/// Where a worker writes a chunk's rows: one buffer per chunk (through one CSV writer for CSV output).
+enum Rows {
+    Csv(Box<csv::Writer<Vec<u8>>>),
+    Jsonl(Vec<u8>),
+}
+
+impl Rows {
+    /// Appends one JSON line (only its newline if the row cannot be serialised, which our rows always can).
+    fn json(&mut self, row: &impl Serialize) {
+        if let Rows::Jsonl(buf) = self {
+            let start = buf.len();
+            if serde_json::to_writer(&mut *buf, row).is_err() {
+                buf.truncate(start);
+            }
+            buf.push(b'\n');
+        }
+    }
+
+    /// Appends one CSV row.
+    fn csv<'a>(&mut self, fields: impl IntoIterator<Item = &'a str>) {
+        if let Rows::Csv(w) = self {
+            // Writing into a Vec cannot fail.
+            let _ = w.write_record(fields);
+        }
     }
 }
 
