@@ -95,12 +95,14 @@ impl Normalized {
                         // lower-case it, map it in bulk.
                         let mut run = i + 1;
                         while run < bytes.len() {
-                            let c = bytes[run];
-                            let single_space = c == b' ' && bytes.get(run + 1).is_some_and(|&n| is_plain_ascii(n));
-                            if !(is_plain_ascii(c) || single_space) {
+                            if PLAIN_ASCII[bytes[run] as usize] {
+                                run += 1;
+                            } else if bytes[run] == b' ' && bytes.get(run + 1).is_some_and(|&n| PLAIN_ASCII[n as usize])
+                            {
+                                run += 2;
+                            } else {
                                 break;
                             }
-                            run += 1;
                         }
                         let from = self.text.len();
                         self.text.push_str(&input[i..run]);
@@ -238,10 +240,17 @@ pub fn normalize_phrase(phrase: &str) -> String {
     Normalized::new(phrase).text.trim().to_string()
 }
 
-/// ASCII that the normaliser copies as it is (apart from case).
-fn is_plain_ascii(c: u8) -> bool {
-    c.is_ascii() && !matches!(c, b' ' | b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c | b'<' | b'&')
-}
+/// ASCII that the normaliser copies as it is (apart from case), as a table for its hot loop: everything below 128
+/// but whitespace, `-` (a space in the normalised text), and `<` / `&` (tags and entities).
+static PLAIN_ASCII: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut c = 0;
+    while c < 128 {
+        t[c] = !matches!(c as u8, b' ' | b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c | b'<' | b'&');
+        c += 1;
+    }
+    t
+};
 
 fn is_dash(c: char) -> bool {
     matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}')
