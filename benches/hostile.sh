@@ -42,7 +42,9 @@ run() {
   local t1; t1=$(date +%s.%N)
   local rss; rss=$(tail -1 "$dir/rss")
   local what
-  what=$(cat "$dir/err" "$dir/out" | grep -m1 -E 'read [0-9]|error\[|: [0-9]+ errors?,|^[a-z-]+,' | cut -c1-100 || true)
+  # A batch summary, a diagnostic or a lint total; for `classify --format csv`, the role of its one row.
+  what=$(cat "$dir/err" "$dir/out" | grep -m1 -E 'read [0-9]|error\[|: [0-9]+ errors?,' | sed 's/^rolecall: //' | cut -c1-100 || true)
+  if [ -z "$what" ]; then what=$(sed -n 2p "$dir/out" | cut -d, -f2); fi
   printf '%-28s %-6s %9.2f %10.1f  %s\n' "$name" "$code" "$(echo "$t1 - $t0" | bc)" "$(echo "$rss / 1024" | bc -l)" "$what"
 }
 run "50 MB field (default limit)" $bin batch "$dir/field-50mb.csv" -o "$dir/rows.csv"
