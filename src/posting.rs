@@ -342,6 +342,9 @@ pub fn is_spaceless_script(c: char) -> bool {
 /// match does not start with a word character, next to a spaceless script, or at a lower→upper case change
 /// (`RequirementsMust`, a join left by scraping).
 pub fn left_boundary(text: &str, start: usize) -> bool {
+    if let Some(holds) = ascii_boundary(text.as_bytes(), start) {
+        return holds;
+    }
     let Some(first) = text[start..].chars().next() else { return true };
     let Some(prev) = text[..start].chars().next_back() else { return true };
     !is_word_char(first)
@@ -353,6 +356,9 @@ pub fn left_boundary(text: &str, start: usize) -> bool {
 
 /// Whether a word boundary holds after byte `end` of `text` (see [`left_boundary`]).
 pub fn right_boundary(text: &str, end: usize) -> bool {
+    if let Some(holds) = ascii_boundary(text.as_bytes(), end) {
+        return holds;
+    }
     let Some(last) = text[..end].chars().next_back() else { return true };
     let Some(next) = text[end..].chars().next() else { return true };
     !is_word_char(last)
@@ -360,6 +366,20 @@ pub fn right_boundary(text: &str, end: usize) -> bool {
         || is_spaceless_script(last)
         || is_spaceless_script(next)
         || (last.is_lowercase() && next.is_uppercase())
+}
+
+/// The boundary test at byte `at` when the bytes on both sides are ASCII (whole characters then), without decoding;
+/// `None` otherwise. The same rule: not between two word characters, unless a lower-case letter meets an upper-case.
+fn ascii_boundary(b: &[u8], at: usize) -> Option<bool> {
+    if at == 0 || at >= b.len() {
+        return Some(true);
+    }
+    let (prev, next) = (b[at - 1], b[at]);
+    if !(prev.is_ascii() && next.is_ascii()) {
+        return None;
+    }
+    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    Some(!word(prev) || !word(next) || (prev.is_ascii_lowercase() && next.is_ascii_uppercase()))
 }
 
 /// Characters that end a clause: a negation does not reach across them.
@@ -497,6 +517,21 @@ mod tests {
         let s = n.text.find(needle).expect("needle in normalised text");
         let (a, b) = n.original_span(s, s + needle.len());
         input[a..b].to_string()
+    }
+
+    #[test]
+    fn ascii_boundaries_agree_with_the_character_rule() {
+        for p in 0u8..128 {
+            for n in 0u8..128 {
+                let t = String::from_utf8(vec![p, n]).unwrap();
+                let (prev, next) = (p as char, n as char);
+                let slow = !is_word_char(prev) || !is_word_char(next) || (prev.is_lowercase() && next.is_uppercase());
+                assert_eq!(left_boundary(&t, 1), slow, "{t:?}");
+                assert_eq!(right_boundary(&t, 1), slow, "{t:?}");
+            }
+        }
+        assert!(left_boundary("ab", 0) && right_boundary("ab", 2));
+        assert!(!left_boundary("éa", 2) && left_boundary("a漢", 1), "non-ASCII neighbours take the full rule");
     }
 
     #[test]
