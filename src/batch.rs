@@ -479,51 +479,63 @@ impl<'r> Batch<'r> {
         let job_rx = std::sync::Mutex::new(job_rx);
         let (done_tx, done_rx) = std::sync::mpsc::channel::<(u64, Chunk, std::thread::Result<Rendered<'r>>)>();
         let result = std::thread::scope(|s| -> Result<(), BatchError> {
-            // Owned by this closure: however it returns, the queue closes and the workers stop.
-            let job_tx = job_tx;
-            for lane in lanes.iter_mut() {
-                let (job_rx, done_tx) = (&job_rx, done_tx.clone());
-                s.spawn(move || loop {
-                    let Ok(Ok((seq, jobs))) = job_rx.lock().map(|rx| rx.recv()) else { break };
-                    // A panic is handed to the writing thread (which re-raises it) instead of leaving it waiting
-                    // for a chunk that never comes.
-                    let done =
-                        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.render_chunk(lane, &jobs)));
-                    if done_tx.send((seq, jobs, done)).is_err() {
-                        break;
-                    }
-                });
-            }
+            let handles: Vec<_> = lanes
+                .iter_mut()
+                .map(|lane| {
+                    let (job_rx, done_tx) = (&job_rx, done_tx.clone());
+                    s.spawn(move || loop {
+                        let Ok(Ok((seq, jobs))) = job_rx.lock().map(|rx| rx.recv()) else { break };
+                        // A panic is handed to the writing thread (which re-raises it) instead of leaving it
+                        // waiting for a chunk that never comes.
+                        let done =
+                            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.render_chunk(lane, &jobs)));
+                        if done_tx.send((seq, jobs, done)).is_err() {
+                            break;
+                        }
+                    })
+                })
+                .collect();
             drop(done_tx);
-            let (mut sent, mut written, mut eof) = (0u64, 0u64, false);
-            let mut consumed_after = std::collections::VecDeque::new();
-            let mut ready = std::collections::BTreeMap::new();
-            loop {
-                while !eof && sent - written < limit {
-                    let mut chunk = Vec::with_capacity(CHUNK);
-                    source.fill(self, &mut chunk)?;
-                    self.header_once(source, sink.out, on_columns, &mut header_written)?;
-                    if chunk.is_empty() {
-                        eof = true;
-                    } else {
-                        consumed_after.push_back(source.consumed());
-                        job_tx.send((sent, chunk)).map_err(|_| BatchError::Io(io::Error::other("a worker stopped")))?;
-                        sent += 1;
+            let result = (|| -> Result<(), BatchError> {
+                let (mut sent, mut written, mut eof) = (0u64, 0u64, false);
+                let mut consumed_after = std::collections::VecDeque::new();
+                let mut ready = std::collections::BTreeMap::new();
+                loop {
+                    while !eof && sent - written < limit {
+                        let mut chunk = Vec::with_capacity(CHUNK);
+                        source.fill(self, &mut chunk)?;
+                        self.header_once(source, sink.out, on_columns, &mut header_written)?;
+                        if chunk.is_empty() {
+                            eof = true;
+                        } else {
+                            consumed_after.push_back(source.consumed());
+                            job_tx
+                                .send((sent, chunk))
+                                .map_err(|_| BatchError::Io(io::Error::other("a worker stopped")))?;
+                            sent += 1;
+                        }
+                    }
+                    if written == sent {
+                        return Ok(());
+                    }
+                    let (seq, jobs, done) =
+                        done_rx.recv().map_err(|_| BatchError::Io(io::Error::other("the workers stopped")))?;
+                    let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                    ready.insert(seq, (jobs, done));
+                    while let Some((jobs, done)) = ready.remove(&written) {
+                        let consumed = consumed_after.pop_front().unwrap_or_default();
+                        self.write_chunk(&jobs, done, sink, consumed)?;
+                        written += 1;
                     }
                 }
-                if written == sent {
-                    return Ok(());
-                }
-                let (seq, jobs, done) =
-                    done_rx.recv().map_err(|_| BatchError::Io(io::Error::other("the workers stopped")))?;
-                let done = done.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                ready.insert(seq, (jobs, done));
-                while let Some((jobs, done)) = ready.remove(&written) {
-                    let consumed = consumed_after.pop_front().unwrap_or_default();
-                    self.write_chunk(&jobs, done, sink, consumed)?;
-                    written += 1;
-                }
+            })();
+            // However the loop ended, the queue closes, the workers stop and are joined: each has fully exited
+            // (its thread-local destructors run) before the run returns.
+            drop(job_tx);
+            for h in handles {
+                h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             }
+            result
         });
         sink.scanners = lanes;
         result
