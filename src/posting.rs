@@ -28,6 +28,10 @@ impl<'a> Posting<'a> {
     }
 }
 
+/// The longest text read for matching, in bytes (2 GiB): normalising can lengthen a text by half (`İ` is two bytes,
+/// its lower case three), and the normalised text's offsets must fit in 32 bits.
+pub const MAX_TEXT_BYTES: usize = 1 << 31;
+
 /// A normalised copy of a text with, for every byte, the original byte range it came from.
 ///
 /// The map is stored as pieces, not per byte: most of a posting copies over one to one (lower-casing ASCII keeps
@@ -58,10 +62,16 @@ impl Normalized {
         n
     }
 
-    /// Normalises `input`, reusing this buffer's allocations.
+    /// Normalises `input`, reusing this buffer's allocations. Only the first [`MAX_TEXT_BYTES`] of a longer input
+    /// are read (the map keeps 32-bit offsets): nothing past them is ever matched.
     pub fn build(&mut self, input: &str) {
+        self.build_capped(input, MAX_TEXT_BYTES);
+    }
+
+    fn build_capped(&mut self, input: &str, cap: usize) {
         self.text.clear();
         self.pieces.clear();
+        let input = &input[..floor_boundary(input, cap.min(input.len()))];
         let bytes = input.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -517,6 +527,18 @@ mod tests {
         let s = n.text.find(needle).expect("needle in normalised text");
         let (a, b) = n.original_span(s, s + needle.len());
         input[a..b].to_string()
+    }
+
+    #[test]
+    fn text_past_the_cap_is_not_read_and_spans_stay_inside() {
+        let input = "Own the backlog. ÉÉÉ roadmap";
+        let mut n = Normalized::default();
+        // A cap inside "É" (bytes 17..19) falls back to the character boundary before it.
+        n.build_capped(input, 18);
+        assert_eq!(n.text, "own the backlog. ");
+        assert_eq!(n.original_span(0, n.text.len()), (0, 17));
+        n.build_capped(input, usize::MAX);
+        assert_eq!(n.text, "own the backlog. ééé roadmap");
     }
 
     #[test]

@@ -381,6 +381,13 @@ fn read_posting(path: &Path) -> Result<Input, String> {
     if text.trim().is_empty() {
         return Err(format!("{name}: the posting is empty"));
     }
+    if text.len() > rolecall::posting::MAX_TEXT_BYTES {
+        eprintln!(
+            "rolecall: warning: {name}: {} bytes; only the first {} are read for evidence",
+            text.len(),
+            rolecall::posting::MAX_TEXT_BYTES
+        );
+    }
     Ok(Input { name, text })
 }
 
