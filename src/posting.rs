@@ -103,17 +103,7 @@ impl Normalized {
                     _ => {
                         // A run of plain ASCII (single spaces between words included) maps one to one: copy it,
                         // lower-case it, map it in bulk.
-                        let mut run = i + 1;
-                        while run < bytes.len() {
-                            if PLAIN_ASCII[bytes[run] as usize] {
-                                run += 1;
-                            } else if bytes[run] == b' ' && bytes.get(run + 1).is_some_and(|&n| PLAIN_ASCII[n as usize])
-                            {
-                                run += 2;
-                            } else {
-                                break;
-                            }
-                        }
+                        let run = plain_run_end(bytes, i + 1);
                         let from = self.text.len();
                         self.text.push_str(&input[i..run]);
                         self.text[from..].make_ascii_lowercase();
@@ -250,17 +240,54 @@ pub fn normalize_phrase(phrase: &str) -> String {
     Normalized::new(phrase).text.trim().to_string()
 }
 
-/// ASCII that the normaliser copies as it is (apart from case), as a table for its hot loop: everything below 128
-/// but whitespace, `-` (a space in the normalised text), and `<` / `&` (tags and entities).
-static PLAIN_ASCII: [bool; 256] = {
-    let mut t = [false; 256];
+/// What the normaliser's bulk copy does with a byte: `PLAIN` copies over (ASCII but whitespace, `-`, `<`, `&`), a
+/// `SPACE` copies over unless it follows another space, anything else (`STOP`) ends the run.
+const PLAIN: u8 = 0;
+const SPACE: u8 = 1;
+const STOP: u8 = 2;
+static RUN_CLASS: [u8; 256] = {
+    let mut t = [STOP; 256];
     let mut c = 0;
     while c < 128 {
-        t[c] = !matches!(c as u8, b' ' | b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c | b'<' | b'&');
+        t[c] = match c as u8 {
+            b' ' => SPACE,
+            b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c | b'<' | b'&' => STOP,
+            _ => PLAIN,
+        };
         c += 1;
     }
     t
 };
+
+/// Where a run of plain ASCII with single spaces that starts before `from` (after a plain byte) ends: at the first
+/// byte that is neither, or at a space after a space. Eight bytes are classified per step without a branch on
+/// each, since runs are tens of bytes long and a branch per word boundary costs more than the table look-ups.
+fn plain_run_end(bytes: &[u8], from: usize) -> usize {
+    let mut run = from;
+    let mut prev_space = 0u8;
+    while run + 8 <= bytes.len() {
+        let (mut stops, mut ps) = (0u32, prev_space);
+        for (k, &b) in bytes[run..run + 8].iter().enumerate() {
+            let class = RUN_CLASS[b as usize];
+            stops |= u32::from((class >> 1) | (class & ps)) << k;
+            ps = class & SPACE;
+        }
+        if stops != 0 {
+            return run + stops.trailing_zeros() as usize;
+        }
+        prev_space = ps;
+        run += 8;
+    }
+    while run < bytes.len() {
+        let class = RUN_CLASS[bytes[run] as usize];
+        if class == STOP || (class == SPACE && prev_space == SPACE) {
+            break;
+        }
+        prev_space = class & SPACE;
+        run += 1;
+    }
+    run
+}
 
 fn is_dash(c: char) -> bool {
     matches!(c, '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}')
@@ -527,6 +554,45 @@ mod tests {
         let s = n.text.find(needle).expect("needle in normalised text");
         let (a, b) = n.original_span(s, s + needle.len());
         input[a..b].to_string()
+    }
+
+    #[test]
+    fn plain_runs_end_at_a_stop_byte_or_a_second_space() {
+        // Against the rule spelt out byte by byte, on every string of up to 11 bytes over a small alphabet, so that
+        // stops fall at every place of the eight-byte blocks and of the tail.
+        let reference = |b: &[u8], from: usize| {
+            let mut run = from;
+            let mut prev_space = false;
+            while run < b.len() {
+                let c = b[run];
+                let stop = !c.is_ascii() || matches!(c, b'\t' | b'\n' | b'\r' | b'-' | 0x0b | 0x0c | b'<' | b'&');
+                if stop || (c == b' ' && prev_space) {
+                    break;
+                }
+                prev_space = c == b' ';
+                run += 1;
+            }
+            run
+        };
+        let alphabet = [b'a', b' ', b'-', b'\n', 0xC3];
+        for len in 1..=11usize {
+            let varied = len.min(7);
+            for n in 0..alphabet.len().pow(varied as u32) {
+                let mut part = Vec::new();
+                let mut m = n;
+                for _ in 0..varied {
+                    part.push(alphabet[m % alphabet.len()]);
+                    m /= alphabet.len();
+                }
+                // The varied bytes first, then last, padded with plain ones.
+                let pad = vec![b'a'; len - varied];
+                for s in [[&b"x"[..], &part, &pad].concat(), [&b"x"[..], &pad, &part].concat()] {
+                    assert_eq!(plain_run_end(&s, 1), reference(&s, 1), "{s:?}");
+                }
+            }
+        }
+        assert_eq!(plain_run_end(b"xa b  c", 1), 5, "the second space stops the run");
+        assert_eq!(plain_run_end(b"xabcdefghijklmnop", 1), 17);
     }
 
     #[test]
