@@ -646,6 +646,7 @@ impl Builder {
         let (mut actions, mut meanings, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
         for p in &self.literals {
             actions.push(Action {
+                literal: actions.len() as u32,
                 first_use: meanings.len() as u32,
                 uses: p.uses.len() as u32,
                 first_regex: candidates.len() as u32,
@@ -670,7 +671,7 @@ impl Builder {
                 roles: self.roles,
                 patterns: self.literals,
                 automaton,
-                body_literals,
+                body_actions: body_literals.iter().map(|&l| actions[l as usize]).collect(),
                 title_automaton,
                 title_literals,
                 actions,

@@ -311,6 +311,8 @@ pub struct Example {
 /// regexes) laid out for the hot loop, so a match touches two small arrays instead of three heap allocations.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Action {
+    /// The literal (index into [`RuleSet::patterns`]).
+    pub literal: u32,
     /// First entry in [`RuleSet::meanings`].
     pub first_use: u32,
     /// How many uses.
@@ -338,9 +340,10 @@ pub struct RuleSet {
     pub(crate) area_offsets: Vec<usize>,
     pub(crate) patterns: Vec<Pattern>,
     /// The body automaton: every literal a posting's text can use (phrases, names, negatives, cues, regex
-    /// prefixes). Its pattern `i` is literal `body_literals[i]`.
+    /// prefixes). Its pattern `i` does `body_actions[i]`: the table is in the automaton's order, so a match costs
+    /// one look-up.
     pub(crate) automaton: AhoCorasick,
-    pub(crate) body_literals: Vec<u32>,
+    pub(crate) body_actions: Vec<Action>,
     /// The title automaton: every literal with a title meaning (role phrases and names, seniority, noise), run
     /// over titles only, so short title words ("po", "em") cost posting bodies nothing. Its pattern `i` is literal
     /// `title_literals[i]`.

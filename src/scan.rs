@@ -223,8 +223,7 @@ impl<'r> Scanner<'r> {
                 // Enough evidence to score any role many times over: a giant posting stops here, memory bounded.
                 break;
             }
-            let literal = rules.body_literals[m.pattern().as_usize()];
-            let act = rules.actions[literal as usize];
+            let act = rules.body_actions[m.pattern().as_usize()];
             let (os, oe) = self.norm.original_span_near(m.start(), m.end(), &mut cursor);
             let left = posting::left_boundary(text, os);
             let right = posting::right_boundary(text, oe);
@@ -247,7 +246,7 @@ impl<'r> Scanner<'r> {
                 let end = if u.right_open { word_end(text, oe) } else { oe };
                 self.hits.push(Hit {
                     kind,
-                    signal: Signal::Phrase { pattern: literal, use_: ui as u16 },
+                    signal: Signal::Phrase { pattern: act.literal, use_: ui as u16 },
                     start,
                     end,
                     negated: false,
