@@ -2,14 +2,19 @@
 //! `ROLECALL_BENCH_RUNS`, default 3: rounds of every measurement, interleaved; figures are medians over the rounds,
 //! ratios the medians of the ratios within a round, peak RSS the largest).
 //!
-//! Generates its own corpus from the project's fixtures and rule examples (our own words, repeated and shuffled
-//! into a CSV of at least `ROLECALL_BENCH_MB` MB in `target/`), then prints, on the same bytes in one run:
+//! Generates its own corpus from the project's fixture postings (`fixtures/postings/` and the full-length ads of
+//! `fixtures/bench/`, our own words, repeated and shuffled into a CSV of at least `ROLECALL_BENCH_MB` MB in
+//! `target/`), then prints, on the same bytes in one run:
 //! 1. the raw scan: the compiled automaton alone over every posting's text (lower-cased ahead of time, no CSV, no
 //!    normalisation, no scoring), one thread;
 //! 2. `rolecall batch` end to end at `-j 1` and `-j 2`: MB/s, postings/s and peak RSS (from `/usr/bin/time -v`);
 //! 3. `rolecall drift` (title read + responsibility-only scoring + aggregate) at `-j 1` and `-j 2`, the same way.
 //!
 //! Each posting is given a title from the pack's title examples, so both runs read titles.
+//!
+//! `ROLECALL_BENCH_CORPUS=examples` adds the pack's rule examples to the corpus: one- or two-sentence texts written
+//! to hold evidence, about twice as many automaton matches per byte as a posting (the raw scan line prints
+//! "one match per N bytes": the density drives the cost of everything after the automaton).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -22,14 +27,17 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let rules = rolecall::default_rules().expect("default pack");
 
-    // Corpus: fixture postings and rule examples, shuffled with a fixed-seed generator.
-    let mut texts: Vec<String> = std::fs::read_dir(root.join("fixtures/postings"))
-        .expect("fixtures")
+    // Corpus: fixture postings (and, if asked, rule examples), shuffled with a fixed-seed generator.
+    let mut texts: Vec<String> = ["fixtures/postings", "fixtures/bench"]
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).expect("fixtures"))
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "txt"))
         .map(|p| std::fs::read_to_string(p).expect("fixture"))
         .collect();
-    texts.extend(rules.examples().iter().map(|e| e.text.clone()));
+    if std::env::var("ROLECALL_BENCH_CORPUS").is_ok_and(|v| v == "examples") {
+        texts.extend(rules.examples().iter().map(|e| e.text.clone()));
+    }
     texts.sort();
     let corpus = root.join("target/bench-corpus.csv");
     let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -109,7 +117,13 @@ fn main() {
         }
     }
     let raw = text_bytes as f64 / median(&raw_secs) / 1e6;
-    println!("{:<28} {:>9.1} MB/s  ({} matches)", "raw scan (1 thread)", raw, matches);
+    println!(
+        "{:<28} {:>9.1} MB/s  ({} matches, one per {:.0} bytes)",
+        "raw scan (1 thread)",
+        raw,
+        matches,
+        text_bytes as f64 / matches.max(1) as f64
+    );
     for (k, &(verb, j)) in runs_of.iter().enumerate() {
         let t = median(&secs[k]);
         let vs_raw: Vec<f64> = raw_secs.iter().zip(&secs[k]).map(|(r, e)| r / e).collect();
