@@ -14,8 +14,8 @@ use crate::diag::{codes, Diagnostic, Severity, Span};
 use crate::posting::normalize_phrase;
 use crate::rulefile::{self, LanguageSpec, ParsedFile, RoleFile, Source, TitleCuesSpec};
 use crate::ruleset::{
-    Action, Area, Example, Meaning, Noise, Pattern, RegexRule, Role, RoleIdx, RuleSet, Seniority, TitleExample, Use,
-    UseKind,
+    Action, Area, Candidate, Example, Meaning, NextBytes, Noise, Pattern, RegexRule, Role, RoleIdx, RuleSet, Seniority,
+    TitleExample, Use, UseKind,
 };
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
@@ -81,7 +81,7 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
 }
 
 /// A regex checked ahead of compilation: its prefix literals and estimated size, or its syntax error.
-type RegexCheck = Result<(Option<Vec<String>>, u64), String>;
+type RegexCheck = Result<(Option<Vec<(String, NextBytes)>>, u64), String>;
 
 fn check_regex(source: &str) -> RegexCheck {
     let hir = regex_syntax::parse(source).map_err(|e| {
@@ -135,7 +135,7 @@ struct Builder {
     title_joiners: Vec<String>,
     location_before: Vec<String>,
     files: Vec<String>,
-    regex_literals: Vec<(u32, String)>,
+    regex_literals: Vec<(u32, String, NextBytes)>,
     global_regexes: Vec<u32>,
     negation_gap: Option<usize>,
     languages: Vec<String>,
@@ -370,8 +370,8 @@ impl Builder {
             self.global_regexes.push(id);
         }
         let global = literals.is_none();
-        for lit in literals.unwrap_or_default() {
-            self.regex_literals.push((id, lit));
+        for (lit, next) in literals.unwrap_or_default() {
+            self.regex_literals.push((id, lit, next));
         }
         let at = (self.file_index(&src.name), Span::from(pat.span()));
         self.regexes.push(RegexRule::new(source.clone(), role, area, global, at));
@@ -594,11 +594,13 @@ impl Builder {
         }
         // Regex prefix literals join the automaton; each confirms its regexes where it is found.
         let regex_literals = std::mem::take(&mut self.regex_literals);
-        for (rid, lit) in &regex_literals {
+        let mut next_bytes = std::collections::HashMap::new();
+        for (rid, lit, next) in &regex_literals {
             let i = self.literal(lit);
             if !self.literals[i].regexes.contains(rid) {
                 self.literals[i].regexes.push(*rid);
             }
+            next_bytes.entry((i, *rid)).or_insert(NextBytes::EMPTY).union(*next);
         }
         // Specificity: how many roles list each literal as responsibility evidence.
         for p in &mut self.literals {
@@ -644,7 +646,7 @@ impl Builder {
         let title_automaton = build(&title_literals)?;
         let warnings: Vec<Diagnostic> = self.diags.into_iter().filter(|d| d.severity == Severity::Warning).collect();
         let (mut actions, mut meanings, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
-        for p in &self.literals {
+        for (i, p) in self.literals.iter().enumerate() {
             actions.push(Action {
                 literal: actions.len() as u32,
                 first_use: meanings.len() as u32,
@@ -658,7 +660,10 @@ impl Builder {
                 right_open: u.right_open,
                 specificity: u.specificity,
             }));
-            candidates.extend_from_slice(&p.regexes);
+            candidates.extend(p.regexes.iter().map(|&regex| Candidate {
+                regex,
+                next: next_bytes.get(&(i, regex)).copied().unwrap_or(NextBytes::ANY),
+            }));
         }
         Ok(Compiled {
             rules: RuleSet {
@@ -697,8 +702,9 @@ impl Builder {
 }
 
 /// The finite set of prefix literals of a regex, cut to their leading word (normalised, each at least
-/// `MIN_REGEX_LITERAL` bytes), or `None` when the regex has no usable literal prefix.
-fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
+/// `MIN_REGEX_LITERAL` bytes), each with the bytes that can follow it in a match, or `None` when the regex has no
+/// usable literal prefix.
+fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<(String, NextBytes)>> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     let mut ex = Extractor::new();
     ex.kind(ExtractKind::Prefix).limit_total(64);
@@ -707,7 +713,7 @@ fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
     if lits.is_empty() {
         return None;
     }
-    let mut out = Vec::new();
+    let mut out: Vec<(String, NextBytes)> = Vec::new();
     for l in lits {
         let raw = std::str::from_utf8(l.as_bytes()).ok()?;
         let s = normalize_phrase(raw);
@@ -728,8 +734,16 @@ fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<String>> {
         if s.len() < MIN_REGEX_LITERAL {
             return None;
         }
-        if !out.contains(&s) {
-            out.push(s);
+        // Every match starts with `raw`: when the cut literal is a proper prefix of it, the byte after the cut is
+        // known. Otherwise (the regex may end there, or normalising changed the literal) anything may follow.
+        let mut next = NextBytes::EMPTY;
+        match raw.as_bytes().strip_prefix(s.as_bytes()) {
+            Some([b, ..]) => next.insert(*b),
+            _ => next = NextBytes::ANY,
+        }
+        match out.iter_mut().find(|(l, _)| *l == s) {
+            Some((_, n)) => n.union(next),
+            None => out.push((s, next)),
         }
     }
     Some(out)
@@ -952,7 +966,9 @@ text = "hello"
 
     #[test]
     fn prefix_literals_extracted() {
-        let lits = |p: &str| prefix_literals(&regex_syntax::parse(p).unwrap());
+        let lits = |p: &str| {
+            prefix_literals(&regex_syntax::parse(p).unwrap()).map(|l| l.into_iter().map(|(s, _)| s).collect::<Vec<_>>())
+        };
         let mut own = lits("own(?:s|ing)? the backlog").unwrap();
         own.sort();
         // The space after the leading word stays: "own " is not tried inside "owner" or "ownership".
@@ -970,5 +986,62 @@ text = "hello"
         );
         assert!(lits(r"\w+ backlog").is_none());
         assert!(lits("ab?c").is_none(), "too short");
+    }
+
+    #[test]
+    fn next_bytes_after_a_prefix_literal() {
+        let lits = |p: &str| prefix_literals(&regex_syntax::parse(p).unwrap()).unwrap();
+        let admits = |l: &[(String, NextBytes)], lit: &str, b: Option<u8>| {
+            l.iter().find(|(x, _)| x == lit).unwrap_or_else(|| panic!("{lit} in {l:?}")).1.admits(b)
+        };
+        let own = lits("own(?:s|ing)? (?:the )?backlog");
+        for lit in ["own ", "owns ", "owning "] {
+            assert!(admits(&own, lit, Some(b't')) && admits(&own, lit, Some(b'b')), "{lit}");
+            assert!(!admits(&own, lit, Some(b'a')) && !admits(&own, lit, Some(b' ')), "{lit}");
+            assert!(!admits(&own, lit, None), "the regex cannot end after `{lit}`");
+        }
+        // The regex may end with the literal: anything (and the end of the text) may follow.
+        let owns = lits("owns?");
+        assert!(admits(&owns, "own", None) && admits(&owns, "own", Some(b'x')));
+        // Several literals that cut to one: the union of what follows them.
+        let years = lits("years (?:of experience|as an? engineer)");
+        assert!(admits(&years, "years ", Some(b'o')) && admits(&years, "years ", Some(b'a')));
+        assert!(!admits(&years, "years ", Some(b'e')));
+    }
+
+    /// Every byte the filter turns away really cannot continue a match: checked for every candidate of the default
+    /// pack against the regex's own automaton (after the literal and that byte, it is dead).
+    #[test]
+    fn next_bytes_never_turn_away_a_match_in_the_default_pack() {
+        use regex_automata::hybrid::dfa::DFA;
+        use regex_automata::util::start;
+        let rules = crate::default_rules().unwrap();
+        let mut filtered = 0;
+        for act in &rules.actions {
+            let lit = &rules.patterns[act.literal as usize].text;
+            let first = act.first_regex as usize;
+            for c in &rules.candidates[first..first + act.regexes as usize] {
+                if c.next == NextBytes::ANY {
+                    continue;
+                }
+                filtered += 1;
+                let re = &rules.regexes[c.regex as usize];
+                let dfa = DFA::new(&re.source).unwrap();
+                let mut cache = dfa.create_cache();
+                let config = start::Config::new().anchored(regex_automata::Anchored::Yes);
+                let mut sid = dfa.start_state(&mut cache, &config).unwrap();
+                for &b in lit.as_bytes() {
+                    sid = dfa.next_state(&mut cache, sid, b).unwrap();
+                }
+                assert!(!sid.is_match(), "`{}` can end after `{lit}`, but the end of text is turned away", re.source);
+                for b in 0..=255u8 {
+                    if !c.next.admits(Some(b)) {
+                        let next = dfa.next_state(&mut cache, sid, b).unwrap();
+                        assert!(next.is_dead(), "`{}` can go on after `{lit}` with byte {b:#04x}", re.source);
+                    }
+                }
+            }
+        }
+        assert!(filtered > 100, "the pack's candidates are mostly filtered ({filtered})");
     }
 }

@@ -215,7 +215,8 @@ impl Normalized {
         if self.text.ends_with(' ') {
             // Collapse into the space before: it now stands for everything up to `end`.
             let at = (self.text.len() - 1) as u32;
-            let (from, _) = self.original_range(at as usize);
+            // The last piece holds the text's last byte: no search needed.
+            let (from, _) = self.range_in(self.pieces.len() - 1, at as usize);
             match self.pieces.last_mut() {
                 Some(p) if p.at == at => *p = Piece { at, from: from as u32, squeezed: Some(end as u32) },
                 _ => self.pieces.push(Piece { at, from: from as u32, squeezed: Some(end as u32) }),

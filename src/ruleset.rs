@@ -323,6 +323,52 @@ pub(crate) struct Action {
     pub regexes: u32,
 }
 
+/// A regex to confirm where one of its prefix literals is found, with the bytes that can follow that literal in a
+/// match of the regex.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Candidate {
+    /// Index into [`RuleSet::regexes`].
+    pub regex: u32,
+    /// The bytes that can come right after the literal in a match.
+    pub next: NextBytes,
+}
+
+/// A set of bytes (256 bits): what can follow a regex's prefix literal in a match. Most tries of a regex fail on
+/// the very next byte ("years " + "ago" for `years (?:of )?experience`): a candidate whose next byte is not in the
+/// set cannot match, and is not tried. [`NextBytes::ANY`] when the literal's next byte is not known (the regex may
+/// end with the literal, or the literal extraction stopped there).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NextBytes([u64; 4]);
+
+impl NextBytes {
+    /// Every byte, and the end of the text: no filter.
+    pub const ANY: NextBytes = NextBytes([u64::MAX; 4]);
+    /// No byte yet.
+    pub const EMPTY: NextBytes = NextBytes([0; 4]);
+
+    /// Adds byte `b`.
+    pub fn insert(&mut self, b: u8) {
+        self.0[(b >> 6) as usize] |= 1 << (b & 63);
+    }
+
+    /// Adds every byte of `other`.
+    pub fn union(&mut self, other: NextBytes) {
+        for (a, b) in self.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+    }
+
+    /// Whether a match can go on with `next` (`None`: the text ends right after the literal, which only a regex
+    /// that may end there can match).
+    #[inline]
+    pub fn admits(&self, next: Option<u8>) -> bool {
+        match next {
+            Some(b) => self.0[(b >> 6) as usize] >> (b & 63) & 1 == 1,
+            None => *self == NextBytes::ANY,
+        }
+    }
+}
+
 /// A [`Use`] without its phrase text, for the hot loop.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Meaning {
@@ -352,7 +398,7 @@ pub struct RuleSet {
     /// Per literal: where its meanings and regex candidates are.
     pub(crate) actions: Vec<Action>,
     pub(crate) meanings: Vec<Meaning>,
-    pub(crate) candidates: Vec<u32>,
+    pub(crate) candidates: Vec<Candidate>,
     pub(crate) regexes: Vec<RegexRule>,
     /// Title-noise regexes (salary, requisition id, gender marker, place), run over a normalised title.
     pub(crate) title_regexes: Vec<(Noise, RegexRule)>,

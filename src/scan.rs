@@ -257,7 +257,13 @@ impl<'r> Scanner<'r> {
             }
             if left {
                 let first = act.first_regex as usize;
-                for &rid in &rules.candidates[first..first + act.regexes as usize] {
+                let next = buf.as_bytes().get(m.end()).copied();
+                for c in &rules.candidates[first..first + act.regexes as usize] {
+                    // Most tries would fail on the next byte: those are not made.
+                    if !c.next.admits(next) {
+                        continue;
+                    }
+                    let rid = c.regex;
                     // Candidates arrive by end, so any earlier one at this start ends after it: look back only that far.
                     let seen = self
                         .tried
