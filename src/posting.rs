@@ -261,30 +261,42 @@ static RUN_CLASS: [u8; 256] = {
 };
 
 /// Where a run of plain ASCII with single spaces that starts before `from` (after a plain byte) ends: at the first
-/// byte that is neither, or at a space after a space. Eight bytes are classified per step without a branch on
-/// each, since runs are tens of bytes long and a branch per word boundary costs more than the table look-ups.
+/// byte that is neither, or at a space after a space. Eight bytes are classified per step as one `u64` (SWAR: a
+/// flag in the high bit of each byte, no branch and no table per byte), since runs are tens of bytes long.
 fn plain_run_end(bytes: &[u8], from: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // The high bit of every byte of `x` that is zero (exact: no carry crosses a byte).
+    let zero = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
     let mut run = from;
-    let mut prev_space = 0u8;
-    while run + 8 <= bytes.len() {
-        let (mut stops, mut ps) = (0u32, prev_space);
-        for (k, &b) in bytes[run..run + 8].iter().enumerate() {
-            let class = RUN_CLASS[b as usize];
-            stops |= u32::from((class >> 1) | (class & ps)) << k;
-            ps = class & SPACE;
-        }
+    // The high bit of byte 0 when the byte before the word is a space.
+    let mut prev_space = 0u64;
+    while let Some(word) = bytes.get(run..run + 8) {
+        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let low = x & LOW7;
+        // \t \n 0x0b 0x0c \r: 9..=13, as `low + (0x80 - 9)` reaches the high bit and `low + (0x80 - 14)` does not.
+        let control = (low + LO * (0x80 - 9)) & !(low + LO * (0x80 - 14)) & HI;
+        let spaces = zero(x ^ (LO * u64::from(b' ')));
+        let stops = (x & HI)
+            | control
+            | zero(x ^ (LO * u64::from(b'-')))
+            | zero(x ^ (LO * u64::from(b'<')))
+            | zero(x ^ (LO * u64::from(b'&')))
+            | (spaces & ((spaces << 8) | prev_space));
         if stops != 0 {
-            return run + stops.trailing_zeros() as usize;
+            return run + (stops.trailing_zeros() / 8) as usize;
         }
-        prev_space = ps;
+        prev_space = (spaces >> 56) & 0x80;
         run += 8;
     }
+    let mut prev_space = prev_space != 0;
     while run < bytes.len() {
         let class = RUN_CLASS[bytes[run] as usize];
-        if class == STOP || (class == SPACE && prev_space == SPACE) {
+        if class == STOP || (class == SPACE && prev_space) {
             break;
         }
-        prev_space = class & SPACE;
+        prev_space = class == SPACE;
         run += 1;
     }
     run
@@ -590,6 +602,16 @@ mod tests {
                 for s in [[&b"x"[..], &part, &pad].concat(), [&b"x"[..], &pad, &part].concat()] {
                     assert_eq!(plain_run_end(&s, 1), reference(&s, 1), "{s:?}");
                 }
+            }
+        }
+        // Every byte value, at every place of the first two eight-byte steps and the tail.
+        for b in 0..=255u8 {
+            for at in 1..20 {
+                let mut s = vec![b'a'; 21];
+                s[at] = b;
+                assert_eq!(plain_run_end(&s, 1), reference(&s, 1), "byte {b:#04x} at {at}");
+                s[at - 1] = b' ';
+                assert_eq!(plain_run_end(&s, 1), reference(&s, 1), "space, byte {b:#04x} at {at}");
             }
         }
         assert_eq!(plain_run_end(b"xa b  c", 1), 5, "the second space stops the run");
