@@ -431,7 +431,11 @@ impl<'r> Batch<'r> {
                     self.max_field_bytes
                 )));
             }
-            if k > 0 && !f.is_empty() && !text.is_empty() {
+            if text.is_empty() {
+                text = f; // one text column (most inputs): the field itself, not a copy
+                continue;
+            }
+            if k > 0 && !f.is_empty() {
                 text.push_str("\n\n");
             }
             text.push_str(&f);

@@ -101,6 +101,7 @@ pub struct Scanner<'r> {
     regex_caches: Vec<Option<regex_automata::meta::Cache>>,
     cues: Cues,
     boilerplate: Vec<(usize, usize)>,
+    scratch: score::Scratch,
 }
 
 /// The language cues found in one posting (byte spans of the original text).
@@ -162,6 +163,7 @@ impl<'r> Scanner<'r> {
             regex_caches: (0..rules.regexes.len()).map(|_| None).collect(),
             cues: Cues::default(),
             boilerplate: Vec::new(),
+            scratch: score::Scratch::default(),
         }
     }
 
@@ -178,7 +180,7 @@ impl<'r> Scanner<'r> {
     /// [`Scanner::classify`] on a chosen basis (responsibilities alone for title drift).
     pub fn classify_on(&mut self, posting: Posting<'_>, basis: score::Basis) -> Classification<'r> {
         self.scan(posting.text);
-        score::classify_on(self.rules, &self.hits, basis)
+        score::classify_with(self.rules, &self.hits, basis, &mut self.scratch)
     }
 
     /// Title drift of one posting: the title's role against the body's, on responsibility evidence alone.
@@ -189,8 +191,8 @@ impl<'r> Scanner<'r> {
     }
 
     /// Scores the hits of the last [`Scanner::scan`] or classification again, on another basis.
-    pub fn rescore(&self, basis: score::Basis) -> Classification<'r> {
-        score::classify_on(self.rules, &self.hits, basis)
+    pub fn rescore(&mut self, basis: score::Basis) -> Classification<'r> {
+        score::classify_with(self.rules, &self.hits, basis, &mut self.scratch)
     }
 
     /// Reads a job title: its role, seniority and the parts around the role (see `title.rs`).

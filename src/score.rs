@@ -240,6 +240,31 @@ pub fn classify<'r>(rules: &'r RuleSet, hits: &[Hit]) -> Classification<'r> {
 
 /// [`classify`] on a chosen [`Basis`].
 pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classification<'r> {
+    classify_with(rules, hits, basis, &mut Scratch::default())
+}
+
+/// Working tables of one scoring, kept by a scanner between postings so that scoring allocates only its result.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    reach: Vec<usize>,
+    order: Vec<(u128, f64, u32)>,
+    area_sum: Vec<f64>,
+    area_phrases: Vec<u32>,
+    names: Vec<u32>,
+    negatives: Vec<u32>,
+    touched: Vec<bool>,
+    own: Vec<f64>,
+}
+
+/// Refills `v` with `n` copies of `x`, keeping its allocation.
+fn reset<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
+    v.clear();
+    v.resize(n, x);
+}
+
+/// [`classify_on`] with reused working tables.
+pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch: &mut Scratch) -> Classification<'r> {
+    let Scratch { reach, order, area_sum, area_phrases, names, negatives, touched, own } = scratch;
     // Worth of each hit, and which occurrence of each distinct (kind, signal) counts.
     let mut evidence: Vec<Evidence<'r>> = hits
         .iter()
@@ -256,7 +281,7 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
         .collect();
     // Evidence inside a longer piece of evidence for the same role (a phrase inside a regex's match) adds nothing,
     // and a name inside a longer name ("product owner" in "Technical Product Owner") names only the longer role.
-    let mut reach: Vec<usize> = vec![0; rules.roles.len()];
+    reset(reach, rules.roles.len(), 0);
     let mut name_reach = 0;
     for e in &mut evidence {
         if matches!(e.hit.kind, HitKind::Name { .. }) {
@@ -274,11 +299,11 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
     }
     // The heaviest occurrence of each (kind, signal) counts (the first one on a tie): sort packed keys, not
     // the evidence itself.
-    let mut order: Vec<(u128, f64, u32)> =
-        evidence.iter().enumerate().map(|(i, e)| (packed_key(e.hit.kind, e.hit.signal), e.weight, i as u32)).collect();
+    order.clear();
+    order.extend(evidence.iter().enumerate().map(|(i, e)| (packed_key(e.hit.kind, e.hit.signal), e.weight, i as u32)));
     order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
     let mut last = None;
-    for &(k, _, i) in &order {
+    for &(k, _, i) in order.iter() {
         if last != Some(k) {
             let e = &mut evidence[i as usize];
             e.counted = e.weight > 0.0;
@@ -288,12 +313,12 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
 
     // Sums per area in one flat table (most roles have no evidence: no per-role allocation for them).
     let offsets = &rules.area_offsets;
-    let mut area_sum = vec![0.0f64; offsets[rules.roles.len()]];
-    let mut area_phrases = vec![0u32; area_sum.len()];
-    let mut names = vec![0u32; rules.roles.len()];
-    let mut negatives = vec![0u32; rules.roles.len()];
+    reset(area_sum, offsets[rules.roles.len()], 0.0);
+    reset(area_phrases, area_sum.len(), 0);
+    reset(names, rules.roles.len(), 0);
+    reset(negatives, rules.roles.len(), 0);
     // Roles with counted responsibility evidence or a name mention: any other role scores 0 (most of them).
-    let mut touched = vec![false; rules.roles.len()];
+    reset(touched, rules.roles.len(), false);
     for e in evidence.iter().filter(|e| e.counted) {
         match e.hit.kind {
             HitKind::Responsibility { role, area } => {
@@ -315,12 +340,11 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
         x if x > 0.0 => rules.roles[r].areas[a].weight * (1.0 - (-x / SATURATION).exp()),
         _ => 0.0,
     };
-    let own: Vec<f64> = (0..rules.roles.len())
-        .map(|r| match touched[r] {
-            true => (0..rules.roles[r].areas.len()).map(|a| area_score(r, a)).sum(),
-            false => 0.0,
-        })
-        .collect();
+    own.clear();
+    own.extend((0..rules.roles.len()).map(|r| match touched[r] {
+        true => (0..rules.roles[r].areas.len()).map(|a| area_score(r, a)).sum(),
+        false => 0.0,
+    }));
     let mut scores: Vec<RoleScore> = Vec::new();
     for (r, role) in rules.roles.iter().enumerate() {
         if !touched[r] {
