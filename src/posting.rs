@@ -521,15 +521,20 @@ fn is_heading(text: &str, start: usize, end: usize) -> bool {
     // Look no further than a heading line can be long: a text without line breaks must not make every cue scan
     // back to its start (quadratic on a 50 MB one-line posting).
     let bytes = text.as_bytes();
-    let back = start.saturating_sub(MAX_HEADING_LINE + 1);
-    let line_start = bytes[back..start].iter().rposition(|&b| b == b'\n').map_or(back, |i| back + i + 1);
-    let ahead = (end + MAX_HEADING_LINE + 1).min(text.len());
-    let line_end = bytes[end..ahead].iter().position(|&b| b == b'\n').map_or(ahead, |i| end + i);
-    let long = line_start == back && back > 0 || line_end == ahead && ahead < text.len();
-    let lead_ok = text.get(line_start..start).is_some_and(|lead| lead.chars().all(|c| !is_word_char(c)));
-    let short = !long && line_end - line_start <= MAX_HEADING_LINE;
-    let colon = text.get(end..).is_some_and(|rest| rest.chars().take(24).take_while(|&c| c != '\n').any(|c| c == ':'));
-    (lead_ok && short) || (colon && left_boundary(text, start))
+    // Cheapest test first: most cues stand mid-sentence, with a word before them on their line.
+    let own_line = || {
+        let back = start.saturating_sub(MAX_HEADING_LINE + 1);
+        let line_start = bytes[back..start].iter().rposition(|&b| b == b'\n').map_or(back, |i| back + i + 1);
+        if !text.get(line_start..start).is_some_and(|lead| lead.chars().all(|c| !is_word_char(c))) {
+            return false;
+        }
+        let ahead = (end + MAX_HEADING_LINE + 1).min(text.len());
+        let line_end = bytes[end..ahead].iter().position(|&b| b == b'\n').map_or(ahead, |i| end + i);
+        let long = line_start == back && back > 0 || line_end == ahead && ahead < text.len();
+        !long && line_end - line_start <= MAX_HEADING_LINE
+    };
+    let colon = || text.get(end..).is_some_and(|rest| rest.chars().take(24).take_while(|&c| c != '\n').any(|c| c == ':'));
+    own_line() || (colon() && left_boundary(text, start))
 }
 
 /// The longest stretch searched on each side of a boilerplate phrase for its sentence's ends.
