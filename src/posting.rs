@@ -533,7 +533,8 @@ fn is_heading(text: &str, start: usize, end: usize) -> bool {
         let long = line_start == back && back > 0 || line_end == ahead && ahead < text.len();
         !long && line_end - line_start <= MAX_HEADING_LINE
     };
-    let colon = || text.get(end..).is_some_and(|rest| rest.chars().take(24).take_while(|&c| c != '\n').any(|c| c == ':'));
+    let colon =
+        || text.get(end..).is_some_and(|rest| rest.chars().take(24).take_while(|&c| c != '\n').any(|c| c == ':'));
     own_line() || (colon() && left_boundary(text, start))
 }
 
