@@ -7,6 +7,8 @@
 //! `target/`), then prints, on the same bytes in one run:
 //! 1. the raw scan: the compiled automaton alone over every posting's text (lower-cased ahead of time, no CSV, no
 //!    normalisation, no scoring), one thread;
+//!    The "floor" line is what any batch run costs before it looks at a single match: the CSV read, each
+//!    description normalised, and the bare automaton over it (in process, one thread);
 //! 2. `rolecall batch` end to end at `-j 1` and `-j 2`: MB/s, postings/s and peak RSS (from `/usr/bin/time -v`);
 //! 3. `rolecall drift` (title read + responsibility-only scoring + aggregate) at `-j 1` and `-j 2`, the same way.
 //!
@@ -81,7 +83,7 @@ fn main() {
     // them alike; the ratios are the medians of the ratios within one round.
     let bin = env!("CARGO_BIN_EXE_rolecall");
     let runs_of = [("batch", 1), ("batch", 2), ("drift", 1), ("drift", 2)];
-    let mut raw_secs = Vec::new();
+    let (mut raw_secs, mut floor_secs) = (Vec::new(), Vec::new());
     let mut secs = vec![Vec::new(); runs_of.len()];
     let mut rss_kb = vec![0.0f64; runs_of.len()];
     let mut matches = 0usize;
@@ -92,6 +94,16 @@ fn main() {
             matches += rules.raw_scan(lowered[i].as_bytes());
         }
         raw_secs.push(start.elapsed().as_secs_f64());
+        // The floor of any batch run: the CSV read, each description normalised, the bare automaton over it, and
+        // nothing else (no boundary check, regex, cue, score, title or output).
+        let start = Instant::now();
+        let mut rdr = csv::Reader::from_path(&corpus).expect("corpus");
+        let (mut record, mut norm) = (csv::ByteRecord::new(), rolecall::posting::Normalized::default());
+        while rdr.read_byte_record(&mut record).expect("corpus record") {
+            norm.build(std::str::from_utf8(&record[2]).expect("UTF-8 corpus"));
+            std::hint::black_box(rules.raw_scan(norm.text.as_bytes()));
+        }
+        floor_secs.push(start.elapsed().as_secs_f64());
         for (k, &(verb, j)) in runs_of.iter().enumerate() {
             let threads = j.to_string();
             let mut args = vec!["-v", bin, verb, corpus.to_str().unwrap(), "--quiet", "-j", &threads];
@@ -123,6 +135,13 @@ fn main() {
         raw,
         matches,
         text_bytes as f64 / matches.max(1) as f64
+    );
+    let vs_raw: Vec<f64> = raw_secs.iter().zip(&floor_secs).map(|(r, f)| r / f).collect();
+    println!(
+        "{:<28} {:>9.1} MB/s  ({:.2}x raw scan: CSV read + normalise + bare automaton, no evidence work)",
+        "floor (1 thread)",
+        text_bytes as f64 / median(&floor_secs) / 1e6,
+        median(&vs_raw)
     );
     for (k, &(verb, j)) in runs_of.iter().enumerate() {
         let t = median(&secs[k]);
