@@ -432,7 +432,7 @@ impl<'r> Batch<'r> {
                 )));
             }
             if text.is_empty() {
-                text = f; // one text column (most inputs): the field itself, not a copy
+                text = f; // the first field with text is the text itself, not a copy (one text column: most inputs)
                 continue;
             }
             if k > 0 && !f.is_empty() {

@@ -594,7 +594,7 @@ impl Builder {
         }
         // Regex prefix literals join the automaton; each confirms its regexes where it is found.
         let regex_literals = std::mem::take(&mut self.regex_literals);
-        let mut next_bytes = std::collections::HashMap::new();
+        let mut next_bytes = HashMap::new();
         for (rid, lit, next) in &regex_literals {
             let i = self.literal(lit);
             if !self.literals[i].regexes.contains(rid) {
