@@ -32,6 +32,8 @@ pub struct Columns {
     pub id: Option<String>,
     /// A title column, shown beside errors, never scored.
     pub title: Option<String>,
+    /// A column whose values split the figures into groups (`--by dataset`: one table per board).
+    pub by: Option<String>,
 }
 
 /// One classified row.
@@ -49,6 +51,9 @@ pub struct Prediction {
     pub confidence: f64,
     /// The title, when a title column was named.
     pub title: Option<String>,
+    /// The row's value of the `--by` column, when one was named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
     /// The best phrases of the predicted role.
     pub evidence: Vec<String>,
 }
@@ -114,6 +119,17 @@ pub struct Evaluation {
     pub predictions: Vec<Prediction>,
     /// Per signal that fired: how often, and how often it backed a wrong prediction (most misleading first).
     pub signals: Vec<SignalStat>,
+    /// With a `--by` column: the figures of each of its values, in value order.
+    pub groups: Vec<GroupMetrics>,
+}
+
+/// The figures of the rows that share one value of the `--by` column.
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupMetrics {
+    /// The column's value (empty for rows without one).
+    pub value: String,
+    /// The figures of those rows alone.
+    pub metrics: Metrics,
 }
 
 /// Errors that stop an evaluation before it starts.
@@ -204,6 +220,7 @@ pub fn evaluate_on<R: Read>(
     let text_i: Vec<usize> = cols.text.iter().map(|c| find(c)).collect::<Result<_, _>>()?;
     let id_i = cols.id.as_deref().map(find).transpose()?;
     let title_i = cols.title.as_deref().map(find).transpose()?;
+    let by_i = cols.by.as_deref().map(find).transpose()?;
 
     let mut scanner = Scanner::new(rules);
     let mut predictions = Vec::new();
@@ -275,9 +292,25 @@ pub fn evaluate_on<R: Read>(
             status: c.status,
             confidence: crate::report::round4(c.confidence),
             title: title_i.and_then(|i| record.get(i)).map(str::to_string),
+            group: by_i.map(|i| record.get(i).unwrap_or("").to_string()),
             evidence: c.top_phrases(&text, 6).into_iter().map(|p| p.into_owned()).collect(),
         });
     }
+    let groups = match by_i {
+        None => Vec::new(),
+        Some(_) => {
+            let values: std::collections::BTreeSet<&str> =
+                predictions.iter().filter_map(|p| p.group.as_deref()).collect();
+            values
+                .into_iter()
+                .map(|v| {
+                    let rows: Vec<Prediction> =
+                        predictions.iter().filter(|p| p.group.as_deref() == Some(v)).cloned().collect();
+                    GroupMetrics { value: v.to_string(), metrics: metrics(rules, &rows, BTreeMap::new(), 0, Vec::new()) }
+                })
+                .collect()
+        }
+    };
     let metrics = metrics(rules, &predictions, unknown, unlabelled, errors);
     let mut signals: Vec<SignalStat> = signals
         .into_iter()
@@ -300,7 +333,7 @@ pub fn evaluate_on<R: Read>(
     signals.sort_by(|a, b| {
         (b.wrong, b.fired, &a.role, &a.phrase, a.kind).cmp(&(a.wrong, a.fired, &b.role, &b.phrase, b.kind))
     });
-    Ok(Evaluation { metrics, predictions, signals })
+    Ok(Evaluation { metrics, predictions, signals, groups })
 }
 
 /// Computes the figures from predictions.
@@ -377,6 +410,34 @@ impl Evaluation {
         wrong.truncate(n);
         wrong
     }
+}
+
+/// The figures of each `--by` group as one readable table: a line per value with its n's and agreements.
+pub fn render_groups(column: &str, groups: &[GroupMetrics]) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let pct = |x: f64, n: usize| if n == 0 { "    -".to_string() } else { format!("{:5.1}%", x * 100.0) };
+    let w = groups.iter().map(|g| g.value.len()).max().unwrap_or(0).max(column.len()).max(5);
+    let _ = writeln!(s, "by {column}");
+    let _ = writeln!(
+        s,
+        "{:<w$}  {:>7}  {:>6}  {:>6}  {:>7}  {:>12}",
+        column, "focus n", "role", "family", "other n", "other->focus"
+    );
+    for g in groups {
+        let m = &g.metrics;
+        let _ = writeln!(
+            s,
+            "{:<w$}  {:>7}  {:>6}  {:>6}  {:>7}  {:>12}",
+            if g.value.is_empty() { "(empty)" } else { &g.value },
+            m.n_focus,
+            pct(m.focus_accuracy, m.n_focus),
+            pct(m.family_accuracy, m.n_focus),
+            m.n_other,
+            pct(m.other_to_focus, m.n_other)
+        );
+    }
+    s
 }
 
 impl Metrics {
@@ -462,6 +523,7 @@ mod tests {
             status: Status::Match,
             confidence: 0.5,
             title: None,
+            group: None,
             evidence: vec![],
         }
     }
@@ -494,7 +556,7 @@ mod tests {
     fn unknown_labels_and_missing_columns_are_reported() {
         let rules = crate::default_rules().unwrap();
         let csv = "id,label,body\n1,product-owner,\"Own the product backlog\"\n2,astronaut,\"fly\"\n3,,\"x\"\n";
-        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None };
+        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None, by: None };
         let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
         assert_eq!(e.metrics.n, 1);
         assert_eq!(e.metrics.unknown_labels.get("astronaut"), Some(&1));
@@ -509,7 +571,7 @@ mod tests {
     fn malformed_records_are_counted() {
         let rules = crate::default_rules().unwrap();
         let csv = "id,label,body\n1,other,hello\n2,other\n3,other,bye\n";
-        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None };
+        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None, by: None };
         let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
         assert_eq!(e.metrics.n, 2);
         assert_eq!(e.metrics.errors.len(), 1);
@@ -521,7 +583,7 @@ mod tests {
         let rules = crate::default_rules().unwrap();
         // A body that only names the role: with names it is that role; with names masked it has no evidence.
         let csv = "id,label,body\n1,product-owner,\"We are hiring a Product Owner. Our Product Owner joins a friendly team.\"\n";
-        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: None, title: None };
+        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: None, title: None, by: None };
         let named = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
         let masked = evaluate_on(&rules, csv.as_bytes(), b',', &cols, crate::score::Basis::Responsibilities).unwrap();
         assert_eq!(named.predictions[0].predicted, "product-owner");
@@ -534,7 +596,7 @@ mod tests {
         let ba = "Gather business requirements from stakeholders, model business processes, write functional specifications and support user acceptance testing.";
         // The same body labelled once right and once wrong: its signals fire twice, back a wrong prediction once.
         let csv = format!("label,body\nbusiness-analyst,\"{ba}\"\nscrum-master,\"{ba}\"\n");
-        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: None, title: None };
+        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: None, title: None, by: None };
         let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
         assert_eq!(e.predictions[0].predicted, "business-analyst");
         let ba_signals: Vec<&SignalStat> = e.signals.iter().filter(|s| s.role == "business-analyst").collect();
@@ -544,5 +606,39 @@ mod tests {
             assert_eq!(s.wrong_ids, ["2"], "the second row is the wrong one");
         }
         assert!(e.signals.windows(2).all(|w| w[0].wrong >= w[1].wrong), "most misleading first");
+    }
+}
+
+#[cfg(test)]
+mod by_tests {
+    use super::*;
+
+    #[test]
+    fn figures_per_value_of_the_by_column() {
+        let rules = crate::default_rules().unwrap();
+        let sm = "Facilitate daily stand-ups, sprint planning and retrospectives, remove impediments and coach the team in Scrum.";
+        let csv = format!(
+            "id,board,label,body\n1,a,scrum-master,\"{sm}\"\n2,b,scrum-master,\"{sm}\"\n3,b,other,\"{sm}\"\n4,b,other,\"Bake bread.\"\n"
+        );
+        let cols = Columns {
+            label: "label".into(),
+            text: vec!["body".into()],
+            id: Some("id".into()),
+            title: None,
+            by: Some("board".into()),
+        };
+        let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
+        let values: Vec<&str> = e.groups.iter().map(|g| g.value.as_str()).collect();
+        assert_eq!(values, ["a", "b"]);
+        let (a, b) = (&e.groups[0].metrics, &e.groups[1].metrics);
+        assert_eq!((a.n_focus, a.n_other), (1, 0));
+        assert_eq!((b.n_focus, b.n_other), (1, 2));
+        assert!((b.other_to_focus - 0.5).abs() < 1e-9, "the scrum body labelled other is the one false focus");
+        assert_eq!(e.metrics.n, a.n + b.n, "the groups partition the rows");
+        assert_eq!(e.predictions[2].group.as_deref(), Some("b"));
+        let table = render_groups("board", &e.groups);
+        assert!(table.lines().any(|l| l.starts_with('b') && l.contains("50.0%")), "{table}");
+        let missing = Columns { by: Some("nope".into()), ..cols };
+        assert!(evaluate(&rules, csv.as_bytes(), b',', &missing).is_err());
     }
 }

@@ -224,6 +224,10 @@ struct EvalArgs {
     /// Column holding the posted title: shown beside disagreements, never scored.
     #[arg(long)]
     title_col: Option<String>,
+    /// Also print the figures per value of this column (e.g. `--by dataset`: one line per board); the
+    /// predictions file gets the column too.
+    #[arg(long, value_name = "COLUMN")]
+    by: Option<String>,
     /// Field delimiter (one ASCII character; `\t` for tab).
     #[arg(long, default_value = ",")]
     delimiter: String,
@@ -506,7 +510,7 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
     }
     let file =
         std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", a.file.display())))?;
-    let cols = Columns { label: a.label_col, text: a.text_col, id: a.id_col, title: a.title_col };
+    let cols = Columns { label: a.label_col, text: a.text_col, id: a.id_col, title: a.title_col, by: a.by.clone() };
     let basis = if a.mask_names { rolecall::score::Basis::Responsibilities } else { rolecall::score::Basis::All };
     let ev = eval::evaluate_on(rules, io::BufReader::new(file), delimiter, &cols, basis)
         .map_err(|e| Failure::Input(format!("{}: {e}", a.file.display())))?;
@@ -514,10 +518,14 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
         let mut w = csv::Writer::from_path(path)
             .map_err(|e| Failure::Input(format!("{}: cannot write: {e}", path.display())))?;
         let werr = |e: csv::Error| Failure::Input(format!("{}: cannot write: {e}", path.display()));
-        w.write_record(["id", "label", "predicted", "status", "confidence"]).map_err(werr)?;
+        let mut header = vec!["id", "label", "predicted", "status", "confidence"];
+        header.extend(a.by.as_deref());
+        w.write_record(&header).map_err(werr)?;
         for p in &ev.predictions {
-            w.write_record([p.id.as_str(), &p.label, &p.predicted, p.status.as_str(), &p.confidence.to_string()])
-                .map_err(werr)?;
+            let confidence = p.confidence.to_string();
+            let mut row = vec![p.id.as_str(), &p.label, &p.predicted, p.status.as_str(), &confidence];
+            row.extend(p.group.as_deref());
+            w.write_record(&row).map_err(werr)?;
         }
         w.flush()?;
     }
@@ -547,17 +555,21 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
     let stats = a.rule_stats.is_some();
     match a.format {
         EvalFormat::Json if stats => {
-            let v = serde_json::json!({ "metrics": ev.metrics, "errors": worst, "signals": ev.signals });
+            let v = serde_json::json!({ "metrics": ev.metrics, "by": ev.groups, "errors": worst, "signals": ev.signals });
             serde_json::to_writer_pretty(&mut out, &v).map_err(io::Error::other)?;
             writeln!(out)?;
         }
         EvalFormat::Json => {
-            let v = serde_json::json!({ "metrics": ev.metrics, "errors": worst });
+            let v = serde_json::json!({ "metrics": ev.metrics, "by": ev.groups, "errors": worst });
             serde_json::to_writer_pretty(&mut out, &v).map_err(io::Error::other)?;
             writeln!(out)?;
         }
         EvalFormat::Human => {
             write!(out, "{}", ev.metrics.render())?;
+            if let Some(column) = &a.by {
+                writeln!(out)?;
+                write!(out, "{}", eval::render_groups(column, &ev.groups))?;
+            }
             if !worst.is_empty() {
                 writeln!(out, "\nmost confident disagreements")?;
                 for p in worst {
