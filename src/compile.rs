@@ -14,8 +14,8 @@ use crate::diag::{codes, Diagnostic, Severity, Span};
 use crate::posting::normalize_phrase;
 use crate::rulefile::{self, LanguageSpec, ParsedFile, RoleFile, Source, TitleCuesSpec};
 use crate::ruleset::{
-    Action, Area, Candidate, Example, Meaning, NextBytes, Noise, Pattern, RegexRule, Role, RoleIdx, RuleSet, Seniority,
-    TitleExample, Use, UseKind,
+    Action, Area, Candidate, Example, Meaning, NearRule, NextBytes, Noise, Pattern, RegexRule, Role, RoleIdx, RuleSet,
+    Seniority, TitleExample, Use, UseKind,
 };
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::collections::HashMap;
@@ -25,6 +25,14 @@ use toml::Spanned;
 pub const SHARE_EXPONENT: f64 = 0.5;
 /// Default for `negation_gap` (bytes between a negation cue and the phrase it negates).
 const DEFAULT_NEGATION_GAP: usize = 24;
+/// Default for `background_gap` (bytes between a background cue and the phrase it reaches).
+const DEFAULT_BACKGROUND_GAP: usize = 40;
+/// Words allowed between the two sides of a proximity rule when it does not say (`a .. b`).
+pub const DEFAULT_NEAR_WINDOW: u8 = 5;
+/// Most words a proximity rule may allow between its sides (`a ..12 b`).
+pub const MAX_NEAR_WINDOW: u8 = 12;
+/// Most literals one written phrase may expand to (`own~ and order~ the backlog~`).
+const MAX_FORMS: usize = 64;
 /// Shortest regex prefix literal worth a place in the automaton.
 const MIN_REGEX_LITERAL: usize = 3;
 /// Upper bound on a regex's estimated automaton size: a pattern that would explode is a diagnostic, not a hang.
@@ -54,10 +62,18 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
             Err(d) => b.diags.push(d),
         }
     }
+    // Files keep their pack order; language files are read first, since role files use their inflections.
+    for src in sources {
+        b.file_index(&src.name);
+    }
+    for (src, p, _) in &parsed {
+        if let ParsedFile::Language(l) = p {
+            b.add_language(src, &l.language);
+        }
+    }
     for (src, p, checks) in &parsed {
-        match p {
-            ParsedFile::Role(r) => b.add_role(src, r, checks),
-            ParsedFile::Language(l) => b.add_language(src, &l.language),
+        if let ParsedFile::Role(r) = p {
+            b.add_role(src, r, checks);
         }
     }
     if b.roles.is_empty() && !b.diags.iter().any(Diagnostic::is_error) {
@@ -138,6 +154,13 @@ struct Builder {
     regex_literals: Vec<(u32, String, NextBytes)>,
     global_regexes: Vec<u32>,
     negation_gap: Option<usize>,
+    background_gap: Option<usize>,
+    /// Endings and spelling pairs of `word~` (from the language files).
+    endings: Vec<String>,
+    spellings: Vec<(String, String)>,
+    near_rules: Vec<NearRule>,
+    /// The next written phrase's group (see [`Use::group`]).
+    next_group: u32,
     languages: Vec<String>,
     examples: Vec<Example>,
     phrase_count: usize,
@@ -256,7 +279,56 @@ impl Builder {
                 let check = checks.next().cloned().unwrap_or_else(|| check_regex(pat.get_ref()));
                 self.add_regex(src, pat, check, role_idx, ai as u16);
             }
-            areas.push(Area { id: a.id.get_ref().clone(), name: a.name.clone(), weight: w });
+            for n in &a.near {
+                self.add_near(src, n, role_idx, ai as u16);
+            }
+            if a.distinguishing {
+                self.hash.write_str("distinguishing");
+            }
+            areas.push(Area {
+                id: a.id.get_ref().clone(),
+                name: a.name.clone(),
+                weight: w,
+                distinguishing: a.distinguishing,
+                background: false,
+            });
+        }
+        if let Some(bg) = &r.background {
+            let w = *bg.weight.get_ref();
+            if !(0.1..=3.0).contains(&w) {
+                self.err(
+                    codes::BAD_WEIGHT,
+                    src,
+                    bg.weight.span().into(),
+                    format!("background weight {w} is out of range"),
+                    "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal",
+                );
+            }
+            if bg.phrases.is_empty() && bg.near.is_empty() {
+                self.err(
+                    codes::EMPTY_AREA,
+                    src,
+                    bg.weight.span().into(),
+                    format!("the background of role `{id}` has no phrases and no near rules"),
+                    "list the past jobs or fields that fit the role, e.g. `phrases = [\"software engineer\"]`",
+                );
+            }
+            let area = areas.len() as u16;
+            self.hash.write_str("background");
+            self.hash.write_str(&w.to_bits().to_string());
+            for p in &bg.phrases {
+                self.add_phrase(src, p, UseKind::Responsibility { role: role_idx, area });
+            }
+            for n in &bg.near {
+                self.add_near(src, n, role_idx, area);
+            }
+            areas.push(Area {
+                id: "background".into(),
+                name: "Background (the candidate's past work)".into(),
+                weight: w,
+                distinguishing: false,
+                background: true,
+            });
         }
         for n in &r.names {
             self.add_phrase(src, n, UseKind::Name { role: role_idx });
@@ -282,48 +354,148 @@ impl Builder {
         });
     }
 
-    /// Adds a phrase with one meaning; returns its identity (literal id and wildcards) when valid.
+    /// Adds a phrase with one meaning; returns its identity (first literal id and wildcards) when valid.
     fn add_phrase(&mut self, src: &Source, p: &Spanned<String>, kind: UseKind) -> Option<(usize, bool, bool)> {
+        let group = self.next_group;
+        self.next_group += 1;
+        self.add_text(src, p.get_ref(), p.span().into(), kind, group)
+    }
+
+    /// Adds the phrase `text` (written at `span`) with one meaning: every form it expands to (`word~`) becomes a
+    /// literal with a use in `group`.
+    fn add_text(
+        &mut self,
+        src: &Source,
+        text: &str,
+        span: Span,
+        kind: UseKind,
+        group: u32,
+    ) -> Option<(usize, bool, bool)> {
         self.phrase_count += 1;
-        let raw = p.get_ref().trim();
+        let raw = text.trim();
         let left_open = raw.starts_with('*');
         let right_open = raw.len() > 1 && raw.ends_with('*');
         let inner = raw.trim_start_matches('*').trim_end_matches('*');
-        let lit = normalize_phrase(inner);
-        if lit.is_empty() || lit.contains('*') {
-            self.err(
-                codes::BAD_PHRASE,
-                src,
-                p.span().into(),
-                format!("phrase `{}` is empty or has a `*` inside", p.get_ref()),
-                "a phrase is literal text; `*` may only stand at its start or end",
+        if inner.contains('~') && self.endings.is_empty() {
+            self.diags.push(
+                Diagnostic::warning(
+                    codes::NO_INFLECTION,
+                    &src.name,
+                    &src.text,
+                    Some(span),
+                    format!("phrase `{text}` inflects a word with `~`, but no language file says how words inflect"),
+                )
+                .with_hint("add `[language.inflection]` endings to the pack's language file; until then only the word as written matches"),
             );
-            return None;
         }
-        if lit.len() > MAX_PHRASE_BYTES {
-            self.err(
-                codes::PACK_LIMIT,
-                src,
-                p.span().into(),
-                format!("phrase is {} bytes long; the limit is {MAX_PHRASE_BYTES}", lit.len()),
-                "a phrase is a few words that signal a responsibility; split long text into phrases",
-            );
-            return None;
+        let forms = match self.forms(inner) {
+            Ok(f) => f,
+            Err(msg) => {
+                self.err(codes::BAD_PHRASE, src, span, format!("phrase `{text}`: {msg}"), "write `word~` to match a word's inflections (`prioritise~`, `risk~`); `~` ends a word, and a phrase expands to at most 64 forms");
+                return None;
+            }
+        };
+        let mut first = None;
+        for form in forms {
+            let lit = normalize_phrase(&form);
+            if lit.is_empty() || lit.contains('*') {
+                self.err(
+                    codes::BAD_PHRASE,
+                    src,
+                    span,
+                    format!("phrase `{text}` is empty or has a `*` inside"),
+                    "a phrase is literal text; `*` may only stand at its start or end",
+                );
+                return None;
+            }
+            if lit.len() > MAX_PHRASE_BYTES {
+                self.err(
+                    codes::PACK_LIMIT,
+                    src,
+                    span,
+                    format!("phrase is {} bytes long; the limit is {MAX_PHRASE_BYTES}", lit.len()),
+                    "a phrase is a few words that signal a responsibility; split long text into phrases",
+                );
+                return None;
+            }
+            self.hash.write_kind(kind);
+            self.hash.write_str(&lit);
+            self.hash.write_u64(u64::from(left_open) | u64::from(right_open) << 1);
+            let id = self.literal(&lit);
+            let at = (self.file_index(&src.name), span);
+            // Two forms of one phrase can normalise alike ("plan~": "planing" from two rules): one use is enough.
+            if self.literals[id].uses.iter().any(|u| u.group == group && u.kind == kind) {
+                continue;
+            }
+            self.literals[id].uses.push(Use {
+                kind,
+                phrase: text.to_string(),
+                left_open,
+                right_open,
+                specificity: 1.0,
+                group,
+                at,
+            });
+            first.get_or_insert(id);
         }
-        self.hash.write_kind(kind);
-        self.hash.write_str(&lit);
-        self.hash.write_u64(u64::from(left_open) | u64::from(right_open) << 1);
-        let id = self.literal(&lit);
-        let at = (self.file_index(&src.name), Span::from(p.span()));
-        self.literals[id].uses.push(Use {
-            kind,
-            phrase: p.get_ref().clone(),
-            left_open,
-            right_open,
-            specificity: 1.0,
-            at,
-        });
-        Some((id, left_open, right_open))
+        first.map(|id| (id, left_open, right_open))
+    }
+
+    /// Every form of a phrase: each word written `word~` takes its inflections (see [`Builder::word_forms`]), in
+    /// every combination.
+    fn forms(&self, inner: &str) -> Result<Vec<String>, String> {
+        if !inner.contains('~') {
+            return Ok(vec![inner.to_string()]);
+        }
+        let mut forms = vec![String::new()];
+        for word in inner.split_whitespace() {
+            let alternatives = match word.strip_suffix('~') {
+                Some(base) if !base.is_empty() && !base.contains('~') => self.word_forms(&base.to_lowercase()),
+                _ if word.contains('~') => return Err(format!("`~` must end a word (`{word}`)")),
+                _ => vec![word.to_string()],
+            };
+            let mut next = Vec::with_capacity(forms.len() * alternatives.len());
+            for f in &forms {
+                for a in &alternatives {
+                    next.push(if f.is_empty() { a.clone() } else { format!("{f} {a}") });
+                }
+            }
+            if next.len() > MAX_FORMS {
+                return Err(format!("it expands to more than {MAX_FORMS} forms"));
+            }
+            forms = next;
+        }
+        Ok(forms)
+    }
+
+    /// A word and its inflections by the pack's endings and spelling pairs: "prioritise" gives "prioritises",
+    /// "prioritised", "prioritising", "prioritisation", and the same with "ize".
+    fn word_forms(&self, base: &str) -> Vec<String> {
+        let mut bases = vec![base.to_string()];
+        for (a, b) in &self.spellings {
+            for (from, to) in [(a, b), (b, a)] {
+                if let Some(stem) = base.strip_suffix(from.as_str()) {
+                    if !stem.is_empty() {
+                        bases.push(format!("{stem}{to}"));
+                    }
+                }
+            }
+        }
+        let mut out: Vec<String> = Vec::new();
+        let mut add = |w: String| {
+            if !out.contains(&w) {
+                out.push(w);
+            }
+        };
+        for b in &bases {
+            add(b.clone());
+            for e in &self.endings {
+                for w in inflect(b, e) {
+                    add(w);
+                }
+            }
+        }
+        out
     }
 
     /// The index of file `name` in the pack's file list (added on first use).
@@ -377,13 +549,47 @@ impl Builder {
         self.regexes.push(RegexRule::new(source.clone(), role, area, global, at));
     }
 
+    /// Adds a proximity rule `left .. right` (or `left ..N right`) of `role`'s `area`: each alternative of each side
+    /// joins the automaton as an anchor; the scanner pairs them.
+    fn add_near(&mut self, src: &Source, p: &Spanned<String>, role: RoleIdx, area: u16) {
+        let span: Span = p.span().into();
+        let text = p.get_ref();
+        let parsed = parse_near(text);
+        let (left, right, window) = match parsed {
+            Ok(x) => x,
+            Err(msg) => {
+                self.err(
+                    codes::BAD_NEAR,
+                    src,
+                    span,
+                    format!("proximity rule `{text}`: {msg}"),
+                    "write two sides around `..` (or `..N`, N words at most between them, 1 to 12): `own~|order~ .. backlog`",
+                );
+                return;
+            }
+        };
+        let rule = self.near_rules.len() as u32;
+        self.hash.write_str(&format!("near|{role}|{area}|{window}"));
+        for (side, alternatives) in [(0u8, &left), (1u8, &right)] {
+            for alt in alternatives.iter() {
+                let group = self.next_group;
+                self.next_group += 1;
+                self.add_text(src, alt, span, UseKind::NearAnchor { rule, side }, group);
+            }
+        }
+        let at = (self.file_index(&src.name), span);
+        self.near_rules.push(NearRule { source: text.clone(), role, area, window, specificity: 1.0, at });
+    }
+
     fn add_language(&mut self, src: &Source, l: &LanguageSpec) {
         self.file_index(&src.name);
         self.languages.push(l.id.get_ref().clone());
         self.hash.write_str("lang");
         self.hash.write_str(l.id.get_ref());
-        let lists: [(&Vec<Spanned<String>>, UseKind); 7] = [
+        let lists: [(&Vec<Spanned<String>>, UseKind); 9] = [
             (&l.other_person_before, UseKind::OtherPersonBefore),
+            (&l.background_before, UseKind::BackgroundBefore),
+            (&l.background_after, UseKind::BackgroundAfter),
             (&l.negation_before, UseKind::NegationBefore),
             (&l.negation_after, UseKind::NegationAfter),
             (&l.negation_ignore, UseKind::NegationIgnore),
@@ -398,6 +604,54 @@ impl Builder {
         }
         if let Some(t) = &l.titles {
             self.add_title_cues(src, t);
+        }
+        if let Some(inf) = &l.inflection {
+            for e in &inf.endings {
+                let v = e.get_ref().trim().to_lowercase();
+                if v.is_empty() || !v.chars().all(char::is_alphabetic) {
+                    self.err(
+                        codes::BAD_PHRASE,
+                        src,
+                        e.span().into(),
+                        format!("ending `{}` is not a run of letters", e.get_ref()),
+                        "endings are letters appended to a word, e.g. \"s\", \"ed\", \"ing\"",
+                    );
+                } else if !self.endings.contains(&v) {
+                    self.hash.write_str(&v);
+                    self.endings.push(v);
+                }
+            }
+            for pair in &inf.spellings {
+                match pair.get_ref().as_slice() {
+                    [a, b] if !a.trim().is_empty() && !b.trim().is_empty() => {
+                        let (a, b) = (a.trim().to_lowercase(), b.trim().to_lowercase());
+                        self.hash.write_str(&format!("{a}|{b}"));
+                        self.spellings.push((a, b));
+                    }
+                    _ => self.err(
+                        codes::BAD_PHRASE,
+                        src,
+                        pair.span().into(),
+                        "a spelling pair needs two non-empty word endings",
+                        "write pairs of endings that spell the same word, e.g. [\"ise\", \"ize\"]",
+                    ),
+                }
+            }
+        }
+        if let Some(g) = &l.background_gap {
+            let v = *g.get_ref();
+            if !(0..=200).contains(&v) {
+                self.err(
+                    codes::BAD_WEIGHT,
+                    src,
+                    g.span().into(),
+                    format!("background_gap {v} is out of range"),
+                    "use 0 ..= 200 bytes",
+                );
+            } else {
+                self.background_gap = Some(self.background_gap.map_or(v as usize, |old| old.max(v as usize)));
+                self.hash.write_str(&format!("bg{v}"));
+            }
         }
         if let Some(g) = &l.negation_gap {
             let v = *g.get_ref();
@@ -619,6 +873,19 @@ impl Builder {
                 u.specificity = k.powf(-SHARE_EXPONENT);
             }
         }
+        // A proximity rule that several roles write alike is shared evidence too.
+        let mut near_roles: HashMap<String, Vec<RoleIdx>> = HashMap::new();
+        for r in &self.near_rules {
+            let key = r.source.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            let roles = near_roles.entry(key).or_default();
+            if !roles.contains(&r.role) {
+                roles.push(r.role);
+            }
+        }
+        for r in &mut self.near_rules {
+            let key = r.source.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+            r.specificity = (near_roles[&key].len() as f64).powf(-SHARE_EXPONENT);
+        }
         // Two automata over the one literal table: a body literal is one a posting's text can use; a title literal
         // has a title meaning. A name is both.
         let is_body = |p: &Pattern| !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title());
@@ -654,12 +921,7 @@ impl Builder {
                 first_regex: candidates.len() as u32,
                 regexes: p.regexes.len() as u32,
             });
-            meanings.extend(p.uses.iter().map(|u| Meaning {
-                kind: u.kind,
-                left_open: u.left_open,
-                right_open: u.right_open,
-                specificity: u.specificity,
-            }));
+            meanings.extend(p.uses.iter().map(Meaning::from));
             candidates.extend(p.regexes.iter().map(|&regex| Candidate {
                 regex,
                 next: next_bytes.get(&(i, regex)).copied().unwrap_or(NextBytes::ANY),
@@ -683,6 +945,7 @@ impl Builder {
                 meanings,
                 candidates,
                 regexes: self.regexes,
+                near_rules: self.near_rules,
                 global_regexes: self.global_regexes,
                 title_regexes: self.title_regexes,
                 title_noise_any: std::sync::OnceLock::new(),
@@ -691,6 +954,7 @@ impl Builder {
                 title_joiners: self.title_joiners,
                 location_before: self.location_before,
                 negation_gap: self.negation_gap.unwrap_or(DEFAULT_NEGATION_GAP),
+                background_gap: self.background_gap.unwrap_or(DEFAULT_BACKGROUND_GAP),
                 examples: self.examples,
                 hash: self.hash.hex(),
                 languages: self.languages,
@@ -699,6 +963,73 @@ impl Builder {
             warnings,
         })
     }
+}
+
+/// `word` with `ending` appended by the spelling rules of `[language.inflection]` (see [`rulefile::InflectionSpec`]):
+/// one form, or two when a short word's last consonant may double ("plan" + "ing": "planing" and "planning").
+fn inflect(word: &str, ending: &str) -> Vec<String> {
+    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let Some(&last) = chars.last() else { return Vec::new() };
+    let first = ending.chars().next().unwrap_or('s');
+    let sibilant = word.ends_with('s')
+        || word.ends_with('x')
+        || word.ends_with('z')
+        || word.ends_with("ch")
+        || word.ends_with("sh");
+    // "s" after a hissing sound is "es" ("processes"); "es" only follows one.
+    if (ending == "s" && sibilant) || (ending == "es" && !sibilant) {
+        return Vec::new();
+    }
+    // A consonant + y takes "ie" before s and e- endings: "apply" → "applies", "applied".
+    if last == 'y' && n >= 2 && !vowel(chars[n - 2]) && (ending == "s" || first == 'e') {
+        let stem: String = chars[..n - 1].iter().collect();
+        let rest = if ending == "s" { "s" } else { &ending[1..] };
+        return vec![format!("{stem}ie{rest}")];
+    }
+    if vowel(first) || first == 'y' {
+        // A silent final e goes before a vowel: "manage" → "managing" (not "agree" → "agreing").
+        if last == 'e' && n >= 3 && chars[n - 2] != 'e' {
+            let stem: String = chars[..n - 1].iter().collect();
+            return vec![format!("{stem}{ending}")];
+        }
+        // consonant-vowel-consonant: the last consonant may double ("plan" → "planned"); both forms are kept, the
+        // wrong one never occurs in text.
+        if n >= 3 && !vowel(last) && !matches!(last, 'w' | 'x' | 'y') && vowel(chars[n - 2]) && !vowel(chars[n - 3]) {
+            return vec![format!("{word}{ending}"), format!("{word}{last}{ending}")];
+        }
+    }
+    vec![format!("{word}{ending}")]
+}
+
+/// Parses a proximity rule: `left .. right` or `left ..N right`, each side alternatives split by `|`.
+fn parse_near(text: &str) -> Result<(Vec<String>, Vec<String>, u8), String> {
+    let tokens: Vec<&str> = text.split_whitespace().collect();
+    let dots: Vec<usize> = (0..tokens.len()).filter(|&i| tokens[i].starts_with("..")).collect();
+    let [at] = dots[..] else {
+        return Err(if dots.is_empty() { "no `..` between its two sides".into() } else { "more than one `..`".into() });
+    };
+    let window = match &tokens[at][2..] {
+        "" => DEFAULT_NEAR_WINDOW,
+        w => match w.parse::<u8>() {
+            Ok(n) if (1..=MAX_NEAR_WINDOW).contains(&n) => n,
+            _ => return Err(format!("`{}`: the window is a number of words from 1 to {MAX_NEAR_WINDOW}", tokens[at])),
+        },
+    };
+    let side = |words: &[&str]| -> Result<Vec<String>, String> {
+        let joined = words.join(" ");
+        let alternatives: Vec<String> = joined.split('|').map(|a| a.trim().to_string()).collect();
+        if joined.trim().is_empty() || alternatives.iter().any(String::is_empty) {
+            return Err("each side needs one or more phrases, separated by `|`".into());
+        }
+        Ok(alternatives)
+    };
+    let (left, right) = (side(&tokens[..at])?, side(&tokens[at + 1..])?);
+    if left.iter().any(|l| right.contains(l)) {
+        return Err("the same phrase stands on both sides".into());
+    }
+    Ok((left, right, window))
 }
 
 /// The finite set of prefix literals of a regex, cut to their leading word (normalised, each at least
@@ -824,6 +1155,12 @@ impl Fnv {
             UseKind::Title { role } => (10, role, 0),
             UseKind::Seniority(l) => (11, l as u16, 0),
             UseKind::TitleNoise(n) => (12, n as u16, 0),
+            UseKind::BackgroundBefore => (13, 0, 0),
+            UseKind::BackgroundAfter => (14, 0, 0),
+            UseKind::NearAnchor { rule, side } => {
+                self.write_u64(15 | u64::from(side) << 8 | u64::from(rule) << 24);
+                return;
+            }
         };
         self.write_u64(tag | u64::from(a) << 8 | u64::from(b) << 24);
     }
@@ -962,6 +1299,49 @@ text = "hello"
     fn empty_pack_is_an_error() {
         let diags = compile(&[]).unwrap_err();
         assert_eq!(diags[0].code, codes::EMPTY_PACK);
+    }
+
+    #[test]
+    fn words_inflect_by_the_language_rules() {
+        let b = Builder {
+            endings: ["s", "es", "ed", "ing", "ation"].map(String::from).to_vec(),
+            spellings: vec![("ise".into(), "ize".into())],
+            ..Builder::default()
+        };
+        let forms = |w: &str| b.word_forms(w);
+        let p = forms("prioritise");
+        for want in [
+            "prioritise",
+            "prioritises",
+            "prioritised",
+            "prioritising",
+            "prioritisation",
+            "prioritize",
+            "prioritizing",
+            "prioritization",
+        ] {
+            assert!(p.contains(&want.to_string()), "{want} in {p:?}");
+        }
+        assert!(!p.iter().any(|f| f.contains("ee") || f.ends_with("eing")), "a silent e goes: {p:?}");
+        let plan = forms("plan");
+        assert!(
+            plan.contains(&"planning".into()) && plan.contains(&"planned".into()) && plan.contains(&"plans".into())
+        );
+        let apply = forms("apply");
+        assert!(
+            apply.contains(&"applies".into())
+                && apply.contains(&"applied".into())
+                && apply.contains(&"applying".into())
+        );
+        let process = forms("process");
+        assert!(process.contains(&"processes".into()) && !process.contains(&"processs".into()));
+        assert!(!forms("risk").contains(&"riskes".into()) && forms("risk").contains(&"risks".into()));
+        assert_eq!(forms("own"), ["own", "owns", "owned", "owning", "ownation"], "no doubling after a vowel pair or w");
+        let two = b.forms("own~ the backlog~").unwrap();
+        assert_eq!(two.len(), forms("own").len() * forms("backlog").len(), "every combination: {two:?}");
+        assert!(two.contains(&"owning the backlogs".to_string()));
+        assert!(b.forms("a~ b~ c~ d~").is_err(), "more than 64 forms");
+        assert!(b.forms("o~wn").is_err(), "`~` inside a word");
     }
 
     #[test]

@@ -112,6 +112,11 @@ pub mod codes {
     pub const PACK_LIMIT: &str = "R017";
     /// A role has no examples.
     pub const NO_EXAMPLES: &str = "R018";
+    /// A proximity rule (`near`) is malformed: not two sides around `..`, an empty alternative, a bad window.
+    pub const BAD_NEAR: &str = "R019";
+    /// A phrase writes `word~` but no language file of the pack says how words inflect: only the word as written
+    /// matches.
+    pub const NO_INFLECTION: &str = "R020";
 }
 
 impl Diagnostic {

@@ -306,7 +306,10 @@ pub fn evaluate_on<R: Read>(
                 .map(|v| {
                     let rows: Vec<Prediction> =
                         predictions.iter().filter(|p| p.group.as_deref() == Some(v)).cloned().collect();
-                    GroupMetrics { value: v.to_string(), metrics: metrics(rules, &rows, BTreeMap::new(), 0, Vec::new()) }
+                    GroupMetrics {
+                        value: v.to_string(),
+                        metrics: metrics(rules, &rows, BTreeMap::new(), 0, Vec::new()),
+                    }
                 })
                 .collect()
         }
@@ -326,6 +329,7 @@ pub fn evaluate_on<R: Read>(
                     rules.patterns()[pattern as usize].uses[use_ as usize].phrase.clone()
                 }
                 Signal::Regex { id } => rules.regexes()[id as usize].source.clone(),
+                Signal::Near { id } => rules.near_rules()[id as usize].source.clone(),
             };
             SignalStat { phrase, role: role.id.clone(), area, kind, fired, for_prediction, wrong, wrong_ids }
         })
@@ -556,7 +560,8 @@ mod tests {
     fn unknown_labels_and_missing_columns_are_reported() {
         let rules = crate::default_rules().unwrap();
         let csv = "id,label,body\n1,product-owner,\"Own the product backlog\"\n2,astronaut,\"fly\"\n3,,\"x\"\n";
-        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None, by: None };
+        let cols =
+            Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None, by: None };
         let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
         assert_eq!(e.metrics.n, 1);
         assert_eq!(e.metrics.unknown_labels.get("astronaut"), Some(&1));
@@ -571,7 +576,8 @@ mod tests {
     fn malformed_records_are_counted() {
         let rules = crate::default_rules().unwrap();
         let csv = "id,label,body\n1,other,hello\n2,other\n3,other,bye\n";
-        let cols = Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None, by: None };
+        let cols =
+            Columns { label: "label".into(), text: vec!["body".into()], id: Some("id".into()), title: None, by: None };
         let e = evaluate(&rules, csv.as_bytes(), b',', &cols).unwrap();
         assert_eq!(e.metrics.n, 2);
         assert_eq!(e.metrics.errors.len(), 1);

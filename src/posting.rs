@@ -457,6 +457,55 @@ pub fn has_clause_break(text: &str, a: usize, b: usize) -> bool {
     a < b && text[a..b].chars().any(is_clause_break)
 }
 
+/// Longest anchor of a proximity rule looked back over when pairing (a phrase is at most 400 normalised bytes).
+pub const MAX_ANCHOR: usize = 512;
+
+/// How many bytes between two anchors a proximity window of `window` words can span (about 24 bytes a word): pairs
+/// further apart are not looked at.
+pub fn near_reach(window: u8) -> usize {
+    (usize::from(window) + 1) * 24
+}
+
+/// The number of words in `text[a..b]`, the gap between the two sides of a proximity rule, or `None` when the gap
+/// crosses a sentence or bullet (`.`, `!`, `?` or `;` ending a sentence, a line break, a bullet, a dash between
+/// spaces) or holds more than `max_words` words.
+pub fn near_gap_words(text: &str, a: usize, b: usize, max_words: usize) -> Option<usize> {
+    if b < a || b - a > near_reach(max_words.min(255) as u8) {
+        return None;
+    }
+    let gap = text.get(a..b)?;
+    let mut words = 0;
+    let mut in_word = false;
+    let mut word_len = 0;
+    let mut prev = ' ';
+    let mut chars = gap.chars().peekable();
+    while let Some(c) = chars.next() {
+        let next = chars.peek().copied();
+        let stop = match c {
+            // A full stop ends a sentence only before a space or the end, after a word of two letters or more:
+            // "node.js", "3.5", "e.g. the" do not.
+            '.' => next.is_none_or(char::is_whitespace) && word_len != 1,
+            '-' | '\u{2013}' | '\u{2014}' => prev.is_whitespace() && next.is_none_or(char::is_whitespace),
+            ',' | ':' | '(' | ')' | '/' | '&' | '\'' | '"' => false,
+            c => is_clause_break(c),
+        };
+        if stop {
+            return None;
+        }
+        let w = is_word_char(c);
+        word_len = if w { word_len + 1 } else { 0 };
+        if w && !in_word {
+            words += 1;
+            if words > max_words {
+                return None;
+            }
+        }
+        in_word = w;
+        prev = c;
+    }
+    Some(words)
+}
+
 /// Kinds of section cue found by the scanner, in original-text byte offsets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SectionCue {
@@ -776,6 +825,19 @@ mod tests {
         let mut out = Vec::new();
         boilerplate_ranges(text, &[(SectionCue::BoilerplateHeading, i, i + 8)], &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn near_gaps_count_words_and_stop_at_sentences() {
+        let t = "own and order the backlog. Backlog";
+        assert_eq!(near_gap_words(t, 3, 18, 5), Some(3), "\"and order the\"");
+        assert_eq!(near_gap_words(t, 3, 18, 2), None, "more words than the window");
+        assert_eq!(near_gap_words(t, 18, 27, 5), None, "a full stop and a space end the sentence");
+        assert_eq!(near_gap_words("own e.g. the", 3, 9, 5), Some(2), "an abbreviation's dots are not a sentence end");
+        assert_eq!(near_gap_words("own - backlog", 3, 6, 5), None, "a spaced dash is a bullet");
+        assert_eq!(near_gap_words("own\nbacklog", 3, 4, 5), None);
+        assert_eq!(near_gap_words("own, define and drive", 3, 16, 5), Some(2), "commas stay inside the sentence");
+        assert_eq!(near_gap_words("ab", 2, 1, 5), None);
     }
 
     #[test]

@@ -47,6 +47,10 @@ pub struct RoleFile {
     pub builds_on_share: Option<Spanned<f64>>,
     /// Responsibility areas.
     pub areas: Vec<AreaSpec>,
+    /// The candidate's history that fits the role ("years as a software engineer" for a TPM): counted only inside
+    /// a background clause, as its own area and evidence kind.
+    #[serde(default)]
+    pub background: Option<BackgroundSpec>,
     /// Cues that argue against the role.
     #[serde(default)]
     pub negative: Option<NegativeSpec>,
@@ -97,6 +101,28 @@ pub struct AreaSpec {
     /// Regexes over the normalised text, each starting with a literal.
     #[serde(default)]
     pub patterns: Vec<Spanned<String>>,
+    /// Proximity rules: `"own~|order~ .. backlog"`, two sides within a few words of each other, in either order,
+    /// in one sentence or bullet (see `rules/README.md`).
+    #[serde(default)]
+    pub near: Vec<Spanned<String>>,
+    /// The area tells this role apart from its neighbours: a role that declares distinguishing areas needs
+    /// evidence in one of them to win a verdict on shared evidence alone.
+    #[serde(default)]
+    pub distinguishing: bool,
+}
+
+/// A role's background profile: what the candidate's past work looks like when it fits the role.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackgroundSpec {
+    /// How much a fitting background adds (0.1 ..= 3.0), like an area's weight.
+    pub weight: Spanned<f64>,
+    /// Phrases (past jobs, fields), counted only inside a background clause.
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    /// Proximity rules, as in an area.
+    #[serde(default)]
+    pub near: Vec<Spanned<String>>,
 }
 
 /// Phrases that argue against a role.
@@ -162,9 +188,36 @@ pub struct LanguageSpec {
     /// Phrases that make their sentence boilerplate ("equal opportunity employer").
     #[serde(default)]
     pub boilerplate_phrases: Vec<Spanned<String>>,
+    /// A cue before a phrase, in the same clause, makes it the candidate's background ("years as a", "former").
+    #[serde(default)]
+    pub background_before: Vec<Spanned<String>>,
+    /// A cue after a phrase, in the same clause, makes it the candidate's background ("before moving into").
+    #[serde(default)]
+    pub background_after: Vec<Spanned<String>>,
+    /// Most bytes between a background cue and the phrase it reaches.
+    #[serde(default)]
+    pub background_gap: Option<Spanned<i64>>,
+    /// How a word written `word~` in a phrase is inflected.
+    #[serde(default)]
+    pub inflection: Option<InflectionSpec>,
     /// Cues for reading job titles.
     #[serde(default)]
     pub titles: Option<TitleCuesSpec>,
+}
+
+/// How a language inflects a word written `word~` in a phrase: endings appended (with the spelling rules below),
+/// and spelling variants of a word's ending.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InflectionSpec {
+    /// Endings added to the word ("s", "ed", "ing", "ation"): a final `e` is dropped before an ending that starts
+    /// with a vowel, a final consonant + `y` becomes `ie` before `s`/`d` endings, and a short word's last consonant
+    /// may double ("plan" → "planning").
+    #[serde(default)]
+    pub endings: Vec<Spanned<String>>,
+    /// Pairs of word endings that spell the same word ("ise" and "ize"): a word ending in one also takes the other.
+    #[serde(default)]
+    pub spellings: Vec<Spanned<Vec<String>>>,
 }
 
 /// How a language's job titles mark seniority and the noise around the role.

@@ -42,6 +42,11 @@ pub struct Area {
     pub name: String,
     /// Weight (0.1 ..= 3.0).
     pub weight: f64,
+    /// The area tells the role apart from its neighbours (`distinguishing = true`).
+    pub distinguishing: bool,
+    /// The role's background profile (`[background]`): its evidence counts only inside a background clause and is
+    /// reported as kind `background`.
+    pub background: bool,
 }
 
 /// What a literal found by the automaton means. One literal can mean several things (a phrase shared by roles).
@@ -78,6 +83,17 @@ pub enum UseKind {
     ContentHeading,
     /// A phrase that makes its sentence boilerplate.
     BoilerplatePhrase,
+    /// Makes a phrase that follows in the same clause the candidate's background ("years as a").
+    BackgroundBefore,
+    /// Makes a phrase that precedes in the same clause the candidate's background ("before moving into").
+    BackgroundAfter,
+    /// One side of a proximity rule: `rule` indexes [`RuleSet::near_rules`], `side` is 0 or 1.
+    NearAnchor {
+        /// The rule.
+        rule: u32,
+        /// Which side of it.
+        side: u8,
+    },
     /// In a job title: names `role` (its `names` and title-only variants). Ignored in bodies.
     Title {
         /// The role.
@@ -211,6 +227,10 @@ pub struct Use {
     pub right_open: bool,
     /// How much of the evidence is this role's alone: `k^-0.5` for a literal that `k` roles list.
     pub specificity: f64,
+    /// The written phrase this literal is a form of: every form of `prioritise~` (or of one phrase listed in
+    /// several places of one role) shares it, so a posting that says "prioritise" and "prioritisation" counts the
+    /// phrase once.
+    pub group: u32,
     /// Where the phrase is written: the rule file (index into [`RuleSet::files`]) and its byte span.
     pub at: (u32, crate::diag::Span),
 }
@@ -269,6 +289,24 @@ impl RegexRule {
             })
             .as_ref()
     }
+}
+
+/// A proximity rule: two sides (each a list of phrase alternatives, in the automaton as [`UseKind::NearAnchor`])
+/// within `window` words of each other, in either order, in one sentence or bullet.
+#[derive(Debug, Clone)]
+pub struct NearRule {
+    /// The rule as written (`own~|order~ .. backlog`).
+    pub source: String,
+    /// The responsibility it supports.
+    pub role: RoleIdx,
+    /// The area.
+    pub area: u16,
+    /// Most words between the two sides.
+    pub window: u8,
+    /// `k^-0.5` when `k` roles write the same rule.
+    pub specificity: f64,
+    /// Where the rule is written: the rule file (index into [`RuleSet::files`]) and its byte span.
+    pub at: (u32, crate::diag::Span),
 }
 
 /// A rule-file title example: a job title and the role (and seniority) it must normalise to.
@@ -378,6 +416,12 @@ pub(crate) struct Meaning {
     pub specificity: f64,
 }
 
+impl Meaning {
+    pub(crate) fn from(u: &Use) -> Meaning {
+        Meaning { kind: u.kind, left_open: u.left_open, right_open: u.right_open, specificity: u.specificity }
+    }
+}
+
 /// The compiled pack. Cheap to share (`Arc<RuleSet>` or `&RuleSet`) across threads.
 #[derive(Debug)]
 pub struct RuleSet {
@@ -400,6 +444,8 @@ pub struct RuleSet {
     pub(crate) meanings: Vec<Meaning>,
     pub(crate) candidates: Vec<Candidate>,
     pub(crate) regexes: Vec<RegexRule>,
+    /// Proximity rules.
+    pub(crate) near_rules: Vec<NearRule>,
     /// Title-noise regexes (salary, requisition id, gender marker, place), run over a normalised title.
     pub(crate) title_regexes: Vec<(Noise, RegexRule)>,
     /// Every title-noise regex in one, built on first use: a title that none of them matches (most titles) costs
@@ -413,6 +459,7 @@ pub struct RuleSet {
     pub(crate) title_examples: Vec<TitleExample>,
     pub(crate) global_regexes: Vec<u32>,
     pub(crate) negation_gap: usize,
+    pub(crate) background_gap: usize,
     pub(crate) examples: Vec<Example>,
     pub(crate) hash: String,
     pub(crate) languages: Vec<String>,
@@ -450,6 +497,11 @@ impl RuleSet {
     /// Every regex signal.
     pub fn regexes(&self) -> &[RegexRule] {
         &self.regexes
+    }
+
+    /// Every proximity rule.
+    pub fn near_rules(&self) -> &[NearRule] {
+        &self.near_rules
     }
 
     /// The title examples of every role file, in pack order.

@@ -65,6 +65,11 @@ pub enum Signal {
         /// Index into the rule set's regexes.
         id: u32,
     },
+    /// Proximity rule number `id`: its two sides were found close together in one sentence.
+    Near {
+        /// Index into the rule set's proximity rules.
+        id: u32,
+    },
 }
 
 /// One piece of evidence found in a posting.
@@ -84,6 +89,8 @@ pub struct Hit {
     pub boilerplate: bool,
     /// A name mention that refers to someone else ("reports to the CTO").
     pub elsewhere: bool,
+    /// It stands in a background clause: the candidate's history ("5 years as a software engineer"), not the job.
+    pub background: bool,
     /// `k^-0.5` for a phrase that `k` roles share.
     pub specificity: f64,
 }
@@ -111,7 +118,11 @@ struct Cues {
     neg_after: Vec<(usize, usize)>,
     neg_ignore: Vec<(usize, usize)>,
     other_before: Vec<(usize, usize)>,
+    bg_before: Vec<(usize, usize)>,
+    bg_after: Vec<(usize, usize)>,
     sections: Vec<(SectionCue, usize, usize)>,
+    /// Proximity-rule anchors found: (rule, side, start, end).
+    anchors: Vec<(u32, u8, usize, usize)>,
 }
 
 impl Cues {
@@ -120,7 +131,10 @@ impl Cues {
         self.neg_after.clear();
         self.neg_ignore.clear();
         self.other_before.clear();
+        self.bg_before.clear();
+        self.bg_after.clear();
         self.sections.clear();
+        self.anchors.clear();
     }
 
     /// Files a cue found at `start..end`.
@@ -130,10 +144,15 @@ impl Cues {
             UseKind::NegationAfter => self.neg_after.push((start, end)),
             UseKind::NegationIgnore => self.neg_ignore.push((start, end)),
             UseKind::OtherPersonBefore => self.other_before.push((start, end)),
+            UseKind::BackgroundBefore => self.bg_before.push((start, end)),
+            UseKind::BackgroundAfter => self.bg_after.push((start, end)),
             UseKind::BoilerplateHeading => self.sections.push((SectionCue::BoilerplateHeading, start, end)),
             UseKind::ContentHeading => self.sections.push((SectionCue::ContentHeading, start, end)),
             UseKind::BoilerplatePhrase => self.sections.push((SectionCue::BoilerplatePhrase, start, end)),
-            UseKind::Responsibility { .. } | UseKind::Name { .. } | UseKind::Negative { .. } => {}
+            UseKind::Responsibility { .. }
+            | UseKind::Name { .. }
+            | UseKind::Negative { .. }
+            | UseKind::NearAnchor { .. } => {}
             // Title meanings are read by `title.rs`, never in a body.
             UseKind::Title { .. } | UseKind::Seniority(_) | UseKind::TitleNoise(_) => {}
         }
@@ -149,6 +168,8 @@ impl Cues {
         self.neg_before.sort_by_key(|&(_, e)| e);
         self.neg_after.sort_by_key(|&(s, _)| s);
         self.other_before.sort_by_key(|&(_, e)| e);
+        self.bg_before.sort_by_key(|&(s, _)| s);
+        self.bg_after.sort_by_key(|&(s, _)| s);
     }
 }
 
@@ -209,6 +230,7 @@ impl<'r> Scanner<'r> {
         self.norm.build(text);
         self.match_literals(text);
         self.match_global_regexes(text);
+        self.pair_near(text);
         self.hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind, h.signal));
         self.cues.settle();
         posting::boilerplate_ranges(text, &self.cues.sections, &mut self.boilerplate);
@@ -234,18 +256,22 @@ impl<'r> Scanner<'r> {
                 if !(u.left_open || left) || !(u.right_open || right) {
                     continue;
                 }
+                // A wildcard lets the word continue: the evidence is the whole word.
+                let start = if u.left_open { word_start(text, os) } else { os };
+                let end = if u.right_open { word_end(text, oe) } else { oe };
                 let kind = match u.kind {
                     UseKind::Responsibility { role, area } => HitKind::Responsibility { role, area },
                     UseKind::Name { role } => HitKind::Name { role },
                     UseKind::Negative { role } => HitKind::Negative { role },
+                    UseKind::NearAnchor { rule, side } => {
+                        self.cues.anchors.push((rule, side, start, end));
+                        continue;
+                    }
                     cue => {
                         self.cues.record(cue, os, oe);
                         continue;
                     }
                 };
-                // A wildcard lets the word continue: the evidence is the whole word.
-                let start = if u.left_open { word_start(text, os) } else { os };
-                let end = if u.right_open { word_end(text, oe) } else { oe };
                 self.hits.push(Hit {
                     kind,
                     signal: Signal::Phrase { pattern: act.literal, use_: ui as u16 },
@@ -254,6 +280,7 @@ impl<'r> Scanner<'r> {
                     negated: false,
                     boilerplate: false,
                     elsewhere: false,
+                    background: false,
                     specificity: u.specificity,
                 });
             }
@@ -294,6 +321,7 @@ impl<'r> Scanner<'r> {
                                 negated: false,
                                 boilerplate: false,
                                 elsewhere: false,
+                                background: false,
                                 specificity: 1.0,
                             });
                         }
@@ -325,6 +353,7 @@ impl<'r> Scanner<'r> {
                         negated: false,
                         boilerplate: false,
                         elsewhere: false,
+                        background: false,
                         specificity: 1.0,
                     });
                 }
@@ -332,9 +361,116 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// Marks negated and boilerplate hits. `neg_before` is sorted by end, `neg_after` by start.
+    /// Pairs the anchors of each proximity rule: a side-0 anchor and a side-1 anchor (either order, not
+    /// overlapping) with at most the rule's window of words between them and no sentence break make one hit,
+    /// spanning both. Each anchor pairs with its nearest partner; the search looks no further than the window can
+    /// reach, so a posting of a million anchors costs linear time.
+    fn pair_near(&mut self, text: &str) {
+        let anchors = &mut self.cues.anchors;
+        if anchors.is_empty() {
+            return;
+        }
+        anchors.sort_unstable();
+        let rules = self.rules;
+        let mut i = 0;
+        while i < anchors.len() {
+            let rule = anchors[i].0;
+            let end = i + anchors[i..].partition_point(|a| a.0 == rule);
+            let group = &anchors[i..end];
+            let nr = &rules.near_rules[rule as usize];
+            let reach = posting::near_reach(nr.window);
+            let mut last: Option<usize> = None;
+            for (k, &(_, side, s, e)) in group.iter().enumerate() {
+                if side != 0 {
+                    continue;
+                }
+                // Partners before (sorted by start: walk back while they could still end close enough) and after.
+                let before = group[..k].iter().rev().take_while(|b| b.2 + posting::MAX_ANCHOR + reach >= s);
+                let after = group[k + 1..].iter().take_while(|b| b.2 <= e + reach);
+                let mut best: Option<(usize, usize, usize)> = None;
+                for &(_, bside, bs, be) in before.chain(after) {
+                    if bside != 1 {
+                        continue;
+                    }
+                    let (gap_start, gap_end) = if be <= s {
+                        (be, s)
+                    } else if bs >= e {
+                        (e, bs)
+                    } else {
+                        continue;
+                    };
+                    if let Some(words) = posting::near_gap_words(text, gap_start, gap_end, nr.window as usize) {
+                        if best.is_none_or(|(w, _, _)| words < w) {
+                            best = Some((words, s.min(bs), e.max(be)));
+                        }
+                    }
+                }
+                if let Some((_, hs, he)) = best {
+                    // Pairs that overlap the rule's last hit ("own and order the backlog": two pairs) widen it.
+                    if let Some(k) = last.filter(|&k| hs < self.hits[k].end) {
+                        let h = &mut self.hits[k];
+                        (h.start, h.end) = (h.start.min(hs), h.end.max(he));
+                        continue;
+                    }
+                    if self.hits.len() >= MAX_HITS {
+                        continue;
+                    }
+                    last = Some(self.hits.len());
+                    self.hits.push(Hit {
+                        kind: HitKind::Responsibility { role: nr.role, area: nr.area },
+                        signal: Signal::Near { id: rule },
+                        start: hs,
+                        end: he,
+                        negated: false,
+                        boilerplate: false,
+                        elsewhere: false,
+                        background: false,
+                        specificity: nr.specificity,
+                    });
+                }
+            }
+            i = end;
+        }
+    }
+
+    /// Whether `start..end` stands in a background clause: a background cue before it (within the gap, in the
+    /// same clause), after it, or overlapping it ("engineering background").
+    fn in_background(&self, text: &str, start: usize, end: usize) -> bool {
+        let gap = self.rules.background_gap;
+        let cues = &self.cues;
+        let i = cues.bg_before.partition_point(|&(cs, _)| cs < end);
+        let before = i > 0 && {
+            let (_, ce) = cues.bg_before[i - 1];
+            ce > start || (start - ce <= gap && !posting::has_clause_break(text, ce, start))
+        };
+        if before {
+            return true;
+        }
+        let j = cues.bg_after.partition_point(|&(cs, _)| cs < start);
+        j < cues.bg_after.len() && {
+            let (cs, _) = cues.bg_after[j];
+            cs < end || (cs - end <= gap && !posting::has_clause_break(text, end, cs))
+        }
+    }
+
+    /// Marks negated, boilerplate and background hits, and drops background-profile evidence found outside a
+    /// background clause. `neg_before` is sorted by end, `neg_after` by start.
     fn mark(&mut self, text: &str) {
         let gap = self.rules.negation_gap;
+        let any_background = !self.cues.bg_before.is_empty() || !self.cues.bg_after.is_empty();
+        let rules = self.rules;
+        let is_profile = |h: &Hit| matches!(h.kind, HitKind::Responsibility { role, area } if rules.roles[role as usize].areas[area as usize].background);
+        let mut profile = false;
+        for k in 0..self.hits.len() {
+            let (hs, he) = (self.hits[k].start, self.hits[k].end);
+            let background = any_background && self.in_background(text, hs, he);
+            let h = &mut self.hits[k];
+            h.background = background;
+            profile |= is_profile(h);
+        }
+        if profile {
+            self.hits.retain(|h| h.background || !is_profile(h));
+        }
         for h in &mut self.hits {
             let i = self.cues.neg_before.partition_point(|&(_, e)| e <= h.start);
             let before = i > 0 && {
@@ -493,5 +629,154 @@ boilerplate_phrases = ["equal opportunity employer"]
                 ("product owner".into(), false, true)
             ]
         );
+    }
+}
+
+#[cfg(test)]
+mod wording_tests {
+    use super::*;
+    use crate::compile::compile;
+    use crate::rulefile::Source;
+
+    const PO: &str = r#"
+id = "po"
+name = "PO"
+family = "product"
+summary = "s"
+names = ["product owner"]
+[[areas]]
+id = "backlog"
+name = "Backlog"
+weight = 1.0
+phrases = ["prioritise~ features", "risk~"]
+near = ["own~|order~ .. backlog", "roadmap ..2 define~"]
+[background]
+weight = 1.0
+phrases = ["software developer"]
+"#;
+    const DEV: &str = r#"
+id = "dev"
+name = "Developer"
+family = "ic"
+summary = "s"
+names = ["software developer"]
+[[areas]]
+id = "code"
+name = "Code"
+weight = 1.0
+phrases = ["write code"]
+"#;
+    const LANG: &str = r#"
+[language]
+id = "en"
+background_before = ["years as a", "experience as a"]
+background_after = ["before moving into"]
+[language.inflection]
+endings = ["s", "es", "ed", "ing", "ation"]
+spellings = [["ise", "ize"]]
+"#;
+
+    fn rules() -> RuleSet {
+        let src = |n: &str, t: &str| Source { name: n.into(), text: t.into() };
+        compile(&[src("po.toml", PO), src("dev.toml", DEV), src("en.toml", LANG)]).unwrap().rules
+    }
+
+    /// (matched text, signal kind, background) of every hit.
+    fn hits(rs: &RuleSet, text: &str) -> Vec<(String, &'static str, bool)> {
+        let mut sc = Scanner::new(rs);
+        sc.scan(text)
+            .iter()
+            .map(|h| {
+                let what = match (h.signal, h.kind) {
+                    (Signal::Near { .. }, _) => "near",
+                    (_, HitKind::Name { .. }) => "name",
+                    _ => "phrase",
+                };
+                (text[h.start..h.end].to_string(), what, h.background)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn inflected_forms_match_and_count_as_one_phrase() {
+        let rs = rules();
+        let text = "Prioritising features; prioritization of features? no: prioritizes features. Risks and risk.";
+        let got: Vec<String> = hits(&rs, text).into_iter().map(|h| h.0).collect();
+        assert_eq!(got, ["Prioritising features", "prioritizes features", "Risks", "risk"]);
+        let c = Scanner::new(&rs).classify(Posting::new(text));
+        assert_eq!(c.evidence.iter().filter(|e| e.counted).count(), 2, "two written phrases, each counted once");
+        assert_eq!(c.ranking[0].areas[0].phrases, 2);
+    }
+
+    #[test]
+    fn proximity_in_either_order_within_the_window() {
+        let rs = rules();
+        assert_eq!(
+            hits(&rs, "You own and order the team backlog."),
+            [("own and order the team backlog".into(), "near", false)]
+        );
+        assert_eq!(hits(&rs, "The backlog is yours to order."), [("backlog is yours to order".into(), "near", false)]);
+        assert_eq!(hits(&rs, "Define the roadmap"), [("Define the roadmap".into(), "near", false)]);
+        assert!(hits(&rs, "roadmap as we together define").is_empty(), "three words between; the window is two");
+        assert!(
+            hits(&rs, "own one two three four five six backlog").is_empty(),
+            "six words between; the default is five"
+        );
+        assert!(hits(&rs, "ownership of the backlog").is_empty(), "anchors keep word boundaries");
+    }
+
+    #[test]
+    fn proximity_does_not_reach_across_a_sentence_or_bullet() {
+        let rs = rules();
+        assert!(hits(&rs, "We own it. Backlog tooling is shared.").is_empty());
+        assert!(hits(&rs, "- Own the release\n- Backlog tooling").is_empty());
+        assert!(hits(&rs, "Own the release - backlog tooling").is_empty(), "an inline bullet");
+        assert_eq!(hits(&rs, "own, e.g. the backlog").len(), 1, "an abbreviation is not a sentence end");
+    }
+
+    #[test]
+    fn a_past_job_does_not_name_the_job_and_counts_only_as_a_background() {
+        let rs = rules();
+        let text = "You have 4+ years as a software developer before moving into product.";
+        let got = hits(&rs, text);
+        assert_eq!(
+            got,
+            [("software developer".into(), "phrase", true), ("software developer".into(), "name", true)],
+            "the PO's background profile and the developer's name, both in the background clause"
+        );
+        let c = Scanner::new(&rs).classify(Posting::new(text));
+        let dev = c.ranking.iter().find(|r| rs.roles[r.role as usize].id == "dev");
+        assert!(dev.is_none(), "a past job names nothing: {:?}", c.ranking);
+        let po = c.ranking.iter().find(|r| rs.roles[r.role as usize].id == "po").expect("the PO scores");
+        assert!(po.areas[1].phrases == 1 && rs.roles[0].areas[1].background);
+        // The same words outside a background clause name the developer job, and the PO's background is silent.
+        let c = Scanner::new(&rs).classify(Posting::new("We hire a software developer to write code."));
+        assert_eq!(c.role_id(), "dev");
+        assert!(c.ranking.iter().all(|r| rs.roles[r.role as usize].id != "po"));
+        // A cue after the phrase, in the same clause, makes it background too.
+        let after = hits(&rs, "Software developer before moving into product.");
+        assert!(after.iter().all(|h| h.2), "{after:?}");
+        // A clause break ends the background clause.
+        let broken = hits(&rs, "Ten years as a founder. Software developer wanted.");
+        assert!(broken.iter().all(|h| !h.2), "{broken:?}");
+    }
+
+    #[test]
+    fn malformed_wording_rules_are_diagnostics() {
+        let bad = PO.replace("own~|order~ .. backlog", "own~ backlog").replace("risk~", "ri~sk");
+        let src = |n: &str, t: &str| Source { name: n.into(), text: t.into() };
+        let diags = compile(&[src("po.toml", &bad), src("en.toml", LANG)]).unwrap_err();
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert!(codes.contains(&crate::diag::codes::BAD_NEAR), "{codes:?}");
+        assert!(codes.contains(&crate::diag::codes::BAD_PHRASE), "{codes:?}");
+        for w in ["a ..13 b", "a .. b .. c", "a| .. b", "a .. a|b", " .. b"] {
+            let diags = compile(&[src("po.toml", &PO.replace("roadmap ..2 define~", w)), src("en.toml", LANG)]);
+            assert!(diags.is_err(), "`{w}` must not compile");
+        }
+        // `~` with no language inflections: a warning, and the word as written still matches.
+        let c = compile(&[src("po.toml", PO), src("dev.toml", DEV)]).unwrap();
+        assert!(c.warnings.iter().any(|d| d.code == crate::diag::codes::NO_INFLECTION));
+        let mut sc = Scanner::new(&c.rules);
+        assert_eq!(sc.scan("risk and risks").len(), 1);
     }
 }

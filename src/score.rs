@@ -188,7 +188,9 @@ impl<'r> Classification<'r> {
                     Cow::Owned(format!("name: {}", e.phrase))
                 }
                 Signal::Phrase { .. } => Cow::Borrowed(e.phrase),
-                Signal::Regex { .. } => one_line(text.get(e.hit.start..e.hit.end).unwrap_or(e.phrase)),
+                Signal::Regex { .. } | Signal::Near { .. } => {
+                    one_line(text.get(e.hit.start..e.hit.end).unwrap_or(e.phrase))
+                }
             };
             if !out.contains(&words) {
                 out.push(words);
@@ -269,7 +271,8 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
     let mut evidence: Vec<Evidence<'r>> = hits
         .iter()
         .map(|h| {
-            let context = if h.negated || h.elsewhere {
+            let someone_else = matches!(h.kind, HitKind::Name { .. }) && h.background;
+            let context = if h.negated || h.elsewhere || someone_else {
                 0.0
             } else if h.boilerplate {
                 BOILERPLATE_FACTOR
@@ -300,7 +303,12 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
     // The heaviest occurrence of each (kind, signal) counts (the first one on a tie): sort packed keys, not
     // the evidence itself.
     order.clear();
-    order.extend(evidence.iter().enumerate().map(|(i, e)| (packed_key(e.hit.kind, e.hit.signal), e.weight, i as u32)));
+    order.extend(
+        evidence
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (packed_key(e.hit.kind, signal_key(rules, e.hit.signal)), e.weight, i as u32)),
+    );
     order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
     let mut last = None;
     for &(k, _, i) in order.iter() {
@@ -401,23 +409,30 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
 
 /// Identity of a piece of evidence for "counts once": what it supports and the literal (not which of its uses)
 /// or regex that found it, packed so that the order is that of `(kind, phrase before regex, id)`.
-fn packed_key(kind: HitKind, s: Signal) -> u128 {
+fn packed_key(kind: HitKind, (source, id): (u8, u32)) -> u128 {
     let (variant, role, area) = match kind {
         HitKind::Responsibility { role, area } => (0u128, role, area),
         HitKind::Name { role } => (1, role, 0),
         HitKind::Negative { role } => (2, role, 0),
     };
-    let (source, id) = match s {
-        Signal::Phrase { pattern, .. } => (0u128, pattern),
+    variant << 72 | u128::from(role) << 56 | u128::from(area) << 40 | u128::from(source) << 32 | u128::from(id)
+}
+
+/// What makes a signal "the same evidence" when it repeats: the written phrase (all forms of `prioritise~` are one
+/// phrase; see [`crate::ruleset::Use::group`]), the regex or the proximity rule.
+fn signal_key(rules: &RuleSet, s: Signal) -> (u8, u32) {
+    match s {
+        Signal::Phrase { pattern, use_ } => (0, rules.patterns[pattern as usize].uses[use_ as usize].group),
         Signal::Regex { id } => (1, id),
-    };
-    variant << 72 | u128::from(role) << 56 | u128::from(area) << 40 | source << 32 | u128::from(id)
+        Signal::Near { id } => (2, id),
+    }
 }
 
 fn phrase_of(rules: &RuleSet, s: Signal) -> &str {
     match s {
         Signal::Phrase { pattern, use_ } => &rules.patterns[pattern as usize].uses[use_ as usize].phrase,
         Signal::Regex { id } => &rules.regexes[id as usize].source,
+        Signal::Near { id } => &rules.near_rules[id as usize].source,
     }
 }
 
@@ -439,23 +454,14 @@ mod tests {
             HitKind::Name { role: 7 },
             HitKind::Negative { role: 2 },
         ];
-        let signals = [
-            Signal::Phrase { pattern: 0, use_: 4 },
-            Signal::Phrase { pattern: u32::MAX, use_: 0 },
-            Signal::Regex { id: 0 },
-            Signal::Regex { id: 9 },
-        ];
-        let as_tuple = |s: Signal| match s {
-            Signal::Phrase { pattern, .. } => (0u8, pattern),
-            Signal::Regex { id } => (1, id),
-        };
+        let signals: [(u8, u32); 6] = [(0, 0), (0, 4), (0, u32::MAX), (1, 0), (1, 9), (2, 3)];
         for &ka in &kinds {
             for &sa in &signals {
                 for &kb in &kinds {
                     for &sb in &signals {
                         assert_eq!(
                             packed_key(ka, sa).cmp(&packed_key(kb, sb)),
-                            (ka, as_tuple(sa)).cmp(&(kb, as_tuple(sb))),
+                            (ka, sa).cmp(&(kb, sb)),
                             "{ka:?} {sa:?} vs {kb:?} {sb:?}"
                         );
                     }

@@ -555,7 +555,8 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
     let stats = a.rule_stats.is_some();
     match a.format {
         EvalFormat::Json if stats => {
-            let v = serde_json::json!({ "metrics": ev.metrics, "by": ev.groups, "errors": worst, "signals": ev.signals });
+            let v =
+                serde_json::json!({ "metrics": ev.metrics, "by": ev.groups, "errors": worst, "signals": ev.signals });
             serde_json::to_writer_pretty(&mut out, &v).map_err(io::Error::other)?;
             writeln!(out)?;
         }

@@ -175,10 +175,16 @@ impl<W: Write> Printer for HumanPrinter<W> {
                 if e.elsewhere {
                     flags.push("someone else");
                 }
+                if e.background && e.kind == "name" {
+                    flags.push("past job");
+                } else if e.background && e.kind != "background" {
+                    flags.push("background");
+                }
                 if e.boilerplate {
                     flags.push("boilerplate");
                 }
-                if !e.counted && !e.negated && !e.elsewhere {
+                let past_job = e.background && e.kind == "name";
+                if !(e.counted || e.negated || e.elsewhere || past_job) {
                     flags.push("not counted");
                 }
                 let flags = if flags.is_empty() { String::new() } else { format!("  ({})", flags.join(", ")) };

@@ -16,7 +16,7 @@
 //! | `confidence` | number | in [0, 1]: strength × separation for a role; for `none`, how clearly nothing fits |
 //! | `runners_up` | array | the next (up to 3) roles: `{role, name, family, score}` |
 //! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, builds_on, areas: [{id, name, weight, evidence, score, phrases}]}`; `builds_on` is null or `{role, added}` |
-//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, boilerplate, start, end, line, col}`; `elsewhere` marks a name mention about someone else ("reports to the CTO"); `kind` is `responsibility`, `name` or `negative`; `area` is null unless `kind` is `responsibility`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
+//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, background, boilerplate, start, end, line, col}`; `elsewhere` marks a name mention about someone else ("reports to the CTO"); `background` marks evidence in a clause about the candidate's past ("5 years as a software developer"): a name there does not count; `kind` is `responsibility`, `background` (the role's background profile, counted only in such a clause), `name` or `negative`; `phrase` is the phrase, pattern or proximity rule (`own~ .. backlog`) as written; `area` is null unless `kind` is `responsibility` or `background`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
 //! | `rules` | string | the rule set's hash: same hash, same answers |
 //! | `drift` | object or null | with a title (`classify --title`): the title's role against the body's, on responsibility evidence alone; the schema of [`crate::drift::DriftReport`] |
 //!
@@ -153,7 +153,7 @@ pub struct EvidenceItem<'a> {
     pub role: &'a str,
     /// Area id (responsibility evidence only).
     pub area: Option<&'a str>,
-    /// `responsibility`, `name` or `negative`.
+    /// `responsibility`, `background`, `name` or `negative`.
     pub kind: &'static str,
     /// Worth before saturation (`specificity × context`).
     pub weight: f64,
@@ -163,6 +163,8 @@ pub struct EvidenceItem<'a> {
     pub negated: bool,
     /// A name mention that refers to someone else ("reports to the CTO"); it does not count.
     pub elsewhere: bool,
+    /// In a clause about the candidate's past ("years as a software developer"); a name there does not count.
+    pub background: bool,
     /// Inside boilerplate.
     pub boilerplate: bool,
     /// Byte offset of the start in the original text.
@@ -232,7 +234,8 @@ impl<'a> Report<'a> {
                 let role = &rules.roles[e.hit.kind.role() as usize];
                 let (kind, area) = match e.hit.kind {
                     HitKind::Responsibility { area, .. } => {
-                        ("responsibility", Some(role.areas[area as usize].id.as_str()))
+                        let a = &role.areas[area as usize];
+                        (if a.background { "background" } else { "responsibility" }, Some(a.id.as_str()))
                     }
                     HitKind::Name { .. } => ("name", None),
                     HitKind::Negative { .. } => ("negative", None),
@@ -248,6 +251,7 @@ impl<'a> Report<'a> {
                     counted: e.counted,
                     negated: e.hit.negated,
                     elsewhere: e.hit.elsewhere,
+                    background: e.hit.background,
                     boilerplate: e.hit.boilerplate,
                     start: e.hit.start,
                     end: e.hit.end,
