@@ -586,7 +586,7 @@ impl Builder {
         self.languages.push(l.id.get_ref().clone());
         self.hash.write_str("lang");
         self.hash.write_str(l.id.get_ref());
-        let lists: [(&Vec<Spanned<String>>, UseKind); 9] = [
+        let lists: [(&Vec<Spanned<String>>, UseKind); 11] = [
             (&l.other_person_before, UseKind::OtherPersonBefore),
             (&l.background_before, UseKind::BackgroundBefore),
             (&l.background_after, UseKind::BackgroundAfter),
@@ -596,6 +596,8 @@ impl Builder {
             (&l.boilerplate_headings, UseKind::BoilerplateHeading),
             (&l.content_headings, UseKind::ContentHeading),
             (&l.boilerplate_phrases, UseKind::BoilerplatePhrase),
+            (&l.company_phrases, UseKind::CompanyPhrase),
+            (&l.job_phrases, UseKind::JobPhrase),
         ];
         for (list, kind) in lists {
             for p in list {
@@ -1156,6 +1158,8 @@ impl Fnv {
             UseKind::Seniority(l) => (11, l as u16, 0),
             UseKind::TitleNoise(n) => (12, n as u16, 0),
             UseKind::BackgroundBefore => (13, 0, 0),
+            UseKind::CompanyPhrase => (16, 0, 0),
+            UseKind::JobPhrase => (17, 0, 0),
             UseKind::BackgroundAfter => (14, 0, 0),
             UseKind::NearAnchor { rule, side } => {
                 self.write_u64(15 | u64::from(side) << 8 | u64::from(rule) << 24);

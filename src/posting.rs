@@ -515,6 +515,10 @@ pub enum SectionCue {
     ContentHeading,
     /// A phrase that makes its sentence boilerplate ("equal opportunity employer").
     BoilerplatePhrase,
+    /// A phrase that makes its sentence company prose ("our mission", "backed by"), unless a job cue is in it.
+    CompanyPhrase,
+    /// A word that keeps its sentence about the job ("you", "this role").
+    JobPhrase,
 }
 
 /// Longest line (in bytes) that still counts as a heading.
@@ -528,10 +532,14 @@ const MAX_BOILERPLATE_SECTION: usize = 1200;
 ///
 /// A heading cue counts only at the start of a line (after bullets or markup) on a short line, or when a colon
 /// follows it closely; a boilerplate heading's section runs until the next content heading, and at most
-/// `MAX_BOILERPLATE_SECTION` bytes. A boilerplate phrase marks its sentence.
+/// `MAX_BOILERPLATE_SECTION` bytes. A boilerplate phrase marks its sentence; a company phrase marks its sentence
+/// unless a job cue stands in the same sentence ("Our mission is ..." is the company; "You will shape our mission"
+/// is the job).
 pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: &mut Vec<(usize, usize)>) {
     let mut open: Option<usize> = None;
     let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut company: Vec<(usize, usize)> = Vec::new();
+    let mut job: Vec<usize> = Vec::new();
     for &(kind, start, end) in cues {
         match kind {
             SectionCue::BoilerplateHeading | SectionCue::ContentHeading => {
@@ -552,8 +560,20 @@ pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: 
                 }
             }
             SectionCue::BoilerplatePhrase => ranges.push(sentence_around(text, start, end)),
+            SectionCue::CompanyPhrase => {
+                // Cues arrive by start: consecutive cues of one sentence are looked at once.
+                if company.last().is_none_or(|&(_, e)| start >= e) {
+                    company.push(sentence_around(text, start, end));
+                }
+            }
+            SectionCue::JobPhrase => job.push(start),
         }
     }
+    // A company sentence with a job cue in it is about the job after all.
+    ranges.extend(company.into_iter().filter(|&(s, e)| {
+        let i = job.partition_point(|&j| j < s);
+        i == job.len() || job[i] >= e
+    }));
     if let Some(s) = open {
         ranges.push((s, text.len().min(s + MAX_BOILERPLATE_SECTION)));
     }
@@ -584,7 +604,27 @@ fn is_heading(text: &str, start: usize, end: usize) -> bool {
     };
     let colon =
         || text.get(end..).is_some_and(|rest| rest.chars().take(24).take_while(|&c| c != '\n').any(|c| c == ':'));
-    own_line() || (colon() && left_boundary(text, start))
+    own_line() || (left_boundary(text, start) && (colon() || inline_capitals(text, start, end)))
+}
+
+/// A heading run into its text, as scraped postings flatten them: the cue in capitals ("ABOUT US At Acme, we"),
+/// perhaps with a few more capitalised words ("ABOUT ACME"), and then a word in lower case. A text written all
+/// in capitals has no such headings.
+fn inline_capitals(text: &str, start: usize, end: usize) -> bool {
+    let caps = |w: &str| w.chars().any(char::is_alphabetic) && !w.chars().any(char::is_lowercase);
+    if !caps(&text[start..end]) {
+        return false;
+    }
+    let rest = &text[end..ceil_boundary(text, (end + MAX_HEADING_LINE).min(text.len()))];
+    for word in rest.split_whitespace().take(6) {
+        if word.chars().any(char::is_lowercase) {
+            return true;
+        }
+        if !caps(word) && word.chars().any(char::is_alphanumeric) {
+            return false;
+        }
+    }
+    false
 }
 
 /// The longest stretch searched on each side of a boilerplate phrase for its sentence's ends.
@@ -816,6 +856,21 @@ mod tests {
         boilerplate_ranges(&text, &[(SectionCue::BoilerplateHeading, 0, 8)], &mut out);
         assert_eq!(out, vec![(0, MAX_BOILERPLATE_SECTION)]);
         assert!(text.len() > MAX_BOILERPLATE_SECTION);
+    }
+
+    #[test]
+    fn headings_in_capitals_run_into_the_text() {
+        let t = "ABOUT US At Acme we build things. WHAT YOU'LL DO Own the roadmap. ALL CAPS ABOUT US TEXT GOES ON";
+        let at = |cue: &str, nth: usize| t.match_indices(cue).nth(nth).unwrap().0;
+        assert!(is_heading(t, 0, 8), "capital cue, then a lower-case word");
+        let what = at("WHAT YOU'LL DO", 0);
+        assert!(is_heading(t, what, what + 14));
+        let late = at("ABOUT US", 1);
+        assert!(!is_heading(t, late, late + 8), "in a run of capitals, a cue is no heading");
+        let lower = "we care about us and you";
+        assert!(!is_heading(lower, 8, 16), "lower case mid-sentence");
+        let acme = "ABOUT ACME Our mission is";
+        assert!(is_heading(acme, 0, 5), "a heading of a cue and a capitalised name");
     }
 
     #[test]

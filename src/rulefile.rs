@@ -188,6 +188,13 @@ pub struct LanguageSpec {
     /// Phrases that make their sentence boilerplate ("equal opportunity employer").
     #[serde(default)]
     pub boilerplate_phrases: Vec<Spanned<String>>,
+    /// Phrases that make their sentence company prose ("our mission", "backed by", "we are a"), unless the sentence
+    /// speaks of the job (a `job_phrases` cue: "you", "this role").
+    #[serde(default)]
+    pub company_phrases: Vec<Spanned<String>>,
+    /// Words that keep a sentence about the job although it has a company phrase ("you", "your", "this role").
+    #[serde(default)]
+    pub job_phrases: Vec<Spanned<String>>,
     /// A cue before a phrase, in the same clause, makes it the candidate's background ("years as a", "former").
     #[serde(default)]
     pub background_before: Vec<Spanned<String>>,

@@ -83,6 +83,10 @@ pub enum UseKind {
     ContentHeading,
     /// A phrase that makes its sentence boilerplate.
     BoilerplatePhrase,
+    /// A phrase that makes its sentence company prose, unless a job cue is in it.
+    CompanyPhrase,
+    /// Keeps a sentence about the job ("you", "this role").
+    JobPhrase,
     /// Makes a phrase that follows in the same clause the candidate's background ("years as a").
     BackgroundBefore,
     /// Makes a phrase that precedes in the same clause the candidate's background ("before moving into").

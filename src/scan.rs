@@ -149,6 +149,8 @@ impl Cues {
             UseKind::BoilerplateHeading => self.sections.push((SectionCue::BoilerplateHeading, start, end)),
             UseKind::ContentHeading => self.sections.push((SectionCue::ContentHeading, start, end)),
             UseKind::BoilerplatePhrase => self.sections.push((SectionCue::BoilerplatePhrase, start, end)),
+            UseKind::CompanyPhrase => self.sections.push((SectionCue::CompanyPhrase, start, end)),
+            UseKind::JobPhrase => self.sections.push((SectionCue::JobPhrase, start, end)),
             UseKind::Responsibility { .. }
             | UseKind::Name { .. }
             | UseKind::Negative { .. }
@@ -214,6 +216,12 @@ impl<'r> Scanner<'r> {
     /// Scores the hits of the last [`Scanner::scan`] or classification again, on another basis.
     pub fn rescore(&mut self, basis: score::Basis) -> Classification<'r> {
         score::classify_with(self.rules, &self.hits, basis, &mut self.scratch)
+    }
+
+    /// The boilerplate ranges of the last [`Scanner::scan`] (byte ranges of the original text, sorted and
+    /// disjoint).
+    pub fn boilerplate(&self) -> &[(usize, usize)] {
+        &self.boilerplate
     }
 
     /// Reads a job title: its role, seniority and the parts around the role (see `title.rs`).
