@@ -33,6 +33,7 @@ pub mod drift;
 pub mod eval;
 pub mod examples;
 pub mod lint;
+pub mod mine;
 pub mod posting;
 pub mod report;
 pub mod rulefile;

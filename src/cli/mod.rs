@@ -54,6 +54,62 @@ enum Command {
     Rules(rules::RulesCommand),
     /// Why a posting scores as it does for a role (and against another), area by area.
     Explain(rules::ExplainArgs),
+    /// Wording typical of one role's labelled postings that the pack does not match yet (n-grams and proximity
+    /// pairs, with counts, lift and example ids): for rule authors to read, never to paste unread.
+    Mine(MineArgs),
+}
+
+#[derive(Debug, Args)]
+struct MineArgs {
+    /// Labelled CSV file with a header row (read twice, so not stdin).
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// The label (role id) whose postings are mined.
+    #[arg(long)]
+    role: String,
+    /// Column holding the label.
+    #[arg(long, default_value = "title_label")]
+    label_col: String,
+    /// Column(s) holding the posting text (repeatable; joined as sections).
+    #[arg(long, default_value = "description")]
+    text_col: Vec<String>,
+    /// Column holding the row id shown as examples (default: the record number).
+    #[arg(long)]
+    id_col: Option<String>,
+    /// Field delimiter (one ASCII character; `\t` for tab).
+    #[arg(long, default_value = ",")]
+    delimiter: String,
+    /// Longest n-gram, in words (1 to 6).
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=6))]
+    max_n: u8,
+    /// Fewest of the role's postings a candidate must appear in.
+    #[arg(long, default_value_t = 3)]
+    min_count: usize,
+    /// Smallest lift (how many times more common among the role's postings than among the others).
+    #[arg(long, default_value_t = 3.0)]
+    min_lift: f64,
+    /// Candidates of each kind to list.
+    #[arg(long, default_value_t = 40)]
+    top: usize,
+    /// Most words between the two words of a proximity pair (0: no pairs).
+    #[arg(long, default_value_t = 4)]
+    window: usize,
+    /// Count a candidate once per value of this column (e.g. `company`: ten ads of one employer are one voice).
+    #[arg(long, value_name = "COLUMN")]
+    distinct_col: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = MineFormat::Human)]
+    format: MineFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum MineFormat {
+    /// Readable tables.
+    Human,
+    /// One CSV row per candidate: kind,words,in_role,elsewhere,lift,examples.
+    Csv,
+    /// One JSON object.
+    Json,
 }
 
 mod rules;
@@ -325,6 +381,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Drift(a) => drift(&rules, a),
         Command::Rules(r) => rules::inspect(&rules, r),
         Command::Explain(a) => rules::explain(&rules, a),
+        Command::Mine(a) => mine(&rules, a),
     };
     // The process ends next: freeing thousands of small allocations one by one would only delay the exit.
     std::mem::forget(rules);
@@ -493,6 +550,53 @@ fn titles(rules: &RuleSet, a: TitleArgs) -> Result<Outcome, Failure> {
     }
     out.flush()?;
     Ok(if found { Outcome::Found } else { Outcome::NothingMatched })
+}
+
+fn mine(rules: &RuleSet, a: MineArgs) -> Result<Outcome, Failure> {
+    let delimiter = parse_delimiter(&a.delimiter)?;
+    if a.file.as_os_str() == "-" || a.file.is_dir() {
+        return Err(Failure::Input(format!(
+            "{}: mine reads a CSV file twice; give a file, not stdin or a directory",
+            a.file.display()
+        )));
+    }
+    std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", a.file.display())))?;
+    let cols = Columns { label: a.label_col, text: a.text_col, id: a.id_col, title: None, by: None };
+    let opts = rolecall::mine::MineOptions {
+        role: a.role,
+        max_n: a.max_n.into(),
+        min_count: a.min_count.max(1),
+        min_lift: a.min_lift,
+        top: a.top,
+        window: a.window.min(12),
+        distinct: a.distinct_col,
+    };
+    let open = || std::fs::File::open(&a.file).map(io::BufReader::new);
+    let mined = rolecall::mine::mine(rules, open, delimiter, &cols, &opts)
+        .map_err(|e| Failure::Input(format!("{}: {e}", a.file.display())))?;
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    match a.format {
+        MineFormat::Human => write!(out, "{}", mined.render())?,
+        MineFormat::Json => {
+            serde_json::to_writer_pretty(&mut out, &mined).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+        MineFormat::Csv => {
+            let mut w = csv::Writer::from_writer(&mut out);
+            let werr = |e: csv::Error| Failure::Io(io::Error::other(e));
+            w.write_record(["kind", "words", "in_role", "elsewhere", "lift", "examples"]).map_err(werr)?;
+            for c in mined.phrases.iter().chain(&mined.pairs) {
+                let lift = format!("{:.2}", c.lift);
+                let row =
+                    [c.kind, &c.text, &c.in_role.to_string(), &c.elsewhere.to_string(), &lift, &c.examples.join(" ")];
+                w.write_record(row).map_err(werr)?;
+            }
+            w.flush()?;
+        }
+    }
+    out.flush()?;
+    Ok(if mined.phrases.is_empty() && mined.pairs.is_empty() { Outcome::NothingMatched } else { Outcome::Found })
 }
 
 fn parse_delimiter(s: &str) -> Result<u8, Failure> {
