@@ -44,6 +44,12 @@ pub const AMBIGUOUS_RATIO: f64 = 0.9;
 pub const BUILDS_ON_FACTOR: f64 = 0.7;
 /// Scale of the strength part of the confidence.
 pub const STRENGTH_SCALE: f64 = 3.0;
+/// A role that declares distinguishing areas is *distinguished* in a posting when those areas score at least this
+/// much together (about one specific phrase in an area of weight 1), or when the body names it.
+pub const MIN_DISTINGUISHING: f64 = 0.6;
+/// Factor on the score of a role that declares distinguishing areas but is not distinguished: evidence only in
+/// areas its neighbours share (stakeholders, roadmaps, mentoring) does not make a verdict.
+pub const UNDISTINGUISHED_FACTOR: f64 = 0.5;
 
 /// The verdict's status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -100,6 +106,9 @@ pub struct RoleScore {
     pub responsibility: f64,
     /// The role this one builds on whose score contributed, and the contribution.
     pub base: Option<(RoleIdx, f64)>,
+    /// The role declares distinguishing areas and the posting has too little evidence in them (and does not name
+    /// the role): its score was multiplied by [`UNDISTINGUISHED_FACTOR`].
+    pub undistinguished: bool,
 }
 
 /// A hit with what it is worth.
@@ -359,17 +368,27 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
             // No own evidence and no name: 0, and a share of a base role is only added to a positive score.
             continue;
         }
-        let name = if names[r] > 0 && basis == Basis::All { NAME_WEIGHT } else { 0.0 };
+        let named = names[r] > 0 && basis == Basis::All;
+        let name = if named { NAME_WEIGHT } else { 0.0 };
         let mut score = (own[r] + name) * NEGATIVE_FACTOR.powi(negatives[r] as i32);
-        // A role that builds on others adds a share of the best of their own scores.
+        // A role with distinguishing areas needs evidence there (or its name) to count in full.
+        let declares = role.areas.iter().any(|a| a.distinguishing);
+        let distinct: f64 =
+            (0..role.areas.len()).filter(|&a| role.areas[a].distinguishing).map(|a| area_score(r, a)).sum();
+        let undistinguished = declares && !named && distinct < MIN_DISTINGUISHING;
+        // A role that builds on others adds a share of the best of their own scores, once it shows its own
+        // distinguishing work: a senior engineer who mentors is not a tech lead.
         let base = role
             .builds_on
             .iter()
             .map(|&b| (b, own[b as usize]))
             .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0)))
-            .filter(|&(_, sc)| sc > 0.0 && score > 0.0)
+            .filter(|&(_, sc)| sc > 0.0 && score > 0.0 && !undistinguished)
             .map(|(b, sc)| (b, role.builds_on_share * sc));
         score += base.map_or(0.0, |(_, add)| add);
+        if undistinguished {
+            score *= UNDISTINGUISHED_FACTOR;
+        }
         if score <= 0.0 {
             continue;
         }
@@ -390,6 +409,7 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
             negatives: negatives[r],
             responsibility: own[r],
             base,
+            undistinguished,
         });
     }
     scores.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.role.cmp(&b.role)));
