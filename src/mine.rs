@@ -2,7 +2,7 @@
 //!
 //! [`mine`] reads a labelled CSV twice. The first pass counts, per posting, the word n-grams (1 to `max_n` words,
 //! within one sentence or bullet) of the postings labelled with the role, and pairs of words a few words apart
-//! (candidate proximity rules); it also counts every word's document frequency over all postings, so that
+//! (candidate proximity rules); it also counts every word's document frequency over the other postings, so that
 //! n-grams that start or end with a word most postings have ("the", "and", "with") are left out: the stop words
 //! come from the data, not from a language list. The second pass counts the candidates in the other postings. A
 //! candidate is reported when it is in at least `min_count` of the role's postings and `min_lift` times more
@@ -48,7 +48,7 @@ impl Default for MineOptions {
     }
 }
 
-/// A word of a posting whose document frequency over all postings is at least this share is a stop word here.
+/// A word that at least this share of the other postings have is a stop word here.
 pub const COMMON_SHARE: f64 = 0.25;
 /// How many example ids a candidate keeps.
 pub const EXAMPLES: usize = 3;
@@ -320,13 +320,14 @@ impl Miner<'_, '_> {
     /// Counts one posting.
     fn posting(&mut self, ws: Vec<Word>, id: &str, group: Option<u64>, in_role: bool, first: bool) {
         if first {
-            let mut seen: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for w in seen {
-                *self.unigram_df.entry(w.to_string()).or_default() += 1;
-            }
             if !in_role {
+                // Stop words are the words most other postings have: words typical of the role are not.
+                let mut seen: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+                seen.sort_unstable();
+                seen.dedup();
+                for w in seen {
+                    *self.unigram_df.entry(w.to_string()).or_default() += 1;
+                }
                 return;
             }
         }
@@ -413,9 +414,9 @@ pub fn mine<R: Read>(
     if m.n_role == 0 {
         return Err(MineError::NoPostings(opts.role.clone()));
     }
-    let total = (m.n_role + m.n_rest) as f64;
+    let rest = m.n_rest.max(1) as f64;
     let unigram_df = std::mem::take(&mut m.unigram_df);
-    let common = |w: &str| unigram_df.get(w).copied().unwrap_or(0) as f64 >= COMMON_SHARE * total;
+    let common = |w: &str| unigram_df.get(w).copied().unwrap_or(0) as f64 >= COMMON_SHARE * rest;
     let keep = |k: &str, v: &Count, pair: bool| {
         if v.n < opts.min_count {
             return false;

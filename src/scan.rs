@@ -626,6 +626,41 @@ boilerplate_phrases = ["equal opportunity employer"]
     }
 
     #[test]
+    fn company_prose_is_boilerplate_unless_it_speaks_of_the_job() {
+        let lang = LANG.replace(
+            "boilerplate_phrases = [\"equal opportunity employer\"]",
+            "boilerplate_phrases = [\"equal opportunity employer\", \"referral program\"]\ncompany_phrases = [\"our mission\", \"we are a\"]\njob_phrases = [\"you\", \"this role\"]",
+        );
+        let rs = compile(&[
+            Source { name: "po.toml".into(), text: ROLE.into() },
+            Source { name: "en.toml".into(), text: lang },
+        ])
+        .unwrap()
+        .rules;
+        let text =
+            "We are a fintech whose stakeholders love the product backlog. Our mission is user stories for all. \
+                    You will own the product backlog. In this role our mission is your backlog. \
+                    Ask about our referral program for user stories.";
+        let got = phrases(&rs, text);
+        let flags: Vec<(&str, bool)> = got.iter().map(|(t, _, b)| (t.as_str(), *b)).collect();
+        assert_eq!(
+            flags,
+            [
+                ("stakeholders", true),
+                ("product backlog", true),
+                ("backlog", true),
+                ("user stories", true),
+                ("own the product backlog", false),
+                ("product backlog", false),
+                ("backlog", false),
+                ("backlog", false),
+                ("user stories", true),
+            ],
+            "company sentences without a job cue, and hiring prose whatever it holds"
+        );
+    }
+
+    #[test]
     fn boilerplate_is_marked() {
         let rs = rules();
         let got = phrases(&rs, "About us\nOur stakeholders love us.\nRequirements\n- backlog\nWe are an equal opportunity employer for every product owner.");

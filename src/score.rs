@@ -591,6 +591,34 @@ mod tests {
     }
 
     #[test]
+    fn shared_evidence_alone_does_not_make_a_verdict() {
+        let lead = "id = \"lead\"\nname = \"Lead\"\nfamily = \"f\"\nsummary = \"s\"\nnames = [\"team lead\"]\nbuilds_on = [\"coder\"]\n\
+            [[areas]]\nid = \"leading\"\nname = \"Leading\"\nweight = 2.0\ndistinguishing = true\nphrases = [\"lead the team\"]\n\
+            [[areas]]\nid = \"mentoring\"\nname = \"Mentoring\"\nweight = 2.0\nphrases = [\"mentor engineers\", \"code reviews\"]\n";
+        let coder = role("coder", &[("code", 2.0, &["write code", "fix bugs"])]);
+        let src = |n: &str, t: String| Source { name: n.into(), text: t };
+        let rs = compile(&[src("a.toml", lead.into()), src("b.toml", coder)]).unwrap().rules;
+        let lead_of = |c: &Classification| c.ranking.iter().find(|s| rs.roles[s.role as usize].id == "lead").cloned();
+        // A senior engineer who mentors: shared evidence only, so the lead role is halved and adds no base share.
+        let senior = run(&rs, "You write code, fix bugs, mentor engineers and join code reviews.");
+        let l = lead_of(&senior).unwrap();
+        assert!(l.undistinguished && l.base.is_none(), "{l:?}");
+        assert!((l.score - l.responsibility * UNDISTINGUISHED_FACTOR).abs() < 1e-9);
+        assert_eq!(senior.role_id(), "coder");
+        // The same posting that also leads the team: distinguished, the base share counts, the lead role wins.
+        let lead_ad = run(&rs, "You lead the team, write code, fix bugs, mentor engineers and join code reviews.");
+        let l = lead_of(&lead_ad).unwrap();
+        assert!(!l.undistinguished && l.base.is_some(), "{l:?}");
+        assert_eq!(lead_ad.role_id(), "lead");
+        // Naming the role distinguishes it too (not on the responsibilities-only basis).
+        let named = run(&rs, "As our team lead you mentor engineers.");
+        assert!(!lead_of(&named).unwrap().undistinguished);
+        let masked = Scanner::new(&rs)
+            .classify_on(Posting::new("As our team lead you mentor engineers."), Basis::Responsibilities);
+        assert!(lead_of(&masked).unwrap().undistinguished);
+    }
+
+    #[test]
     fn name_mention_adds_a_fixed_weight() {
         let rs = rules();
         let plain = run(&rs, "fig roll");

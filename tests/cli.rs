@@ -422,3 +422,46 @@ fn drift_html_report_is_self_contained_and_escapes_postings() {
     assert!(page.contains("<svg") && page.contains("class=\"matrix\""), "chart and heat map present");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn mine_lists_wording_typical_of_one_label() {
+    let args = ["mine", "fixtures/mine/labelled.csv", "--role", "technical-program-manager", "--id-col", "id"];
+    let o = rolecall(&[&args[..], &["--min-count", "3", "--format", "csv"]].concat(), None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    let mut rows = out.lines();
+    assert_eq!(rows.next(), Some("kind,words,in_role,elsewhere,lift,examples"));
+    let launch = out.lines().find(|l| l.starts_with("phrase,launch calendar,")).expect("the label's own wording");
+    assert!(launch.starts_with("phrase,launch calendar,5,0,"), "{launch}");
+    assert!(!out.contains("dependencies"), "what the pack already matches for the role is left out:\n{out}");
+    // Five ads of four employers: counted once per employer.
+    let o =
+        rolecall(&[&args[..], &["--min-count", "3", "--format", "csv", "--distinct-col", "company"]].concat(), None);
+    assert!(text(&o.stdout).contains("phrase,launch calendar,4,0,"), "{}", text(&o.stdout));
+    // The short record is reported, not dropped silently; stdin is refused (two passes).
+    let human = rolecall(&[&args[..], &["--min-count", "3"]].concat(), None);
+    assert!(text(&human.stdout).contains("1 error records") && text(&human.stdout).contains("record 17"));
+    let o = rolecall(&["mine", "-", "--role", "cto"], Some(b"id,title_label,description\n"));
+    assert_eq!(o.status.code(), Some(2));
+    let o = rolecall(&["mine", "fixtures/mine/labelled.csv", "--role", "astronaut"], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("no posting is labelled `astronaut`"), "{}", text(&o.stderr));
+}
+
+#[test]
+fn eval_prints_the_figures_per_value_of_a_column() {
+    let o =
+        rolecall(&["eval", "fixtures/mine/labelled.csv", "--id-col", "id", "--by", "board", "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let by = v["by"].as_array().unwrap();
+    let values: Vec<&str> = by.iter().map(|g| g["value"].as_str().unwrap()).collect();
+    assert_eq!(values, ["north", "south"]);
+    let n = |g: &serde_json::Value| g["metrics"]["n"].as_u64().unwrap();
+    assert_eq!(by.iter().map(n).sum::<u64>(), v["metrics"]["n"].as_u64().unwrap(), "the groups partition the rows");
+    let human = rolecall(&["eval", "fixtures/mine/labelled.csv", "--id-col", "id", "--by", "board"], None);
+    let out = text(&human.stdout);
+    assert!(out.contains("by board") && out.lines().any(|l| l.starts_with("north ")), "{out}");
+    let missing = rolecall(&["eval", "fixtures/mine/labelled.csv", "--by", "nope"], None);
+    assert_eq!(missing.status.code(), Some(2));
+}

@@ -189,6 +189,7 @@ struct Profile<'r> {
     titles: Vec<&'r str>,
     negatives: Vec<&'r str>,
     patterns: usize,
+    near: usize,
 }
 
 fn profile(rules: &RuleSet, role: RoleIdx) -> Profile<'_> {
@@ -199,10 +200,14 @@ fn profile(rules: &RuleSet, role: RoleIdx) -> Profile<'_> {
         titles: Vec::new(),
         negatives: Vec::new(),
         patterns: 0,
+        near: 0,
     };
     // In file order: by where each phrase is written.
     let mut uses: Vec<&rolecall::ruleset::Use> = rules.patterns().iter().flat_map(|x| &x.uses).collect();
     uses.sort_by_key(|u| (u.at.0, u.at.1.start));
+    // A phrase written with `word~` has a use per form: list it once.
+    let mut seen = std::collections::HashSet::new();
+    uses.retain(|u| seen.insert((u.group, u.kind == UseKind::Title { role })));
     for u in uses {
         match u.kind {
             UseKind::Responsibility { role: x, area } if x == role => p.areas[area as usize].push(&u.phrase),
@@ -218,6 +223,10 @@ fn profile(rules: &RuleSet, role: RoleIdx) -> Profile<'_> {
         p.areas[re.area as usize].push(&re.source);
         p.patterns += 1;
     }
+    for nr in rules.near_rules().iter().filter(|nr| nr.role == role) {
+        p.areas[nr.area as usize].push(&nr.source);
+        p.near += 1;
+    }
     p
 }
 
@@ -230,10 +239,10 @@ pub(super) fn inspect(rules: &RuleSet, cmd: RulesCommand) -> Result<Outcome, Fai
                 .map(|i| {
                     let r = &rules.roles()[i];
                     let p = profile(rules, i as RoleIdx);
-                    let phrases: usize = p.areas.iter().map(Vec::len).sum::<usize>() - p.patterns;
+                    let phrases: usize = p.areas.iter().map(Vec::len).sum::<usize>() - p.patterns - p.near;
                     serde_json::json!({
                         "role": r.id, "name": r.name, "family": r.family, "areas": r.areas.len(),
-                        "phrases": phrases, "patterns": p.patterns, "names": p.names.len(),
+                        "phrases": phrases, "patterns": p.patterns, "near": p.near, "names": p.names.len(),
                         "titles": p.titles.len(), "negatives": p.negatives.len(),
                         "examples": rules.examples().iter().filter(|e| e.file == r.file).count(),
                         "file": r.file,
@@ -249,18 +258,19 @@ pub(super) fn inspect(rules: &RuleSet, cmd: RulesCommand) -> Result<Outcome, Fai
                     let n = |v: &serde_json::Value| v.as_u64().unwrap_or(0);
                     writeln!(
                         out,
-                        "{:<27} {:<22} {:>5} {:>7} {:>8} {:>5} {:>6} {:>8}",
-                        "role", "family", "areas", "phrases", "patterns", "names", "titles", "examples"
+                        "{:<27} {:<22} {:>5} {:>7} {:>8} {:>5} {:>5} {:>6} {:>8}",
+                        "role", "family", "areas", "phrases", "patterns", "near", "names", "titles", "examples"
                     )?;
                     for r in &rows {
                         writeln!(
                             out,
-                            "{:<27} {:<22} {:>5} {:>7} {:>8} {:>5} {:>6} {:>8}",
+                            "{:<27} {:<22} {:>5} {:>7} {:>8} {:>5} {:>5} {:>6} {:>8}",
                             r["role"].as_str().unwrap_or(""),
                             r["family"].as_str().unwrap_or(""),
                             n(&r["areas"]),
                             n(&r["phrases"]),
                             n(&r["patterns"]),
+                            n(&r["near"]),
                             n(&r["names"]),
                             n(&r["titles"]),
                             n(&r["examples"])
@@ -288,7 +298,14 @@ pub(super) fn inspect(rules: &RuleSet, cmd: RulesCommand) -> Result<Outcome, Fai
                 writeln!(out, "  titles    {}", p.titles.join(", "))?;
             }
             for (i, area) in r.areas.iter().enumerate() {
-                writeln!(out, "\n  [{}] {} (weight {:.1})", area.id, area.name, area.weight)?;
+                let mark = if area.distinguishing {
+                    ", distinguishing"
+                } else if area.background {
+                    ", counted only in a background clause"
+                } else {
+                    ""
+                };
+                writeln!(out, "\n  [{}] {} (weight {:.1}{mark})", area.id, area.name, area.weight)?;
                 for s in &p.areas[i] {
                     writeln!(out, "    {s}")?;
                 }
@@ -360,15 +377,25 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
                     String::new()
                 }
             )?;
+            if s.undistinguished {
+                let ids: Vec<&str> = r.areas.iter().filter(|a| a.distinguishing).map(|a| a.id.as_str()).collect();
+                writeln!(
+                    out,
+                    "  × {:.1}: too little evidence in its distinguishing areas ({}) and no name in the body",
+                    rolecall::score::UNDISTINGUISHED_FACTOR,
+                    ids.join(", ")
+                )?;
+            }
         }
         let p = profile(rules, role);
         for (ai, area) in r.areas.iter().enumerate() {
             let a_score = s.and_then(|s| s.areas.iter().find(|x| x.area as usize == ai));
             writeln!(
                 out,
-                "\n  [{}] {} — weight {:.1}, score {:.2} (evidence {:.2})",
+                "\n  [{}] {}{} — weight {:.1}, score {:.2} (evidence {:.2})",
                 area.id,
                 area.name,
+                if area.distinguishing { " (distinguishing)" } else { "" },
                 area.weight,
                 a_score.map_or(0.0, |x| x.score),
                 a_score.map_or(0.0, |x| x.evidence)
@@ -400,6 +427,8 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
             .map(|e| {
                 let why = if e.hit.elsewhere {
                     "about someone else"
+                } else if e.hit.background {
+                    "a past job (background clause)"
                 } else if e.hit.negated {
                     "negated"
                 } else if e.counted {
