@@ -319,17 +319,15 @@ impl Miner<'_, '_> {
 
     /// Counts one posting.
     fn posting(&mut self, ws: Vec<Word>, id: &str, group: Option<u64>, in_role: bool, first: bool) {
-        if first {
-            if !in_role {
-                // Stop words are the words most other postings have: words typical of the role are not.
-                let mut seen: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
-                seen.sort_unstable();
-                seen.dedup();
-                for w in seen {
-                    *self.unigram_df.entry(w.to_string()).or_default() += 1;
-                }
-                return;
+        if first && !in_role {
+            // Stop words are the words most other postings have: words typical of the role are not.
+            let mut seen: Vec<&str> = ws.iter().map(|w| w.text.as_str()).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for w in seen {
+                *self.unigram_df.entry(w.to_string()).or_default() += 1;
             }
+            return;
         }
         // What the scanner already finds for the role, and boilerplate, do not count.
         let role_idx = self.role_idx;
