@@ -14,6 +14,10 @@
 //!
 //! Each posting is given a title from the pack's title examples, so both runs read titles.
 //!
+//! `ROLECALL_BENCH_BASELINE=path/to/an/older/rolecall` adds that binary's `batch -j 1` and `drift -j 1` to every
+//! round, on the same corpus, and prints this build's speed relative to it: how a change is compared with the
+//! binary it replaces, in one run (the VM's speed drifts between runs).
+//!
 //! `ROLECALL_BENCH_CORPUS=examples` adds the pack's rule examples to the corpus: one- or two-sentence texts written
 //! to hold evidence, about twice as many automaton matches per byte as a posting (the raw scan line prints
 //! "one match per N bytes": the density drives the cost of everything after the automaton).
@@ -82,7 +86,18 @@ fn main() {
     // Rounds interleave every measurement (raw scan, then each run), so a slow spell of this shared VM hits all of
     // them alike; the ratios are the medians of the ratios within one round.
     let bin = env!("CARGO_BIN_EXE_rolecall");
-    let runs_of = [("batch", 1), ("batch", 2), ("drift", 1), ("drift", 2)];
+    let baseline = std::env::var("ROLECALL_BENCH_BASELINE").ok().filter(|b| !b.is_empty());
+    // (label, binary, verb, threads, index of the run it is compared with)
+    let mut runs_of: Vec<(String, &str, &str, usize, Option<usize>)> = vec![
+        ("rolecall batch -j 1".into(), bin, "batch", 1, None),
+        ("rolecall batch -j 2".into(), bin, "batch", 2, Some(0)),
+        ("rolecall drift -j 1".into(), bin, "drift", 1, None),
+        ("rolecall drift -j 2".into(), bin, "drift", 2, Some(2)),
+    ];
+    if let Some(b) = &baseline {
+        runs_of.push(("baseline batch -j 1".into(), b.as_str(), "batch", 1, Some(0)));
+        runs_of.push(("baseline drift -j 1".into(), b.as_str(), "drift", 1, Some(2)));
+    }
     let (mut raw_secs, mut floor_secs) = (Vec::new(), Vec::new());
     let mut secs = vec![Vec::new(); runs_of.len()];
     let mut rss_kb = vec![0.0f64; runs_of.len()];
@@ -104,9 +119,9 @@ fn main() {
             std::hint::black_box(rules.raw_scan(norm.text.as_bytes()));
         }
         floor_secs.push(start.elapsed().as_secs_f64());
-        for (k, &(verb, j)) in runs_of.iter().enumerate() {
+        for (k, &(_, exe, verb, j, _)) in runs_of.iter().enumerate() {
             let threads = j.to_string();
-            let mut args = vec!["-v", bin, verb, corpus.to_str().unwrap(), "--quiet", "-j", &threads];
+            let mut args = vec!["-v", exe, verb, corpus.to_str().unwrap(), "--quiet", "-j", &threads];
             if verb == "drift" {
                 // The per-posting rows are written too, as `batch` writes its rows.
                 args.extend(["--format", "csv"]);
@@ -143,19 +158,25 @@ fn main() {
         text_bytes as f64 / median(&floor_secs) / 1e6,
         median(&vs_raw)
     );
-    for (k, &(verb, j)) in runs_of.iter().enumerate() {
+    for (k, (label, exe, _, _, against)) in runs_of.iter().enumerate() {
         let t = median(&secs[k]);
         let vs_raw: Vec<f64> = raw_secs.iter().zip(&secs[k]).map(|(r, e)| r / e).collect();
-        let vs_one = match j {
-            1 => String::new(),
-            _ => {
-                let one: Vec<f64> = secs[k - 1].iter().zip(&secs[k]).map(|(a, b)| a / b).collect();
-                format!(", {:.2}x -j 1", median(&one))
+        let vs_one = match against {
+            None => String::new(),
+            Some(o) => {
+                let ratio: Vec<f64> = secs[*o].iter().zip(&secs[k]).map(|(a, b)| a / b).collect();
+                if *exe == bin {
+                    format!(", {:.2}x -j 1", median(&ratio))
+                } else {
+                    // Seconds of the baseline over this build's: this build's speed relative to the baseline.
+                    let inverse: Vec<f64> = ratio.iter().map(|r| 1.0 / r).collect();
+                    format!("; this build runs at {:.2}x its speed", median(&inverse))
+                }
             }
         };
         println!(
             "{:<28} {:>9.1} MB/s  {:>9.0} postings/s  peak RSS {:>6.1} MiB  ({:.2}x raw scan{})",
-            format!("rolecall {verb} -j {j}"),
+            label,
             text_bytes as f64 / t / 1e6,
             bodies.len() as f64 / t,
             rss_kb[k] / 1024.0,
