@@ -75,8 +75,36 @@ fn default_pack_has_the_focus_roles_and_neighbours() {
         "sales",
         "marketing",
         "customer-support",
+        // Sinks for the big families outside the focus: a posting of one of them goes there, not to the least-bad
+        // focus role.
+        "legal",
+        "healthcare",
+        "hospitality",
+        "research-scientist",
+        "hardware-engineer",
+        "engineer",
+        "teacher",
     ] {
         let f = family(id);
         assert!(f == "individual-contributor" || f == "business", "{id} is in {f}");
+    }
+}
+
+/// Postings of the sinks' families, in our own words: each goes to its sink, none to a focus role.
+#[test]
+fn sink_roles_take_their_postings() {
+    let rules = rolecall::default_rules().unwrap();
+    let mut scanner = Scanner::new(&rules);
+    let cases = [
+        ("legal", "As in-house counsel you will draft and negotiate commercial contracts, advise the business on privacy law and intellectual property, and manage outside counsel. You hold a law degree and are admitted to practice in at least one state."),
+        ("healthcare", "Registered nurse for our cardiac unit: assess patients, administer medication, keep accurate charting in the electronic health record and follow infection control protocols. Current RN licensure and BLS certification required."),
+        ("hospitality", "Our kitchen needs a sous chef to run the line during dinner service, prepare menu items to recipe, keep food safety and sanitation standards, and order produce. ServSafe certification preferred."),
+        ("research-scientist", "Join our lab as a research scientist: design and run cell-based assays, analyse experimental data, write up protocols and contribute to peer-reviewed publications. PhD in molecular biology."),
+        ("hardware-engineer", "Hardware engineer for our sensor boards: capture schematics, review PCB layout, lead board bring-up in the lab with oscilloscopes and logic analysers, and run signal integrity checks."),
+    ];
+    for (sink, text) in cases {
+        let c = scanner.classify(rolecall::Posting::new(text));
+        assert_eq!(c.role_id(), sink, "{text}");
+        assert!(!rolecall::eval::is_focus(&rules, c.role_id()));
     }
 }
