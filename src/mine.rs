@@ -8,7 +8,7 @@
 //! candidate is reported when it is in at least `min_count` of the role's postings and `min_lift` times more
 //! common there than elsewhere, ranked by `share × log2(lift)`, with example ids.
 //!
-//! What the pack already matches is left out: an occurrence inside the role's own evidence (a phrase, regex, near
+//! What the pack already matches is left out: an occurrence that overlaps the role's own evidence (a phrase, regex, near
 //! rule or name the scanner found for that role) or inside boilerplate does not count. Counting is per posting
 //! (document frequency), so one posting that repeats a phrase counts once. Words are lower-cased and split the way
 //! phrases are normalised (a hyphen splits, an apostrophe or `/` inside a word does not), so a candidate can be
@@ -174,10 +174,11 @@ fn words(text: &str) -> Vec<Word> {
     out
 }
 
-/// Spans (sorted, non-overlapping after merging) that an occurrence must not fall inside.
+/// Whether `start..end` touches one of `spans` (sorted, disjoint): an n-gram that overlaps what the pack already
+/// matches only extends known wording.
 fn covered(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
     let i = spans.partition_point(|&(_, e)| e <= start);
-    i < spans.len() && spans[i].0 <= start && end <= spans[i].1
+    i < spans.len() && spans[i].0 < end
 }
 
 /// A posting's text, from its columns.

@@ -116,7 +116,7 @@ fn golden_outputs() {
             0,
             "stdout",
         ),
-        ("title-none.txt", &["title", "Barista", "Forklift Driver"], None, 1, "stdout"),
+        ("title-none.txt", &["title", "Lighthouse Keeper", "Forklift Driver"], None, 1, "stdout"),
         (
             "drift-table.txt",
             &["drift", "fixtures/drift/postings.csv", "--by", "company", "--date-col", "posted", "-q", "-j", "2"],
