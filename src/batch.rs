@@ -1079,7 +1079,8 @@ mod tests {
 
     #[test]
     fn rows_carry_the_title_and_the_role_it_names_without_changing_the_verdict() {
-        let input = format!("id,title,text\n1,Sr. Product Owner (m/w/d),\"{SCRUM}\"\n2,Lighthouse Keeper,\"{SCRUM}\"\n");
+        let input =
+            format!("id,title,text\n1,Sr. Product Owner (m/w/d),\"{SCRUM}\"\n2,Lighthouse Keeper,\"{SCRUM}\"\n");
         let (out, errs, _) = run(&input, InputFormat::Csv, 1, Columns::default());
         assert!(errs.is_empty(), "{errs:?}");
         let mut rdr = csv::Reader::from_reader(out.as_bytes());

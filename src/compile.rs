@@ -159,6 +159,7 @@ struct Builder {
     endings: Vec<String>,
     spellings: Vec<(String, String)>,
     near_rules: Vec<NearRule>,
+    job_phrases: Vec<String>,
     /// The next written phrase's group (see [`Use::group`]).
     next_group: u32,
     languages: Vec<String>,
@@ -586,7 +587,7 @@ impl Builder {
         self.languages.push(l.id.get_ref().clone());
         self.hash.write_str("lang");
         self.hash.write_str(l.id.get_ref());
-        let lists: [(&Vec<Spanned<String>>, UseKind); 11] = [
+        let lists: [(&Vec<Spanned<String>>, UseKind); 10] = [
             (&l.other_person_before, UseKind::OtherPersonBefore),
             (&l.background_before, UseKind::BackgroundBefore),
             (&l.background_after, UseKind::BackgroundAfter),
@@ -597,7 +598,6 @@ impl Builder {
             (&l.content_headings, UseKind::ContentHeading),
             (&l.boilerplate_phrases, UseKind::BoilerplatePhrase),
             (&l.company_phrases, UseKind::CompanyPhrase),
-            (&l.job_phrases, UseKind::JobPhrase),
         ];
         for (list, kind) in lists {
             for p in list {
@@ -606,6 +606,21 @@ impl Builder {
         }
         if let Some(t) = &l.titles {
             self.add_title_cues(src, t);
+        }
+        for p in &l.job_phrases {
+            let w = normalize_phrase(p.get_ref());
+            if w.is_empty() {
+                self.err(
+                    codes::BAD_PHRASE,
+                    src,
+                    p.span().into(),
+                    "empty job phrase",
+                    "a job phrase is a word or a few words, e.g. \"you\"",
+                );
+            } else if !self.job_phrases.contains(&w) {
+                self.hash.write_str(&format!("job|{w}"));
+                self.job_phrases.push(w);
+            }
         }
         if let Some(inf) = &l.inflection {
             for e in &inf.endings {
@@ -948,6 +963,10 @@ impl Builder {
                 candidates,
                 regexes: self.regexes,
                 near_rules: self.near_rules,
+                job_automaton: match self.job_phrases.is_empty() {
+                    true => None,
+                    false => AhoCorasick::builder().ascii_case_insensitive(true).build(&self.job_phrases).ok(),
+                },
                 global_regexes: self.global_regexes,
                 title_regexes: self.title_regexes,
                 title_noise_any: std::sync::OnceLock::new(),
@@ -1159,7 +1178,6 @@ impl Fnv {
             UseKind::TitleNoise(n) => (12, n as u16, 0),
             UseKind::BackgroundBefore => (13, 0, 0),
             UseKind::CompanyPhrase => (16, 0, 0),
-            UseKind::JobPhrase => (17, 0, 0),
             UseKind::BackgroundAfter => (14, 0, 0),
             UseKind::NearAnchor { rule, side } => {
                 self.write_u64(15 | u64::from(side) << 8 | u64::from(rule) << 24);

@@ -517,8 +517,6 @@ pub enum SectionCue {
     BoilerplatePhrase,
     /// A phrase that makes its sentence company prose ("our mission", "backed by"), unless a job cue is in it.
     CompanyPhrase,
-    /// A word that keeps its sentence about the job ("you", "this role").
-    JobPhrase,
 }
 
 /// Longest line (in bytes) that still counts as a heading.
@@ -534,12 +532,16 @@ const MAX_BOILERPLATE_SECTION: usize = 1200;
 /// follows it closely; a boilerplate heading's section runs until the next content heading, and at most
 /// `MAX_BOILERPLATE_SECTION` bytes. A boilerplate phrase marks its sentence; a company phrase marks its sentence
 /// unless a job cue stands in the same sentence ("Our mission is ..." is the company; "You will shape our mission"
-/// is the job).
-pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: &mut Vec<(usize, usize)>) {
+/// is the job): `job_cue(start, end)` says whether the sentence `text[start..end]` speaks of the job.
+pub fn boilerplate_ranges(
+    text: &str,
+    cues: &[(SectionCue, usize, usize)],
+    job_cue: impl Fn(usize, usize) -> bool,
+    out: &mut Vec<(usize, usize)>,
+) {
     let mut open: Option<usize> = None;
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut company: Vec<(usize, usize)> = Vec::new();
-    let mut job: Vec<usize> = Vec::new();
     for &(kind, start, end) in cues {
         match kind {
             SectionCue::BoilerplateHeading | SectionCue::ContentHeading => {
@@ -566,14 +568,10 @@ pub fn boilerplate_ranges(text: &str, cues: &[(SectionCue, usize, usize)], out: 
                     company.push(sentence_around(text, start, end));
                 }
             }
-            SectionCue::JobPhrase => job.push(start),
         }
     }
     // A company sentence with a job cue in it is about the job after all.
-    ranges.extend(company.into_iter().filter(|&(s, e)| {
-        let i = job.partition_point(|&j| j < s);
-        i == job.len() || job[i] >= e
-    }));
+    ranges.extend(company.into_iter().filter(|&(s, e)| !job_cue(s, e)));
     if let Some(s) = open {
         ranges.push((s, text.len().min(s + MAX_BOILERPLATE_SECTION)));
     }
@@ -627,8 +625,9 @@ fn inline_capitals(text: &str, start: usize, end: usize) -> bool {
     false
 }
 
-/// The longest stretch searched on each side of a boilerplate phrase for its sentence's ends.
-const MAX_SENTENCE: usize = 600;
+/// The longest stretch searched on each side of a boilerplate phrase for its sentence's ends: scraped ads run whole
+/// lists together without a full stop, and a cue must not blank out the requirements before it.
+const MAX_SENTENCE: usize = 250;
 
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
@@ -843,7 +842,7 @@ mod tests {
             cue(SectionCue::BoilerplatePhrase, "equal opportunity employer"),
         ];
         let mut out = Vec::new();
-        boilerplate_ranges(text, &cues, &mut out);
+        boilerplate_ranges(text, &cues, |_, _| false, &mut out);
         assert_eq!(out.len(), 2);
         assert_eq!(&text[out[0].0..out[0].1], "About us\nWe build APIs.\n");
         assert_eq!(&text[out[1].0..out[1].1], "We are an equal opportunity employer.");
@@ -853,7 +852,7 @@ mod tests {
     fn unclosed_boilerplate_section_is_bounded() {
         let text = format!("Benefits:\n{}\nYou will own the roadmap.", "free fruit. ".repeat(200));
         let mut out = Vec::new();
-        boilerplate_ranges(&text, &[(SectionCue::BoilerplateHeading, 0, 8)], &mut out);
+        boilerplate_ranges(&text, &[(SectionCue::BoilerplateHeading, 0, 8)], |_, _| false, &mut out);
         assert_eq!(out, vec![(0, MAX_BOILERPLATE_SECTION)]);
         assert!(text.len() > MAX_BOILERPLATE_SECTION);
     }
@@ -878,7 +877,7 @@ mod tests {
         let text = "You will tell customers about us and our product roadmap in many meetings every week of the year.";
         let i = text.find("about us").unwrap();
         let mut out = Vec::new();
-        boilerplate_ranges(text, &[(SectionCue::BoilerplateHeading, i, i + 8)], &mut out);
+        boilerplate_ranges(text, &[(SectionCue::BoilerplateHeading, i, i + 8)], |_, _| false, &mut out);
         assert!(out.is_empty());
     }
 

@@ -85,8 +85,6 @@ pub enum UseKind {
     BoilerplatePhrase,
     /// A phrase that makes its sentence company prose, unless a job cue is in it.
     CompanyPhrase,
-    /// Keeps a sentence about the job ("you", "this role").
-    JobPhrase,
     /// Makes a phrase that follows in the same clause the candidate's background ("years as a").
     BackgroundBefore,
     /// Makes a phrase that precedes in the same clause the candidate's background ("before moving into").
@@ -450,6 +448,9 @@ pub struct RuleSet {
     pub(crate) regexes: Vec<RegexRule>,
     /// Proximity rules.
     pub(crate) near_rules: Vec<NearRule>,
+    /// Words that keep a company sentence about the job ("you", "this role"), ASCII case-insensitive: run only
+    /// over the few sentences a company phrase marks, so these common words cost the body scan nothing.
+    pub(crate) job_automaton: Option<AhoCorasick>,
     /// Title-noise regexes (salary, requisition id, gender marker, place), run over a normalised title.
     pub(crate) title_regexes: Vec<(Noise, RegexRule)>,
     /// Every title-noise regex in one, built on first use: a title that none of them matches (most titles) costs

@@ -150,7 +150,6 @@ impl Cues {
             UseKind::ContentHeading => self.sections.push((SectionCue::ContentHeading, start, end)),
             UseKind::BoilerplatePhrase => self.sections.push((SectionCue::BoilerplatePhrase, start, end)),
             UseKind::CompanyPhrase => self.sections.push((SectionCue::CompanyPhrase, start, end)),
-            UseKind::JobPhrase => self.sections.push((SectionCue::JobPhrase, start, end)),
             UseKind::Responsibility { .. }
             | UseKind::Name { .. }
             | UseKind::Negative { .. }
@@ -241,7 +240,14 @@ impl<'r> Scanner<'r> {
         self.pair_near(text);
         self.hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind, h.signal));
         self.cues.settle();
-        posting::boilerplate_ranges(text, &self.cues.sections, &mut self.boilerplate);
+        let job = self.rules.job_automaton.as_ref();
+        let job_cue = |s: usize, e: usize| {
+            job.is_some_and(|ac| {
+                ac.find_overlapping_iter(&text[s..e])
+                    .any(|m| posting::left_boundary(text, s + m.start()) && posting::right_boundary(text, s + m.end()))
+            })
+        };
+        posting::boilerplate_ranges(text, &self.cues.sections, job_cue, &mut self.boilerplate);
         self.mark(text);
         &self.hits
     }
