@@ -384,7 +384,7 @@ impl<'r> Scanner<'r> {
         if anchors.is_empty() {
             return;
         }
-        anchors.sort_unstable();
+        anchors.sort_unstable_by_key(|&(rule, side, s, e)| (rule, s, e, side));
         let rules = self.rules;
         let mut i = 0;
         while i < anchors.len() {
@@ -772,6 +772,17 @@ spellings = [["ise", "ize"]]
             "six words between; the default is five"
         );
         assert!(hits(&rs, "ownership of the backlog").is_empty(), "anchors keep word boundaries");
+    }
+
+    #[test]
+    fn a_side_repeated_later_does_not_hide_its_partner() {
+        let rs = rules();
+        // Anchors are walked in text order: a second "own" far after the pair must not stop the search.
+        let filler = "Nothing here pairs with anything at all, it only fills the space between. ".repeat(3);
+        let text = format!("You own the team backlog. {filler}We own nothing of the sort here.");
+        assert_eq!(hits(&rs, &text), [("own the team backlog".into(), "near", false)]);
+        let text = "The backlog is yours to own. We own lots; own, own, own.";
+        assert_eq!(hits(&rs, text)[0], ("backlog is yours to own".into(), "near", false));
     }
 
     #[test]
