@@ -5,11 +5,20 @@
 //! will ...") repeats what the employer calls the job, which is not evidence of the work. Name mentions are still
 //! found and reported beside the evidence (kind `name`).
 //!
-//! - `none`: the body's role is a stated role, or the stated role fits the body about as well
-//!   (its score at least [`crate::score::AMBIGUOUS_RATIO`] of the best);
+//! A drift is flagged only when the body clearly describes another job, so that a flag is worth a reader's time:
+//! - `none`: the body's role is a stated role, or the stated role fits the body in good part, or the two are
+//!   sibling neighbour roles of one family (a software engineer's ad that reads like a data engineer's: both are
+//!   engineering, the title fits), or the title itself names the body role's domain ("Engineering Manager, Machine
+//!   Learning" over a body full of machine learning). "In good part" is at least [`DRIFT_RATIO`] of the body role's
+//!   score for a role of another family; for a neighbour in the same focus family, or a role that builds on the
+//!   stated one (a technical product owner does a product owner's work and more), the stated role must come within
+//!   [`crate::score::AMBIGUOUS_RATIO`]: these close pairs are what drift is for, and the stated role always
+//!   scores well on a superset of its work;
 //! - `near`: a different role of the same family (product-owner ↔ technical-product-owner);
 //! - `far`: a role of another family;
-//! - `unknown`: the title names no role (or an ambiguous one), or the body fits none.
+//! - `unknown`: the title names no role (or an ambiguous one), or the body fits none, or it does not testify
+//!   clearly: its verdict is ambiguous, its role is not distinguished (evidence only in shared areas), or its best
+//!   score is below [`DRIFT_MIN_SCORE`].
 //!
 //! The strength says how much better the body fits its own role than the stated one:
 //! `(body score − stated role's score) / body score`, in [0, 1]; 0 without drift, absent when unknown.
@@ -31,7 +40,13 @@
 
 use crate::ruleset::{RoleIdx, RuleSet};
 use crate::scan::HitKind;
-use crate::score::{Basis, Classification, AMBIGUOUS_RATIO};
+use crate::score::{Basis, Classification, Status, AMBIGUOUS_RATIO};
+
+/// The stated role fits the body in good part (no drift) when it scores at least this share of the body's role.
+pub const DRIFT_RATIO: f64 = 0.5;
+/// A body testifies to a drift only with at least this much responsibility evidence for its own role (about three
+/// areas covered); a thinner body leaves the drift `unknown`.
+pub const DRIFT_MIN_SCORE: f64 = 3.0;
 use crate::title::{StatedLine, TitleReading, TitleStatus};
 use serde::Serialize;
 
@@ -92,11 +107,18 @@ impl<'r> DriftReading<'r> {
         let resolved = matches!(title.status, TitleStatus::Match | TitleStatus::Dual);
         let (drift, strength) = match body.role {
             Some(b) if resolved => {
-                if stated.contains(&b) || stated_score >= AMBIGUOUS_RATIO * best {
+                let family = &rules.roles()[b as usize].family;
+                let near = stated.iter().any(|&r| rules.roles()[r as usize].family == *family);
+                let siblings = near && crate::ruleset::NEIGHBOUR_FAMILIES.contains(&family.as_str());
+                let domain = title.domains.contains(&b);
+                let superset = stated.iter().any(|r| rules.roles()[b as usize].builds_on.contains(r));
+                let ratio = if near || superset { AMBIGUOUS_RATIO } else { DRIFT_RATIO };
+                let distinguished = body.ranking.first().is_some_and(|s| s.role == b && !s.undistinguished);
+                if stated.contains(&b) || stated_score >= ratio * best || siblings || domain {
                     (Drift::None, Some(0.0))
+                } else if body.status != Status::Match || !distinguished || best < DRIFT_MIN_SCORE {
+                    (Drift::Unknown, None)
                 } else {
-                    let family = &rules.roles()[b as usize].family;
-                    let near = stated.iter().any(|&r| rules.roles()[r as usize].family == *family);
                     let strength = ((best - stated_score) / best).clamp(0.0, 1.0);
                     (if near { Drift::Near } else { Drift::Far }, Some(strength))
                 }

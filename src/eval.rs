@@ -18,8 +18,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;
 
-/// Families whose roles are neighbours, not focus roles.
-pub const NEIGHBOUR_FAMILIES: &[&str] = &["individual-contributor", "business"];
+pub use crate::ruleset::NEIGHBOUR_FAMILIES;
 
 /// Which columns hold what.
 #[derive(Debug, Clone)]

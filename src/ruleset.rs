@@ -12,6 +12,11 @@ use aho_corasick::AhoCorasick;
 /// Index of a role in [`RuleSet::roles`].
 pub type RoleIdx = u16;
 
+/// Families whose roles are neighbours, not focus roles: they exist to absorb postings outside the focus (software
+/// engineers, sales, lawyers), so for agreement with a label they count as `other`, and a title of one of them whose
+/// body reads like a sibling role of the same family has not drifted.
+pub const NEIGHBOUR_FAMILIES: &[&str] = &["individual-contributor", "business"];
+
 /// A compiled role profile.
 #[derive(Debug, Clone)]
 pub struct Role {

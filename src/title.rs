@@ -80,6 +80,9 @@ pub struct TitleReading {
     pub seniority: Option<(Seniority, usize, usize)>,
     /// Everything kept apart from the role, in title order.
     pub parts: Vec<Part>,
+    /// Roles whose responsibility phrases the title itself holds ("Engineering Manager, Machine Learning" holds a
+    /// data scientist's phrase): the job's domain, which a body that dwells on it does not drift from.
+    pub domains: Vec<RoleIdx>,
 }
 
 /// A title meaning found in the title.
@@ -88,6 +91,26 @@ struct Found {
     kind: UseKind,
     start: usize,
     end: usize,
+}
+
+/// The roles with a responsibility phrase in the title (`norm` holds the normalised title), by the body automaton.
+fn domains(rules: &RuleSet, norm: &Normalized, title: &str) -> Vec<RoleIdx> {
+    let mut out: Vec<RoleIdx> = Vec::new();
+    for m in rules.automaton.find_overlapping_iter(norm.text.as_str()) {
+        let (os, oe) = norm.original_span(m.start(), m.end());
+        let (left, right) = (posting::left_boundary(title, os), posting::right_boundary(title, oe));
+        let act = rules.body_actions[m.pattern().as_usize()];
+        let first = act.first_use as usize;
+        for u in &rules.meanings[first..first + act.uses as usize] {
+            if let UseKind::Responsibility { role, area } = u.kind {
+                let background = rules.roles[role as usize].areas[area as usize].background;
+                if (u.left_open || left) && (u.right_open || right) && !background && !out.contains(&role) {
+                    out.push(role);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Reads `title` with `rules`, using `norm` as scratch.
@@ -156,6 +179,7 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
         also_matched: None,
         seniority: None,
         parts: Vec::new(),
+        domains: domains(rules, norm, title),
     };
     let mut role_spans: Vec<(usize, usize)> = Vec::new();
     if let Some(&best) = spans.first() {

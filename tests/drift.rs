@@ -1,7 +1,8 @@
 //! Title drift on postings built from our own fixtures: every rule example with an expected role, and the fixture
 //! postings, posted once under their own role's title and once under a title of another family's role.
-//! Targets (issue 4): at least 95% of the swapped postings flagged `far`; at most 5% of the correctly titled ones
-//! flagged as drift.
+//! Targets: a swapped posting is never said to fit its title (`none`) or to be a near miss, and at least 90% are
+//! flagged `far` (the rest are `unknown` because the body is too thin or too split to testify: issue 10 made drift
+//! conservative so that a flag is worth reading); at most 5% of the correctly titled ones flagged as drift.
 
 use rolecall::drift::Drift;
 use rolecall::Scanner;
@@ -37,7 +38,7 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
     let mut scanner = Scanner::new(&rules);
     let roles = rules.roles();
     let family = |id: &str| rules.role(id).unwrap().1.family.clone();
-    let (mut swapped, mut far, mut true_n, mut drifted) = (0, 0, 0, 0);
+    let (mut swapped, mut far, mut true_n, mut drifted, mut wrong) = (0, 0, 0, 0, 0);
     let mut misses = Vec::new();
     for (i, (body, role)) in postings(&rules).iter().enumerate() {
         // The posting under its own title.
@@ -52,10 +53,20 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
         let other = others[i % others.len()];
         let d = scanner.drift(title_of(&rules, other), body);
         swapped += 1;
-        if d.drift == Drift::Far {
-            far += 1;
-        } else {
-            misses.push(format!("{role} posted as {other}: {:?} (body {})", d.drift, d.body.role_id()));
+        match d.drift {
+            Drift::Far => far += 1,
+            Drift::Unknown => {
+                // Unknown only when the body does not testify clearly.
+                let thin = d.body.status != rolecall::Status::Match
+                    || d.body.score() < rolecall::drift::DRIFT_MIN_SCORE
+                    || d.body.ranking.first().is_some_and(|s| s.undistinguished);
+                assert!(thin, "{role} posted as {other}: unknown although the body testifies clearly");
+                misses.push(format!("{role} posted as {other}: unknown (body {}, thin)", d.body.role_id()));
+            }
+            Drift::None | Drift::Near => {
+                wrong += 1;
+                misses.push(format!("{role} posted as {other}: {:?} (body {})", d.drift, d.body.role_id()));
+            }
         }
     }
     let far_rate = far as f64 / swapped as f64;
@@ -63,8 +74,8 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
     eprintln!("swapped flagged far: {far}/{swapped}; true titles flagged as drift: {drifted}/{true_n}");
     assert!(swapped >= 100, "only {swapped} postings");
     assert!(
-        far_rate >= 0.95 && false_rate <= 0.05,
-        "swapped flagged far: {far}/{swapped} ({:.1}%, need 95%); true titles flagged as drift: {drifted}/{true_n} ({:.1}%, at most 5%)\n{}",
+        wrong == 0 && far_rate >= 0.90 && false_rate <= 0.05,
+        "swapped said to fit or near: {wrong}; swapped flagged far: {far}/{swapped} ({:.1}%, need 90%); true titles flagged as drift: {drifted}/{true_n} ({:.1}%, at most 5%)\n{}",
         far_rate * 100.0,
         false_rate * 100.0,
         misses.join("\n")
@@ -88,4 +99,39 @@ fn name_mentions_are_shown_but_do_not_decide_drift() {
     let plain = scanner.classify(rolecall::Posting::new(body));
     assert_eq!(full.role_id(), plain.role_id());
     assert_eq!(full.score(), plain.score());
+}
+
+/// What makes a flag worth reading: sibling neighbour roles, a title that names the body's domain and a thin body
+/// are not flagged; a superset role (a technical product owner's body under a product owner's title) is a near drift.
+#[test]
+fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
+    let rules = rolecall::default_rules().unwrap();
+    let mut scanner = Scanner::new(&rules);
+    let data_engineering = "You will build and run batch and streaming data pipelines in Spark and Airflow, model the \
+        warehouse in dbt, keep data quality checks green, tune Kafka consumers and own the ETL jobs that feed our \
+        Snowflake warehouse; on-call for the data platform one week in six.";
+    // A software engineer's title over a data engineer's body: both engineering, the title fits.
+    let d = scanner.drift("Software Engineer, Data", data_engineering);
+    assert_eq!(d.drift, Drift::None, "{} {}", d.body.role_id(), d.body.score());
+    // A title that names the body's domain ("Machine Learning") does not drift from a body full of it.
+    let ml = "Train and evaluate machine learning models for ranking, run A/B tests on model changes, build \
+        feature pipelines, study model drift and causal inference, and ship deep learning models to production.";
+    let d = scanner.drift("Engineering Manager, Machine Learning", ml);
+    assert_eq!(d.body.role_id(), "data-scientist");
+    assert_eq!(d.drift, Drift::None);
+    // The same body under a title of another family that does not name its domain: far.
+    let d = scanner.drift("Recruitment Consultant", ml);
+    assert_eq!(d.drift, Drift::Far);
+    // Too thin to testify: unknown, not a flag.
+    let d = scanner.drift("Recruitment Consultant", "Bring your laptop. We meet on Mondays.");
+    assert_eq!(d.drift, Drift::Unknown);
+    // A superset role's body under the base role's title: a near drift, although the base role scores well on it.
+    let tpo = std::fs::read_to_string(format!(
+        "{}/fixtures/postings/technical-product-owner.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let d = scanner.drift("Product Owner", &tpo);
+    assert_eq!((d.body.role_id(), d.drift), ("technical-product-owner", Drift::Near), "stated {}", d.stated_score);
+    assert!(d.stated_score >= rolecall::drift::DRIFT_RATIO * d.body.score(), "the base role fits in part");
 }
