@@ -238,6 +238,8 @@ impl<'r> Scanner<'r> {
         self.match_literals(text);
         self.match_global_regexes(text);
         self.pair_near(text);
+        // One automaton match can add several hits (a literal with several meanings): the bound is exact here.
+        self.hits.truncate(MAX_HITS);
         self.hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind, h.signal));
         self.cues.settle();
         let job = self.rules.job_automaton.as_ref();
