@@ -114,6 +114,6 @@ fn list_show_and_explain_describe_the_pack() {
     assert_eq!(out.status.code(), Some(0), "{ex}");
     // Every area of both roles, what fired (with line:col) and what did not, and who leads.
     assert!(ex.contains("[business-engineering-bridge]") && ex.contains("- not found: "), "{ex}");
-    assert!(ex.contains("+ 6:3 \"technical requirements\""), "{ex}");
+    assert!(ex.contains("+ 8:23 \"technical constraints\""), "{ex}");
     assert!(ex.contains("technical-product-owner leads product-owner by"), "{ex}");
 }
