@@ -7,8 +7,8 @@
 //!   phrases (R009), regexes without a literal to prefilter on (R010, warning), examples without an expectation
 //!   (R013), a phrase listed twice in one role (R014, warning), pack limits (R017);
 //! - from the compiled pack: examples (postings and titles) that fail (R015), and a phrase listed by
-//!   [`SHARED_WARN`] or more roles (R016, warning), with how much it still discriminates (each role gets `k^-0.5`
-//!   of it), and roles without example postings (R018, warning; `rules test` fails on them).
+//!   [`SHARED_WARN`] or more roles (R016, warning; background profiles, which overlap by nature, are left out),
+//!   with how much it still discriminates (each role gets `k^-0.5` of it), and roles without example postings (R018, warning; `rules test` fails on them).
 //!
 //! "A phrase hidden by a longer phrase" is not a check here: the automaton reports every occurrence, overlapping
 //! ones included, so no phrase can hide another; within one role a phrase nested in a longer one counts once,
@@ -59,7 +59,12 @@ pub fn lint(sources: &[Source]) -> Lint {
             .uses
             .iter()
             .filter_map(|u| match u.kind {
-                UseKind::Responsibility { role, .. } => Some((role, u)),
+                // Background profiles overlap by nature ("a former software engineer" fits several roles).
+                UseKind::Responsibility { role, area }
+                    if !rules.roles()[role as usize].areas[area as usize].background =>
+                {
+                    Some((role, u))
+                }
                 _ => None,
             })
             .collect();
