@@ -1,5 +1,6 @@
-//! Property tests: `classify` never panics, every evidence span slices the input to the reported text, numbers stay
-//! in range, and a scanner gives the same answer however often it is reused.
+//! Property tests: `classify` never panics, every evidence span (proximity pairs and background clauses included)
+//! slices the input to the reported text, numbers stay in range, and a scanner gives the same answer however often
+//! it is reused.
 
 use proptest::prelude::*;
 use rolecall::report::Report;
@@ -29,6 +30,13 @@ fn posting() -> impl Strategy<Value = String> {
         Just("&".to_string()),
         Just("-".to_string()),
         Just("*".to_string()),
+        // Proximity anchors, inflections, background and company cues, capitals run into text.
+        Just("own and order the team backlog".to_string()),
+        Just("the backlog is yours to prioritise".to_string()),
+        Just("4+ years as a Software Developer before moving into product".to_string()),
+        Just("ABOUT US At Acme our mission is".to_string()),
+        Just("prioritising risks and their mitigations; milestones".to_string()),
+        Just("\u{2019}".to_string()),
         "\\PC{0,12}",
         "[ \\n\\t.,;:-]{0,4}",
     ];

@@ -4,7 +4,7 @@
 use libfuzzer_sys::fuzz_target;
 use rolecall::Source;
 
-const LANG: &str = "[language]\nid = \"en\"\nnegation_before = [\"no\", \"not\"]\ncontent_headings = [\"responsibilities\"]\n[language.titles]\njoiners = [\"and\"]\n[language.titles.seniority]\nsenior = [\"senior\"]\n";
+const LANG: &str = "[language]\nid = \"en\"\nnegation_before = [\"no\", \"not\"]\ncontent_headings = [\"responsibilities\"]\nbackground_before = [\"years as a\"]\ncompany_phrases = [\"our mission\"]\njob_phrases = [\"you\"]\n[language.inflection]\nendings = [\"s\", \"ed\", \"ing\", \"ation\"]\nspellings = [[\"ise\", \"ize\"]]\n[language.titles]\njoiners = [\"and\"]\n[language.titles.seniority]\nsenior = [\"senior\"]\n";
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data).into_owned();
