@@ -231,23 +231,14 @@ impl Builder {
                     "area ids must be unique within a role",
                 );
             }
-            let w = *a.weight.get_ref();
-            if !(0.1..=3.0).contains(&w) {
-                self.err(
-                    codes::BAD_WEIGHT,
-                    src,
-                    a.weight.span().into(),
-                    format!("area weight {w} is out of range"),
-                    "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal",
-                );
-            }
-            if a.phrases.is_empty() && a.patterns.is_empty() {
+            let w = self.check_weight(src, &a.weight, "area");
+            if a.phrases.is_empty() && a.patterns.is_empty() && a.near.is_empty() {
                 self.err(
                     codes::EMPTY_AREA,
                     src,
                     a.id.span().into(),
-                    format!("area `{}` has no phrases and no patterns", a.id.get_ref()),
-                    "give the area some `phrases` (or `patterns`), or remove it",
+                    format!("area `{}` has no phrases, patterns or near rules", a.id.get_ref()),
+                    "give the area some `phrases` (or `patterns`, `near`), or remove it",
                 );
             }
             self.hash.write_str(a.id.get_ref());
@@ -295,16 +286,7 @@ impl Builder {
             });
         }
         if let Some(bg) = &r.background {
-            let w = *bg.weight.get_ref();
-            if !(0.1..=3.0).contains(&w) {
-                self.err(
-                    codes::BAD_WEIGHT,
-                    src,
-                    bg.weight.span().into(),
-                    format!("background weight {w} is out of range"),
-                    "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal",
-                );
-            }
+            let w = self.check_weight(src, &bg.weight, "background");
             if bg.phrases.is_empty() && bg.near.is_empty() {
                 self.err(
                     codes::EMPTY_AREA,
@@ -353,6 +335,21 @@ impl Builder {
             builds_on: Vec::new(),
             builds_on_share: crate::score::BUILDS_ON_FACTOR,
         });
+    }
+
+    /// An area's (or background's) weight, with a diagnostic when it is out of range.
+    fn check_weight(&mut self, src: &Source, weight: &Spanned<f64>, what: &str) -> f64 {
+        let w = *weight.get_ref();
+        if !(0.1..=3.0).contains(&w) {
+            self.err(
+                codes::BAD_WEIGHT,
+                src,
+                weight.span().into(),
+                format!("{what} weight {w} is out of range"),
+                "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal",
+            );
+        }
+        w
     }
 
     /// Adds a phrase with one meaning; returns its identity (first literal id and wildcards) when valid.

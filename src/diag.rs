@@ -84,7 +84,7 @@ pub mod codes {
     pub const BAD_REGEX: &str = "R003";
     /// Two roles (or two areas of one role) share an id.
     pub const DUPLICATE_ID: &str = "R004";
-    /// An area has no phrases and no patterns.
+    /// An area has no phrases, patterns or near rules.
     pub const EMPTY_AREA: &str = "R005";
     /// An example names a role that the pack does not have.
     pub const UNKNOWN_ROLE: &str = "R006";

@@ -824,6 +824,14 @@ spellings = [["ise", "ize"]]
     }
 
     #[test]
+    fn an_area_of_near_rules_alone_is_not_empty() {
+        let only_near = PO.replace("phrases = [\"prioritise~ features\", \"risk~\"]\n", "");
+        let src = |n: &str, t: &str| Source { name: n.into(), text: t.into() };
+        let rs = compile(&[src("po.toml", &only_near), src("en.toml", LANG)]).unwrap().rules;
+        assert_eq!(hits(&rs, "own the backlog"), [("own the backlog".into(), "near", false)]);
+    }
+
+    #[test]
     fn malformed_wording_rules_are_diagnostics() {
         let bad = PO.replace("own~|order~ .. backlog", "own~ backlog").replace("risk~", "ri~sk");
         let src = |n: &str, t: &str| Source { name: n.into(), text: t.into() };
