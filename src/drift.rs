@@ -7,8 +7,8 @@
 //!
 //! A drift is flagged only when the body clearly describes another job, so that a flag is worth a reader's time:
 //! - `none`: the body's role is a stated role, or the stated role fits the body in good part, or the two are
-//!   sibling neighbour roles of one family (a software engineer's ad that reads like a data engineer's: both are
-//!   engineering, the title fits), or the title itself names the body role's domain ("Engineering Manager, Machine
+//!   sibling roles of one trade ([`crate::ruleset::SIBLING_FAMILIES`]: a software engineer's ad that reads like a
+//!   data engineer's: both are engineering, the title fits), or the title itself names the body role's domain ("Engineering Manager, Machine
 //!   Learning" over a body full of machine learning). "In good part" is at least [`DRIFT_RATIO`] of the body role's
 //!   score for a role of another family; for a neighbour in the same focus family, or a role that builds on the
 //!   stated one (a technical product owner does a product owner's work and more), the stated role must come within
@@ -109,15 +109,18 @@ impl<'r> DriftReading<'r> {
             Some(b) if resolved => {
                 let family = &rules.roles()[b as usize].family;
                 let near = stated.iter().any(|&r| rules.roles()[r as usize].family == *family);
-                let siblings = near && crate::ruleset::NEIGHBOUR_FAMILIES.contains(&family.as_str());
+                let siblings = near && crate::ruleset::SIBLING_FAMILIES.contains(&family.as_str());
                 let domain = title.domains.contains(&b);
                 let superset = stated.iter().any(|r| rules.roles()[b as usize].builds_on.contains(r));
                 let ratio = if near || superset { AMBIGUOUS_RATIO } else { DRIFT_RATIO };
                 let distinguished = body.ranking.first().is_some_and(|s| s.role == b && !s.undistinguished);
-                if stated.contains(&b) || stated_score >= ratio * best || siblings || domain {
+                if stated.contains(&b) {
                     (Drift::None, Some(0.0))
                 } else if body.status != Status::Match || !distinguished || best < DRIFT_MIN_SCORE {
+                    // A body that does not testify clearly says neither "drift" nor "fits".
                     (Drift::Unknown, None)
+                } else if stated_score >= ratio * best || siblings || domain {
+                    (Drift::None, Some(0.0))
                 } else {
                     let strength = ((best - stated_score) / best).clamp(0.0, 1.0);
                     (if near { Drift::Near } else { Drift::Far }, Some(strength))

@@ -631,11 +631,25 @@ const MAX_SENTENCE: usize = 250;
 
 fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
-    let stop = |b: &u8| matches!(b, b'.' | b'!' | b'?' | b'\n');
+    // A sentence ends at . ! ? or a line break, and at a bullet run into the text (" - ", " • ", " – "): scraped
+    // ads flatten their lists, and one company sentence must not swallow the duty bullets after it.
+    let stop = |i: usize| match bytes[i] {
+        b'.' | b'!' | b'?' | b'\n' => true,
+        b'-' | b'*' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
+        // The last byte of "–" (E2 80 93), "—" (E2 80 94) or "•" (E2 80 A2) between spaces.
+        0x93 | 0x94 | 0xA2 => {
+            i >= 3
+                && bytes[i - 2] == 0xE2
+                && bytes[i - 1] == 0x80
+                && bytes[i - 3] == b' '
+                && bytes.get(i + 1) == Some(&b' ')
+        }
+        _ => false,
+    };
     let back = floor_boundary(text, start.saturating_sub(MAX_SENTENCE));
     let ahead = ceil_boundary(text, (end + MAX_SENTENCE).min(text.len()));
-    let s = bytes[back..start].iter().rposition(stop).map_or(back, |i| back + i + 1);
-    let e = bytes[end..ahead].iter().position(stop).map_or(ahead, |i| end + i + 1);
+    let s = (back..start).rev().find(|&i| stop(i)).map_or(back, |i| i + 1);
+    let e = (end..ahead).find(|&i| stop(i)).map_or(ahead, |i| i + 1);
     (s, e)
 }
 
@@ -846,6 +860,19 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(&text[out[0].0..out[0].1], "About us\nWe build APIs.\n");
         assert_eq!(&text[out[1].0..out[1].1], "We are an equal opportunity employer.");
+    }
+
+    #[test]
+    fn a_boilerplate_sentence_ends_at_a_bullet_run_into_the_text() {
+        let text = "Ship faster as our platform grows - Map cross-team dependencies \u{2022} Track risks. Next";
+        let at = text.find("our platform").unwrap();
+        let (s, e) = sentence_around(text, at, at + 12);
+        assert_eq!(&text[s..e], "Ship faster as our platform grows -");
+        let at = text.find("Map").unwrap();
+        let (s, e) = sentence_around(text, at, at + 3);
+        assert_eq!(&text[s..e], " Map cross-team dependencies \u{2022}", "a hyphen inside a word is no bullet");
+        let at = text.find("Track").unwrap();
+        assert_eq!(&text[sentence_around(text, at, at + 5).0..], " Track risks. Next");
     }
 
     #[test]

@@ -17,6 +17,11 @@ pub type RoleIdx = u16;
 /// body reads like a sibling role of the same family has not drifted.
 pub const NEIGHBOUR_FAMILIES: &[&str] = &["individual-contributor", "business"];
 
+/// Neighbour families whose roles are specialisations of one trade (software, data, infrastructure, hardware
+/// engineering): a title of one fits the body of another, so title drift between them is not flagged. The
+/// `business` family holds different trades (sales, finance, law, hospitality) and is not one of them.
+pub const SIBLING_FAMILIES: &[&str] = &["individual-contributor"];
+
 /// A compiled role profile.
 #[derive(Debug, Clone)]
 pub struct Role {
