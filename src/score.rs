@@ -291,8 +291,8 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
             Evidence { hit: *h, phrase: phrase_of(rules, h.signal), weight: h.specificity * context, counted: false }
         })
         .collect();
-    // Evidence inside a longer piece of evidence for the same role (a phrase inside a regex's match) adds nothing,
-    // and a name inside a longer name ("product owner" in "Technical Product Owner") names only the longer role.
+    // Evidence inside a longer piece of evidence for the same role (a phrase inside a regex's match) adds nothing
+    // (proximity pairs aside), and a name inside a longer name ("product owner" in "Technical Product Owner") names only the longer role.
     reset(reach, rules.roles.len(), 0);
     let mut name_reach = 0;
     for e in &mut evidence {
@@ -301,6 +301,11 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
                 e.weight = 0.0;
             }
             name_reach = name_reach.max(e.hit.end);
+        }
+        // A proximity pair spans the words between its two sides: what stands there is evidence of its own, and the
+        // pair is not a longer form of it.
+        if matches!(e.hit.signal, Signal::Near { .. }) {
+            continue;
         }
         let r = &mut reach[e.hit.kind.role() as usize];
         if e.hit.end <= *r {
