@@ -1,6 +1,7 @@
 //! Title drift on postings built from our own fixtures: every rule example with an expected role, and the fixture
 //! postings, posted once under their own role's title and once under a title of another family's role.
-//! Targets: a swapped posting is never said to fit its title (`none`), and at least 90% are flagged (`far`, or
+//! Targets: a swapped posting is never said to fit its title (`none`) unless the two roles overlap (at most 2%:
+//! the stated role scores half the body's), and at least 90% are flagged (`far`, or
 //! `near` where the body reads as a role of the title's own family; the rest are `unknown` because the body is too
 //! thin or too split to testify: issue 10 made drift conservative so that a flag is worth reading); at most 5% of the
 //! correctly titled ones flagged as drift.
@@ -39,7 +40,7 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
     let mut scanner = Scanner::new(&rules);
     let roles = rules.roles();
     let family = |id: &str| rules.role(id).unwrap().1.family.clone();
-    let (mut swapped, mut far, mut true_n, mut drifted, mut wrong) = (0, 0, 0, 0, 0);
+    let (mut swapped, mut far, mut true_n, mut drifted, mut wrong, mut overlap) = (0, 0, 0, 0, 0, 0);
     let mut misses = Vec::new();
     for (i, (body, role)) in postings(&rules).iter().enumerate() {
         // The posting under its own title.
@@ -73,6 +74,12 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
             // A title that names the body's domain ("... Manager, Data Platform" over a data engineer's body) fits
             // it by design: not a miss.
             Drift::None if d.title.domains.contains(&d.body.role.unwrap_or(u16::MAX)) => {}
+            // The two roles overlap (the stated one scores at least half the body's): "fits in good part" is the
+            // documented answer, but it must stay rare among swapped titles.
+            Drift::None if d.stated_score >= rolecall::drift::DRIFT_RATIO * d.body.score() => {
+                overlap += 1;
+                misses.push(format!("{role} posted as {other}: none, the roles overlap (body {})", d.body.role_id()));
+            }
             Drift::None => {
                 wrong += 1;
                 misses.push(format!("{role} posted as {other}: {:?} (body {})", d.drift, d.body.role_id()));
@@ -84,8 +91,8 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
     eprintln!("swapped flagged far: {far}/{swapped}; true titles flagged as drift: {drifted}/{true_n}");
     assert!(swapped >= 100, "only {swapped} postings");
     assert!(
-        wrong == 0 && far_rate >= 0.90 && false_rate <= 0.05,
-        "swapped said to fit: {wrong}; swapped flagged: {far}/{swapped} ({:.1}%, need 90%); true titles flagged as drift: {drifted}/{true_n} ({:.1}%, at most 5%)\n{}",
+        wrong == 0 && overlap * 50 <= swapped && far_rate >= 0.90 && false_rate <= 0.05,
+        "swapped said to fit: {wrong} (and {overlap} of overlapping roles, at most 2%); swapped flagged: {far}/{swapped} ({:.1}%, need 90%); true titles flagged as drift: {drifted}/{true_n} ({:.1}%, at most 5%)\n{}",
         far_rate * 100.0,
         false_rate * 100.0,
         misses.join("\n")
