@@ -825,7 +825,10 @@ spellings = [["ise", "ize"]]
 
     #[test]
     fn what_stands_between_a_pair_counts_on_its_own() {
-        let two = PO.replace("[background]", "[[areas]]\nid = \"risks\"\nname = \"Risks\"\nweight = 1.0\nphrases = [\"delivery risk\"]\n[background]");
+        let two = PO.replace(
+            "[background]",
+            "[[areas]]\nid = \"risks\"\nname = \"Risks\"\nweight = 1.0\nphrases = [\"delivery risk\"]\n[background]",
+        );
         let src = |n: &str, t: &str| Source { name: n.into(), text: t.into() };
         let rs = compile(&[src("po.toml", &two), src("en.toml", LANG)]).unwrap().rules;
         let c = Scanner::new(&rs).classify(Posting::new("Own the delivery risk backlog."));

@@ -5,8 +5,9 @@
 //! * Each hit is worth `specificity × context`, where specificity is `k^-0.5` for a phrase that `k` roles list
 //!   (computed at compile time) and context is 0 for a negated mention (and for a name mention about someone else,
 //!   "reports to the CTO"), [`BOILERPLATE_FACTOR`] inside boilerplate and 1 otherwise. A phrase counts **once** per
-//!   posting (its best occurrence), however often it repeats, and a phrase inside a longer phrase of the same role
-//!   counts nothing.
+//!   posting (its best occurrence; every form of a `word~` phrase is that phrase), however often it repeats, and a
+//!   phrase inside a longer phrase of the same area counts nothing (a proximity pair does not swallow the words
+//!   between its sides, and a negative cue is never swallowed).
 //! * An area's evidence `x` (the sum of its distinct phrases' worth) **saturates**:
 //!   `area score = weight × (1 − e^(−x / SATURATION))`, so a second area covered is worth more than a tenth
 //!   phrase in the first. A role's *responsibility* score is the sum of its area scores.
@@ -291,9 +292,9 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
             Evidence { hit: *h, phrase: phrase_of(rules, h.signal), weight: h.specificity * context, counted: false }
         })
         .collect();
-    // Evidence inside a longer piece of evidence for the same role (a phrase inside a regex's match) adds nothing
-    // (proximity pairs aside), and a name inside a longer name ("product owner" in "Technical Product Owner") names only the longer role.
-    reset(reach, rules.roles.len(), 0);
+    // Evidence inside a longer piece of evidence for the same area (a phrase inside a regex's match) adds nothing
+    // (proximity pairs and negative cues aside), and a name inside a longer name ("product owner" in "Technical Product Owner") names only the longer role.
+    reset(reach, rules.roles.len() + rules.area_offsets[rules.roles.len()], 0);
     let mut name_reach = 0;
     for e in &mut evidence {
         if matches!(e.hit.kind, HitKind::Name { .. }) {
@@ -304,10 +305,17 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
         }
         // A proximity pair spans the words between its two sides: what stands there is evidence of its own, and the
         // pair is not a longer form of it.
-        if matches!(e.hit.signal, Signal::Near { .. }) {
+        if matches!(e.hit.signal, Signal::Near { .. }) || matches!(e.hit.kind, HitKind::Negative { .. }) {
             continue;
         }
-        let r = &mut reach[e.hit.kind.role() as usize];
+        // Within one area: a phrase of another area of the role inside this one is another aspect of the work.
+        let slot = match e.hit.kind {
+            HitKind::Responsibility { role, area } => {
+                rules.roles.len() + rules.area_offsets[role as usize] + area as usize
+            }
+            kind => kind.role() as usize,
+        };
+        let r = &mut reach[slot];
         if e.hit.end <= *r {
             e.weight = 0.0;
         } else {
@@ -621,6 +629,20 @@ mod tests {
         let masked = Scanner::new(&rs)
             .classify_on(Posting::new("As our team lead you mentor engineers."), Basis::Responsibilities);
         assert!(lead_of(&masked).unwrap().undistinguished);
+    }
+
+    #[test]
+    fn a_phrase_inside_a_longer_one_counts_only_in_another_area() {
+        let same = role("same", &[("one", 1.0, &["release train", "train"])]);
+        let split = role("split", &[("one", 1.0, &["release train"]), ("two", 1.0, &["train"])]);
+        let src = |n: &str, t: String| Source { name: n.into(), text: t };
+        let rs = compile(&[src("a.toml", same), src("b.toml", split)]).unwrap().rules;
+        let c = run(&rs, "You steer the release train.");
+        let counted = |id: &str| {
+            c.evidence.iter().filter(|e| e.counted && rs.roles[e.hit.kind.role() as usize].id == id).count()
+        };
+        assert_eq!(counted("same"), 1, "a nested phrase of the same area is the same evidence");
+        assert_eq!(counted("split"), 2, "a nested phrase of another area is another aspect");
     }
 
     #[test]
