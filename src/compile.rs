@@ -584,7 +584,7 @@ impl Builder {
         self.languages.push(l.id.get_ref().clone());
         self.hash.write_str("lang");
         self.hash.write_str(l.id.get_ref());
-        let lists: [(&Vec<Spanned<String>>, UseKind); 10] = [
+        let lists: [(&Vec<Spanned<String>>, UseKind); 11] = [
             (&l.other_person_before, UseKind::OtherPersonBefore),
             (&l.background_before, UseKind::BackgroundBefore),
             (&l.background_after, UseKind::BackgroundAfter),
@@ -595,6 +595,7 @@ impl Builder {
             (&l.content_headings, UseKind::ContentHeading),
             (&l.boilerplate_phrases, UseKind::BoilerplatePhrase),
             (&l.company_phrases, UseKind::CompanyPhrase),
+            (&l.company_sentence_starts, UseKind::CompanyStart),
         ];
         for (list, kind) in lists {
             for p in list {
@@ -1175,6 +1176,7 @@ impl Fnv {
             UseKind::TitleNoise(n) => (12, n as u16, 0),
             UseKind::BackgroundBefore => (13, 0, 0),
             UseKind::CompanyPhrase => (16, 0, 0),
+            UseKind::CompanyStart => (17, 0, 0),
             UseKind::BackgroundAfter => (14, 0, 0),
             UseKind::NearAnchor { rule, side } => {
                 self.write_u64(15 | u64::from(side) << 8 | u64::from(rule) << 24);

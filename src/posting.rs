@@ -517,6 +517,9 @@ pub enum SectionCue {
     BoilerplatePhrase,
     /// A phrase that makes its sentence company prose ("our mission", "backed by"), unless a job cue is in it.
     CompanyPhrase,
+    /// A word that makes its sentence company prose when it opens the sentence ("We", "Our"), unless a job cue is
+    /// in it.
+    CompanyStart,
 }
 
 /// Longest line (in bytes) that still counts as a heading.
@@ -562,10 +565,16 @@ pub fn boilerplate_ranges(
                 }
             }
             SectionCue::BoilerplatePhrase => ranges.push(sentence_around(text, start, end)),
-            SectionCue::CompanyPhrase => {
+            SectionCue::CompanyPhrase | SectionCue::CompanyStart => {
                 // Cues arrive by start: consecutive cues of one sentence are looked at once.
                 if company.last().is_none_or(|&(_, e)| start >= e) {
-                    company.push(sentence_around(text, start, end));
+                    let sentence = sentence_around(text, start, end);
+                    // A sentence-opening word counts only where it opens the sentence.
+                    let opens =
+                        kind == SectionCue::CompanyPhrase || text[sentence.0..start].chars().all(|c| !is_word_char(c));
+                    if opens {
+                        company.push(sentence);
+                    }
                 }
             }
         }

@@ -192,6 +192,9 @@ pub struct LanguageSpec {
     /// speaks of the job (a `job_phrases` cue: "you", "this role").
     #[serde(default)]
     pub company_phrases: Vec<Spanned<String>>,
+    /// Words that, opening a sentence, make it company prose ("we", "our"), unless it speaks of the job.
+    #[serde(default)]
+    pub company_sentence_starts: Vec<Spanned<String>>,
     /// Words that keep a sentence about the job although it has a company phrase ("you", "your", "this role").
     #[serde(default)]
     pub job_phrases: Vec<Spanned<String>>,

@@ -95,6 +95,8 @@ pub enum UseKind {
     BoilerplatePhrase,
     /// A phrase that makes its sentence company prose, unless a job cue is in it.
     CompanyPhrase,
+    /// A word that, opening a sentence, makes it company prose ("we", "our"), unless a job cue is in it.
+    CompanyStart,
     /// Makes a phrase that follows in the same clause the candidate's background ("years as a").
     BackgroundBefore,
     /// Makes a phrase that precedes in the same clause the candidate's background ("before moving into").

@@ -150,6 +150,7 @@ impl Cues {
             UseKind::ContentHeading => self.sections.push((SectionCue::ContentHeading, start, end)),
             UseKind::BoilerplatePhrase => self.sections.push((SectionCue::BoilerplatePhrase, start, end)),
             UseKind::CompanyPhrase => self.sections.push((SectionCue::CompanyPhrase, start, end)),
+            UseKind::CompanyStart => self.sections.push((SectionCue::CompanyStart, start, end)),
             UseKind::Responsibility { .. }
             | UseKind::Name { .. }
             | UseKind::Negative { .. }
@@ -666,6 +667,37 @@ boilerplate_phrases = ["equal opportunity employer"]
             ],
             "company sentences without a job cue, and hiring prose whatever it holds"
         );
+    }
+
+    #[test]
+    fn a_sentence_opened_by_the_company_is_company_prose() {
+        let lang = LANG.replace(
+            "boilerplate_phrases = [\"equal opportunity employer\"]",
+            "company_sentence_starts = [\"we\", \"our\"]\njob_phrases = [\"you\", \"we need\"]",
+        );
+        let rs = compile(&[
+            Source { name: "po.toml".into(), text: ROLE.into() },
+            Source { name: "en.toml".into(), text: lang },
+        ])
+        .unwrap()
+        .rules;
+        let text = "We grew our product backlog tenfold. - Our stakeholders love it. The team owns user stories; \
+                    we keep the backlog small. We need someone for the product backlog. You write user stories.";
+        let flags: Vec<(String, bool)> = phrases(&rs, text).into_iter().map(|(t, _, b)| (t, b)).collect();
+        let want: Vec<(String, bool)> = [
+            ("product backlog", true),
+            ("backlog", true),
+            ("stakeholders", true),
+            ("user stories", false),
+            ("backlog", false),
+            ("product backlog", false),
+            ("backlog", false),
+            ("user stories", false),
+        ]
+        .iter()
+        .map(|&(t, b)| (t.to_string(), b))
+        .collect();
+        assert_eq!(flags, want, "opened by we/our: company; 'we' mid-sentence or a job cue: the job");
     }
 
     #[test]

@@ -638,9 +638,8 @@ mod tests {
         let src = |n: &str, t: String| Source { name: n.into(), text: t };
         let rs = compile(&[src("a.toml", same), src("b.toml", split)]).unwrap().rules;
         let c = run(&rs, "You steer the release train.");
-        let counted = |id: &str| {
-            c.evidence.iter().filter(|e| e.counted && rs.roles[e.hit.kind.role() as usize].id == id).count()
-        };
+        let counted =
+            |id: &str| c.evidence.iter().filter(|e| e.counted && rs.roles[e.hit.kind.role() as usize].id == id).count();
         assert_eq!(counted("same"), 1, "a nested phrase of the same area is the same evidence");
         assert_eq!(counted("split"), 2, "a nested phrase of another area is another aspect");
     }
