@@ -160,6 +160,8 @@ struct Builder {
     spellings: Vec<(String, String)>,
     near_rules: Vec<NearRule>,
     job_phrases: Vec<String>,
+    other_phrases: Vec<String>,
+    company_starts: Vec<String>,
     /// The next written phrase's group (see [`Use::group`]).
     next_group: u32,
     languages: Vec<String>,
@@ -589,8 +591,7 @@ impl Builder {
         self.languages.push(l.id.get_ref().clone());
         self.hash.write_str("lang");
         self.hash.write_str(l.id.get_ref());
-        let lists: [(&Vec<Spanned<String>>, UseKind); 11] = [
-            (&l.other_person_before, UseKind::OtherPersonBefore),
+        let lists: [(&Vec<Spanned<String>>, UseKind); 9] = [
             (&l.background_before, UseKind::BackgroundBefore),
             (&l.background_after, UseKind::BackgroundAfter),
             (&l.negation_before, UseKind::NegationBefore),
@@ -600,7 +601,6 @@ impl Builder {
             (&l.content_headings, UseKind::ContentHeading),
             (&l.boilerplate_phrases, UseKind::BoilerplatePhrase),
             (&l.company_phrases, UseKind::CompanyPhrase),
-            (&l.company_sentence_starts, UseKind::CompanyStart),
         ];
         for (list, kind) in lists {
             for p in list {
@@ -610,19 +610,32 @@ impl Builder {
         if let Some(t) = &l.titles {
             self.add_title_cues(src, t);
         }
-        for p in &l.job_phrases {
-            let w = normalize_phrase(p.get_ref());
-            if w.is_empty() {
-                self.err(
-                    codes::BAD_PHRASE,
-                    src,
-                    p.span().into(),
-                    "empty job phrase",
-                    "a job phrase is a word or a few words, e.g. \"you\"",
-                );
-            } else if !self.job_phrases.contains(&w) {
-                self.hash.write_str(&format!("job|{w}"));
-                self.job_phrases.push(w);
+        // Cue lists looked for only where they matter (before a name, in a company sentence, at a sentence's
+        // start): common words that would cost every posting's scan if they were in the automaton.
+        let side_lists: [(&Vec<Spanned<String>>, &str); 3] =
+            [(&l.job_phrases, "job"), (&l.other_person_before, "other"), (&l.company_sentence_starts, "start")];
+        for (list, what) in side_lists {
+            for p in list {
+                let w = normalize_phrase(p.get_ref());
+                if w.is_empty() {
+                    self.err(
+                        codes::BAD_PHRASE,
+                        src,
+                        p.span().into(),
+                        format!("empty {what} cue"),
+                        "a cue is a word or a few words, e.g. \"you\", \"reports to\"",
+                    );
+                    continue;
+                }
+                let into = match what {
+                    "job" => &mut self.job_phrases,
+                    "other" => &mut self.other_phrases,
+                    _ => &mut self.company_starts,
+                };
+                if !into.contains(&w) {
+                    into.push(w.clone());
+                    self.hash.write_str(&format!("{what}|{w}"));
+                }
             }
         }
         if let Some(inf) = &l.inflection {
@@ -966,10 +979,9 @@ impl Builder {
                 candidates,
                 regexes: self.regexes,
                 near_rules: self.near_rules,
-                job_automaton: match self.job_phrases.is_empty() {
-                    true => None,
-                    false => AhoCorasick::builder().ascii_case_insensitive(true).build(&self.job_phrases).ok(),
-                },
+                job_automaton: side_automaton(&self.job_phrases),
+                other_automaton: side_automaton(&self.other_phrases),
+                company_starts: self.company_starts,
                 global_regexes: self.global_regexes,
                 title_regexes: self.title_regexes,
                 title_noise_any: std::sync::OnceLock::new(),
@@ -986,6 +998,14 @@ impl Builder {
             },
             warnings,
         })
+    }
+}
+
+/// An automaton over a cue list looked for outside the body scan (`None` for an empty list).
+fn side_automaton(phrases: &[String]) -> Option<AhoCorasick> {
+    match phrases.is_empty() {
+        true => None,
+        false => AhoCorasick::builder().ascii_case_insensitive(true).build(phrases).ok(),
     }
 }
 
@@ -1179,13 +1199,11 @@ impl Fnv {
             UseKind::BoilerplateHeading => (6, 0, 0),
             UseKind::ContentHeading => (7, 0, 0),
             UseKind::BoilerplatePhrase => (8, 0, 0),
-            UseKind::OtherPersonBefore => (9, 0, 0),
             UseKind::Title { role } => (10, role, 0),
             UseKind::Seniority(l) => (11, l as u16, 0),
             UseKind::TitleNoise(n) => (12, n as u16, 0),
             UseKind::BackgroundBefore => (13, 0, 0),
             UseKind::CompanyPhrase => (16, 0, 0),
-            UseKind::CompanyStart => (17, 0, 0),
             UseKind::BackgroundAfter => (14, 0, 0),
             UseKind::NearAnchor { rule, side } => {
                 self.write_u64(15 | u64::from(side) << 8 | u64::from(rule) << 24);

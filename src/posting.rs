@@ -638,7 +638,9 @@ fn inline_capitals(text: &str, start: usize, end: usize) -> bool {
 /// lists together without a full stop, and a cue must not blank out the requirements before it.
 const MAX_SENTENCE: usize = 250;
 
-fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
+/// The sentence around `text[start..end]`: at most [`MAX_SENTENCE`] bytes each way, ended by `.`, `!`, `?`, a line
+/// break or a bullet run into the text.
+pub fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
     // A sentence ends at . ! ? or a line break, and at a bullet run into the text (" - ", " • ", " – "): scraped
     // ads flatten their lists, and one company sentence must not swallow the duty bullets after it.
@@ -662,14 +664,14 @@ fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     (s, e)
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
+pub(crate) fn floor_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
     }
     i
 }
 
-fn ceil_boundary(text: &str, mut i: usize) -> usize {
+pub(crate) fn ceil_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i += 1;
     }

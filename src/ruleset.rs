@@ -85,8 +85,6 @@ pub enum UseKind {
     NegationAfter,
     /// Shadows a negation cue without negating ("not only").
     NegationIgnore,
-    /// Before a name: the name is someone else ("reports to the").
-    OtherPersonBefore,
     /// A heading that opens boilerplate.
     BoilerplateHeading,
     /// A heading that opens job content.
@@ -95,8 +93,7 @@ pub enum UseKind {
     BoilerplatePhrase,
     /// A phrase that makes its sentence company prose, unless a job cue is in it.
     CompanyPhrase,
-    /// A word that, opening a sentence, makes it company prose ("we", "our"), unless a job cue is in it.
-    CompanyStart,
+
     /// Makes a phrase that follows in the same clause the candidate's background ("years as a").
     BackgroundBefore,
     /// Makes a phrase that precedes in the same clause the candidate's background ("before moving into").
@@ -463,6 +460,13 @@ pub struct RuleSet {
     /// Words that keep a company sentence about the job ("you", "this role"), ASCII case-insensitive: run only
     /// over the few sentences a company phrase marks, so these common words cost the body scan nothing.
     pub(crate) job_automaton: Option<AhoCorasick>,
+    /// Cues before a role's name that make it someone else ("reports to the", "with a", "your"), ASCII
+    /// case-insensitive over normalised text: looked for only in the few bytes before a name mention, so these
+    /// common words cost the body scan nothing.
+    pub(crate) other_automaton: Option<AhoCorasick>,
+    /// Words that, opening a sentence, make it company prose ("we", "our"; normalised): checked only at the start of
+    /// the sentences that hold evidence.
+    pub(crate) company_starts: Vec<String>,
     /// Title-noise regexes (salary, requisition id, gender marker, place), run over a normalised title.
     pub(crate) title_regexes: Vec<(Noise, RegexRule)>,
     /// Every title-noise regex in one, built on first use: a title that none of them matches (most titles) costs

@@ -15,6 +15,9 @@ use crate::ruleset::{RoleIdx, RuleSet, UseKind};
 use crate::score::{self, Classification};
 use regex_automata::Input;
 
+/// The longest cue read apart from the body scan, in bytes ("in close collaboration with the").
+const MAX_CUE: usize = 64;
+
 /// Most hits kept per posting. Real postings have a few hundred; a 50 MB paste of one sentence repeated has
 /// millions, which would only repeat evidence already counted (each phrase counts once) while costing memory.
 pub const MAX_HITS: usize = 100_000;
@@ -100,6 +103,8 @@ pub struct Hit {
 pub struct Scanner<'r> {
     rules: &'r RuleSet,
     norm: Normalized,
+    /// Scratch for the short stretches read apart from the body scan (before a name, a sentence's opening words).
+    side: Normalized,
     hits: Vec<Hit>,
     /// (regex, start, end) of the candidates tried in this posting, in the automaton's order (by end): two prefix
     /// literals of one regex ("own", "owns") can start at the same place.
@@ -117,7 +122,6 @@ struct Cues {
     neg_before: Vec<(usize, usize)>,
     neg_after: Vec<(usize, usize)>,
     neg_ignore: Vec<(usize, usize)>,
-    other_before: Vec<(usize, usize)>,
     bg_before: Vec<(usize, usize)>,
     bg_after: Vec<(usize, usize)>,
     sections: Vec<(SectionCue, usize, usize)>,
@@ -130,7 +134,6 @@ impl Cues {
         self.neg_before.clear();
         self.neg_after.clear();
         self.neg_ignore.clear();
-        self.other_before.clear();
         self.bg_before.clear();
         self.bg_after.clear();
         self.sections.clear();
@@ -143,14 +146,12 @@ impl Cues {
             UseKind::NegationBefore => self.neg_before.push((start, end)),
             UseKind::NegationAfter => self.neg_after.push((start, end)),
             UseKind::NegationIgnore => self.neg_ignore.push((start, end)),
-            UseKind::OtherPersonBefore => self.other_before.push((start, end)),
             UseKind::BackgroundBefore => self.bg_before.push((start, end)),
             UseKind::BackgroundAfter => self.bg_after.push((start, end)),
             UseKind::BoilerplateHeading => self.sections.push((SectionCue::BoilerplateHeading, start, end)),
             UseKind::ContentHeading => self.sections.push((SectionCue::ContentHeading, start, end)),
             UseKind::BoilerplatePhrase => self.sections.push((SectionCue::BoilerplatePhrase, start, end)),
             UseKind::CompanyPhrase => self.sections.push((SectionCue::CompanyPhrase, start, end)),
-            UseKind::CompanyStart => self.sections.push((SectionCue::CompanyStart, start, end)),
             UseKind::Responsibility { .. }
             | UseKind::Name { .. }
             | UseKind::Negative { .. }
@@ -169,7 +170,6 @@ impl Cues {
         self.neg_after.retain(|c| !ignored(c));
         self.neg_before.sort_by_key(|&(_, e)| e);
         self.neg_after.sort_by_key(|&(s, _)| s);
-        self.other_before.sort_by_key(|&(_, e)| e);
         self.bg_before.sort_by_key(|&(s, _)| s);
         self.bg_after.sort_by_key(|&(s, _)| s);
     }
@@ -181,6 +181,7 @@ impl<'r> Scanner<'r> {
         Scanner {
             rules,
             norm: Normalized::default(),
+            side: Normalized::default(),
             hits: Vec::new(),
             tried: Vec::new(),
             regex_caches: (0..rules.regexes.len()).map(|_| None).collect(),
@@ -242,6 +243,7 @@ impl<'r> Scanner<'r> {
         // One automaton match can add several hits (a literal with several meanings): the bound is exact here.
         self.hits.truncate(MAX_HITS);
         self.hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind, h.signal));
+        self.company_starts(text);
         self.cues.settle();
         let job = self.rules.job_automaton.as_ref();
         let job_cue = |s: usize, e: usize| {
@@ -450,6 +452,57 @@ impl<'r> Scanner<'r> {
         }
     }
 
+    /// Whether a role's name at `start` is someone else: an `other_person_before` cue ("reports to the", "with a")
+    /// ends within the negation gap before it, in the same clause. Read from the few bytes before the name, so the
+    /// cues' common words never enter the body scan.
+    fn someone_else(&mut self, text: &str, start: usize) -> bool {
+        let Some(ac) = self.rules.other_automaton.as_ref() else { return false };
+        let gap = self.rules.negation_gap;
+        let lo = posting::floor_boundary(text, start.saturating_sub(gap + MAX_CUE));
+        self.side.build(&text[lo..start]);
+        let side = &self.side;
+        ac.find_overlapping_iter(side.text.as_str()).any(|m| {
+            let (os, oe) = side.original_span(m.start(), m.end());
+            let (os, oe) = (lo + os, lo + oe);
+            oe <= start
+                && start - oe <= gap
+                && posting::left_boundary(text, os)
+                && posting::right_boundary(text, oe)
+                && !posting::has_clause_break(text, oe, start)
+        })
+    }
+
+    /// Files a company-start cue for every sentence holding evidence that opens with one of the language's company
+    /// words ("We ...", "Our ..."): only those sentences can change a verdict, and their openings are read apart, so
+    /// "we" and "our" never enter the body scan.
+    fn company_starts(&mut self, text: &str) {
+        if self.rules.company_starts.is_empty() {
+            return;
+        }
+        let mut seen_to = 0;
+        for k in 0..self.hits.len() {
+            let (hs, he) = (self.hits[k].start, self.hits[k].end);
+            if hs < seen_to {
+                continue;
+            }
+            let (s, e) = posting::sentence_around(text, hs, he);
+            seen_to = e.max(he);
+            let Some(p) = text[s..e].char_indices().find(|&(_, c)| posting::is_word_char(c)).map(|(i, _)| s + i) else {
+                continue;
+            };
+            // The language's opening words are short and ASCII ("we", "our"): compared in place, case aside.
+            let opening = &text.as_bytes()[p..e];
+            let opens = self.rules.company_starts.iter().any(|w| {
+                opening.len() >= w.len()
+                    && opening[..w.len()].eq_ignore_ascii_case(w.as_bytes())
+                    && text[p + w.len()..].chars().next().is_none_or(|c| !posting::is_word_char(c))
+            });
+            if opens {
+                self.cues.sections.push((SectionCue::CompanyStart, p, p + 1));
+            }
+        }
+    }
+
     /// Whether `start..end` stands in a background clause: a background cue before it (within the gap, in the
     /// same clause), after it, or overlapping it ("engineering background").
     fn in_background(&self, text: &str, start: usize, end: usize) -> bool {
@@ -488,6 +541,11 @@ impl<'r> Scanner<'r> {
         if profile {
             self.hits.retain(|h| h.background || !is_profile(h));
         }
+        for k in 0..self.hits.len() {
+            if matches!(self.hits[k].kind, HitKind::Name { .. }) {
+                self.hits[k].elsewhere = self.someone_else(text, self.hits[k].start);
+            }
+        }
         for h in &mut self.hits {
             let i = self.cues.neg_before.partition_point(|&(_, e)| e <= h.start);
             let before = i > 0 && {
@@ -500,13 +558,6 @@ impl<'r> Scanner<'r> {
                 cs - h.end <= gap && !posting::has_clause_break(text, h.end, cs)
             };
             h.negated = before || after;
-            if matches!(h.kind, HitKind::Name { .. }) {
-                let i = self.cues.other_before.partition_point(|&(_, e)| e <= h.start);
-                h.elsewhere = i > 0 && {
-                    let (_, ce) = self.cues.other_before[i - 1];
-                    h.start - ce <= gap && !posting::has_clause_break(text, ce, h.start)
-                };
-            }
             let k = self.boilerplate.partition_point(|&(_, e)| e <= h.start);
             h.boilerplate = k < self.boilerplate.len() && self.boilerplate[k].0 <= h.start;
         }
