@@ -339,6 +339,17 @@ impl Builder {
         });
     }
 
+    /// A language file's gap (bytes between a cue and the phrase it reaches), with a diagnostic when out of range.
+    fn check_gap(&mut self, src: &Source, gap: Option<&Spanned<i64>>, what: &str) -> Option<usize> {
+        let g = gap?;
+        let v = *g.get_ref();
+        if (0..=200).contains(&v) {
+            return Some(v as usize);
+        }
+        self.err(codes::BAD_WEIGHT, src, g.span().into(), format!("{what} {v} is out of range"), "use 0 ..= 200 bytes");
+        None
+    }
+
     /// An area's (or background's) weight, with a diagnostic when it is out of range.
     fn check_weight(&mut self, src: &Source, weight: &Spanned<f64>, what: &str) -> f64 {
         let w = *weight.get_ref();
@@ -671,35 +682,14 @@ impl Builder {
                 }
             }
         }
-        if let Some(g) = &l.background_gap {
-            let v = *g.get_ref();
-            if !(0..=200).contains(&v) {
-                self.err(
-                    codes::BAD_WEIGHT,
-                    src,
-                    g.span().into(),
-                    format!("background_gap {v} is out of range"),
-                    "use 0 ..= 200 bytes",
-                );
-            } else {
-                self.background_gap = Some(self.background_gap.map_or(v as usize, |old| old.max(v as usize)));
-                self.hash.write_str(&format!("bg{v}"));
-            }
+        // Each gap is the widest any language file asks for (0 ..= 200 bytes).
+        if let Some(v) = self.check_gap(src, l.background_gap.as_ref(), "background_gap") {
+            self.background_gap = Some(self.background_gap.map_or(v, |old| old.max(v)));
+            self.hash.write_str(&format!("bg{v}"));
         }
-        if let Some(g) = &l.negation_gap {
-            let v = *g.get_ref();
-            if !(0..=200).contains(&v) {
-                self.err(
-                    codes::BAD_WEIGHT,
-                    src,
-                    g.span().into(),
-                    format!("negation_gap {v} is out of range"),
-                    "use 0 ..= 200 bytes",
-                );
-            } else {
-                self.negation_gap = Some(self.negation_gap.map_or(v as usize, |old| old.max(v as usize)));
-                self.hash.write_str(&v.to_string());
-            }
+        if let Some(v) = self.check_gap(src, l.negation_gap.as_ref(), "negation_gap") {
+            self.negation_gap = Some(self.negation_gap.map_or(v, |old| old.max(v)));
+            self.hash.write_str(&v.to_string());
         }
     }
 
