@@ -158,6 +158,25 @@ impl std::fmt::Display for EvalError {
 
 impl std::error::Error for EvalError {}
 
+/// The index of column `name` in `header`, or the error naming what the header has.
+pub(crate) fn column(header: &[String], name: &str) -> Result<usize, EvalError> {
+    header
+        .iter()
+        .position(|h| h == name)
+        .ok_or_else(|| EvalError::MissingColumn { column: name.to_string(), header: header.to_vec() })
+}
+
+/// A record's text columns joined as sections (a blank line between them) into `out`.
+pub(crate) fn join_text(record: &csv::StringRecord, text_i: &[usize], out: &mut String) {
+    out.clear();
+    for (k, &i) in text_i.iter().enumerate() {
+        if k > 0 {
+            out.push_str("\n\n");
+        }
+        out.push_str(record.get(i).unwrap_or(""));
+    }
+}
+
 /// Whether `role_id` is a focus role of `rules`.
 pub fn is_focus(rules: &RuleSet, role_id: &str) -> bool {
     rules.role(role_id).is_some_and(|(_, r)| !NEIGHBOUR_FAMILIES.contains(&r.family.as_str()))
@@ -209,12 +228,7 @@ pub fn evaluate_on<R: Read>(
 ) -> Result<Evaluation, EvalError> {
     let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(input);
     let header: Vec<String> = rdr.headers().map_err(EvalError::Csv)?.iter().map(str::to_string).collect();
-    let find = |c: &str| {
-        header
-            .iter()
-            .position(|h| h == c)
-            .ok_or_else(|| EvalError::MissingColumn { column: c.to_string(), header: header.clone() })
-    };
+    let find = |c: &str| column(&header, c);
     let label_i = find(&cols.label)?;
     let text_i: Vec<usize> = cols.text.iter().map(|c| find(c)).collect::<Result<_, _>>()?;
     let id_i = cols.id.as_deref().map(find).transpose()?;
@@ -261,13 +275,7 @@ pub fn evaluate_on<R: Read>(
             *unknown.entry(label.to_string()).or_default() += 1;
             continue;
         }
-        text.clear();
-        for (k, &i) in text_i.iter().enumerate() {
-            if k > 0 {
-                text.push_str("\n\n");
-            }
-            text.push_str(record.get(i).unwrap_or(""));
-        }
+        join_text(&record, &text_i, &mut text);
         let c = scanner.classify_on(Posting::new(&text), basis);
         let wrong = collapse(rules, label) != collapse(rules, c.role_id());
         let id = id_i.and_then(|i| record.get(i)).map_or_else(|| number.to_string(), str::to_string);

@@ -181,17 +181,6 @@ fn covered(spans: &[(usize, usize)], start: usize, end: usize) -> bool {
     i < spans.len() && spans[i].0 < end
 }
 
-/// A posting's text, from its columns.
-fn joined(record: &csv::StringRecord, text_i: &[usize], out: &mut String) {
-    out.clear();
-    for (k, &i) in text_i.iter().enumerate() {
-        if k > 0 {
-            out.push_str("\n\n");
-        }
-        out.push_str(record.get(i).unwrap_or(""));
-    }
-}
-
 /// Per-posting tally of keys (counted once per posting).
 #[derive(Default)]
 struct Tally {
@@ -250,14 +239,7 @@ impl Miner<'_, '_> {
         let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).flexible(false).from_reader(input);
         let csv_err = |e| MineError::Input(crate::eval::EvalError::Csv(e));
         let header: Vec<String> = rdr.headers().map_err(csv_err)?.iter().map(str::to_string).collect();
-        let find = |c: &str| {
-            header.iter().position(|h| h == c).ok_or_else(|| {
-                MineError::Input(crate::eval::EvalError::MissingColumn {
-                    column: c.to_string(),
-                    header: header.clone(),
-                })
-            })
-        };
+        let find = |c: &str| crate::eval::column(&header, c).map_err(MineError::Input);
         let label_i = find(&cols.label)?;
         let text_i: Vec<usize> = cols.text.iter().map(|c| find(c)).collect::<Result<_, _>>()?;
         let id_i = cols.id.as_deref().map(find).transpose()?;
@@ -287,7 +269,7 @@ impl Miner<'_, '_> {
             if !first && in_role {
                 continue;
             }
-            joined(&record, &text_i, &mut self.text);
+            crate::eval::join_text(&record, &text_i, &mut self.text);
             let words = words(&self.text);
             let key = {
                 use std::hash::{Hash, Hasher};

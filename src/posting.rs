@@ -567,14 +567,9 @@ pub fn boilerplate_ranges(
             SectionCue::BoilerplatePhrase => ranges.push(sentence_around(text, start, end)),
             SectionCue::CompanyPhrase | SectionCue::CompanyStart => {
                 // Cues arrive by start: consecutive cues of one sentence are looked at once.
+                // (The scanner files a company-start cue only at the first word of its sentence.)
                 if company.last().is_none_or(|&(_, e)| start >= e) {
-                    let sentence = sentence_around(text, start, end);
-                    // A sentence-opening word counts only where it opens the sentence.
-                    let opens =
-                        kind == SectionCue::CompanyPhrase || text[sentence.0..start].chars().all(|c| !is_word_char(c));
-                    if opens {
-                        company.push(sentence);
-                    }
+                    company.push(sentence_around(text, start, end));
                 }
             }
         }

@@ -98,6 +98,23 @@ pub struct Hit {
     pub specificity: f64,
 }
 
+impl Hit {
+    /// A hit found at `start..end`, before the marking pass (not negated, boilerplate, someone else or background).
+    fn found(kind: HitKind, signal: Signal, start: usize, end: usize, specificity: f64) -> Hit {
+        Hit {
+            kind,
+            signal,
+            start,
+            end,
+            negated: false,
+            boilerplate: false,
+            elsewhere: false,
+            background: false,
+            specificity,
+        }
+    }
+}
+
 /// Per-thread scratch for classifying postings with one rule set.
 #[derive(Debug)]
 pub struct Scanner<'r> {
@@ -291,17 +308,8 @@ impl<'r> Scanner<'r> {
                         continue;
                     }
                 };
-                self.hits.push(Hit {
-                    kind,
-                    signal: Signal::Phrase { pattern: act.literal, use_: ui as u16 },
-                    start,
-                    end,
-                    negated: false,
-                    boilerplate: false,
-                    elsewhere: false,
-                    background: false,
-                    specificity: u.specificity,
-                });
+                let signal = Signal::Phrase { pattern: act.literal, use_: ui as u16 };
+                self.hits.push(Hit::found(kind, signal, start, end, u.specificity));
             }
             if left {
                 let first = act.first_regex as usize;
@@ -332,17 +340,13 @@ impl<'r> Scanner<'r> {
                         }
                         let (rs, re_end) = self.norm.original_span(m.start(), m.start() + rm.end());
                         if posting::right_boundary(text, re_end) {
-                            self.hits.push(Hit {
-                                kind: HitKind::Responsibility { role: re.role, area: re.area },
-                                signal: Signal::Regex { id: rid },
-                                start: rs,
-                                end: re_end,
-                                negated: false,
-                                boilerplate: false,
-                                elsewhere: false,
-                                background: false,
-                                specificity: 1.0,
-                            });
+                            self.hits.push(Hit::found(
+                                HitKind::Responsibility { role: re.role, area: re.area },
+                                Signal::Regex { id: rid },
+                                rs,
+                                re_end,
+                                1.0,
+                            ));
                         }
                     }
                 }
@@ -364,17 +368,13 @@ impl<'r> Scanner<'r> {
                 }
                 let (os, oe) = self.norm.original_span(m.start(), m.end());
                 if posting::left_boundary(text, os) && posting::right_boundary(text, oe) {
-                    self.hits.push(Hit {
-                        kind: HitKind::Responsibility { role: re.role, area: re.area },
-                        signal: Signal::Regex { id: rid },
-                        start: os,
-                        end: oe,
-                        negated: false,
-                        boilerplate: false,
-                        elsewhere: false,
-                        background: false,
-                        specificity: 1.0,
-                    });
+                    self.hits.push(Hit::found(
+                        HitKind::Responsibility { role: re.role, area: re.area },
+                        Signal::Regex { id: rid },
+                        os,
+                        oe,
+                        1.0,
+                    ));
                 }
             }
         }
@@ -435,17 +435,13 @@ impl<'r> Scanner<'r> {
                         continue;
                     }
                     last = Some(self.hits.len());
-                    self.hits.push(Hit {
-                        kind: HitKind::Responsibility { role: nr.role, area: nr.area },
-                        signal: Signal::Near { id: rule },
-                        start: hs,
-                        end: he,
-                        negated: false,
-                        boilerplate: false,
-                        elsewhere: false,
-                        background: false,
-                        specificity: nr.specificity,
-                    });
+                    self.hits.push(Hit::found(
+                        HitKind::Responsibility { role: nr.role, area: nr.area },
+                        Signal::Near { id: rule },
+                        hs,
+                        he,
+                        nr.specificity,
+                    ));
                 }
             }
             i = end;
