@@ -18,7 +18,7 @@ use crate::ruleset::{
     Seniority, TitleExample, Use, UseKind,
 };
 use aho_corasick::{AhoCorasick, MatchKind};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use toml::Spanned;
 
 /// Exponent of the sharing penalty: a literal listed by `k` roles has specificity `k^-SHARE_EXPONENT`.
@@ -160,6 +160,10 @@ struct Builder {
     spellings: Vec<(String, String)>,
     near_rules: Vec<NearRule>,
     job_phrases: Vec<String>,
+    /// The language files' `common_words`, normalised.
+    common_words: HashSet<String>,
+    /// Each proximity rule's two sides as written (alternatives), to choose its trigger side in `finish`.
+    near_sides: Vec<[Vec<String>; 2]>,
     other_phrases: Vec<String>,
     company_starts: Vec<String>,
     /// The next written phrase's group (see [`Use::group`]).
@@ -590,11 +594,40 @@ impl Builder {
             for alt in alternatives.iter() {
                 let group = self.next_group;
                 self.next_group += 1;
-                self.add_text(src, alt, span, UseKind::NearAnchor { rule, side }, group);
+                // Which side confirms is settled in `finish`, once every language file's common words are known.
+                let kind = UseKind::NearAnchor { rule, side, confirm: false };
+                self.add_text(src, alt, span, kind, group);
             }
         }
         let at = (self.file_index(&src.name), span);
-        self.near_rules.push(NearRule { source: text.clone(), role, area, window, specificity: 1.0, at });
+        self.near_rules.push(NearRule { source: text.clone(), role, area, window, trigger: 0, specificity: 1.0, at });
+        self.near_sides.push([left, right]);
+    }
+
+    /// How common a literal is likely to be in a posting: a language file's `common_words` ("team", "users") most;
+    /// then a single word, the more the shorter it is; a phrase of several words least.
+    fn commonness(&self, literal: &str) -> usize {
+        if literal.contains(' ') {
+            1
+        } else if self.common_words.contains(literal) {
+            1 << 12
+        } else {
+            1 << 10usize.saturating_sub(literal.len()).max(1)
+        }
+    }
+
+    /// An estimate of how often one side of a proximity rule turns up in text: the sum over its alternatives of
+    /// their commonest form's [`commonness`]. The body automaton looks for the rarer side; the other is looked for
+    /// only around it.
+    fn side_commonness(&self, alternatives: &[String]) -> usize {
+        alternatives
+            .iter()
+            .map(|alt| {
+                let inner = alt.trim().trim_start_matches('*').trim_end_matches('*');
+                let forms = self.forms(inner).unwrap_or_default();
+                forms.iter().map(|f| self.commonness(&normalize_phrase(f))).max().unwrap_or(0)
+            })
+            .sum()
     }
 
     fn add_language(&mut self, src: &Source, l: &LanguageSpec) {
@@ -648,6 +681,22 @@ impl Builder {
                     self.hash.write_str(&format!("{what}|{w}"));
                 }
             }
+        }
+        // Words that tell the scanner which side of a proximity rule to look for first; they change no verdict, so
+        // the pack's hash leaves them out.
+        for p in &l.common_words {
+            let w = normalize_phrase(p.get_ref());
+            if w.is_empty() || w.contains(' ') {
+                self.err(
+                    codes::BAD_PHRASE,
+                    src,
+                    p.span().into(),
+                    format!("common word `{}` is not one word", p.get_ref()),
+                    "list single words that most postings use (\"team\", \"users\")",
+                );
+                continue;
+            }
+            self.common_words.insert(w);
         }
         if let Some(inf) = &l.inflection {
             for e in &inf.endings {
@@ -896,6 +945,22 @@ impl Builder {
                 u.specificity = k.powf(-SHARE_EXPONENT);
             }
         }
+        // Each proximity rule's rarer side triggers it; the other confirms.
+        let sides = std::mem::take(&mut self.near_sides);
+        let triggers: Vec<u8> = sides
+            .iter()
+            .map(|[left, right]| u8::from(self.side_commonness(right) < self.side_commonness(left)))
+            .collect();
+        for (r, &t) in self.near_rules.iter_mut().zip(&triggers) {
+            r.trigger = t;
+        }
+        for p in &mut self.literals {
+            for u in &mut p.uses {
+                if let UseKind::NearAnchor { rule, side, ref mut confirm } = u.kind {
+                    *confirm = side != triggers[rule as usize];
+                }
+            }
+        }
         // A proximity rule that several roles write alike is shared evidence too.
         let mut near_roles: HashMap<String, Vec<RoleIdx>> = HashMap::new();
         for r in &self.near_rules {
@@ -911,8 +976,10 @@ impl Builder {
         }
         // Two automata over the one literal table: a body literal is one a posting's text can use; a title literal
         // has a title meaning. A name is both.
-        let is_body = |p: &Pattern| !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title());
+        let confirms = |u: &Use| matches!(u.kind, UseKind::NearAnchor { confirm: true, .. });
+        let is_body = |p: &Pattern| !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title() && !confirms(u));
         let is_title = |p: &Pattern| p.uses.iter().any(|u| u.kind.is_title());
+        let is_confirm = |p: &Pattern| p.uses.iter().any(confirms);
         let body_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_body(&self.literals[i as usize])).collect();
         let title_literals: Vec<u32> =
@@ -932,8 +999,17 @@ impl Builder {
                     .with_hint("the pack is too large for one automaton; split it")]
                 })
         };
+        let confirm_literals: Vec<u32> =
+            (0..self.literals.len() as u32).filter(|&i| is_confirm(&self.literals[i as usize])).collect();
         let automaton = build(&body_literals)?;
         let title_automaton = build(&title_literals)?;
+        let confirm_automaton = match confirm_literals.is_empty() {
+            true => None,
+            false => Some(build(&confirm_literals)?),
+        };
+        let confirm_text = || confirm_literals.iter().map(|&i| self.literals[i as usize].text.as_str());
+        let confirm_max_len = confirm_text().map(str::len).max().unwrap_or(0);
+        let confirm_max_words = confirm_text().map(|t| t.split(' ').count()).max().unwrap_or(0);
         let warnings: Vec<Diagnostic> = self.diags.into_iter().filter(|d| d.severity == Severity::Warning).collect();
         let (mut actions, mut meanings, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
         for (i, p) in self.literals.iter().enumerate() {
@@ -964,6 +1040,10 @@ impl Builder {
                 body_actions: body_literals.iter().map(|&l| actions[l as usize]).collect(),
                 title_automaton,
                 title_literals,
+                confirm_automaton,
+                confirm_literals,
+                confirm_max_len,
+                confirm_max_words,
                 actions,
                 meanings,
                 candidates,
@@ -1195,7 +1275,8 @@ impl Fnv {
             UseKind::BackgroundBefore => (13, 0, 0),
             UseKind::CompanyPhrase => (16, 0, 0),
             UseKind::BackgroundAfter => (14, 0, 0),
-            UseKind::NearAnchor { rule, side } => {
+            // Which side confirms is derived from the rule's text, so it adds nothing to the hash.
+            UseKind::NearAnchor { rule, side, confirm: _ } => {
                 self.write_u64(15 | u64::from(side) << 8 | u64::from(rule) << 24);
                 return;
             }

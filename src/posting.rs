@@ -121,6 +121,55 @@ impl Normalized {
         }
     }
 
+    /// The stretch of the normalised text around a proximity rule's trigger anchor at `start..end` where its other
+    /// side can stand: `window` words and then a whole partner (at most `partner_words` words, `partner_len`
+    /// bytes) on either side, and no further than the pairing looks ([`near_reach`]). Words are counted loosely
+    /// (any non-ASCII byte is a word byte), so the stretch never holds fewer words than [`near_gap_words`] counts
+    /// in the original: a partner the pairing would accept is always inside.
+    pub fn near_stretch(
+        &self,
+        start: usize,
+        end: usize,
+        window: u8,
+        partner_words: usize,
+        partner_len: usize,
+    ) -> (usize, usize) {
+        let bytes = self.text.as_bytes();
+        let (start, end) = (start.min(bytes.len()), end.min(bytes.len()));
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        // The gap's words, the partner's words, and one more for a word the anchor starts or ends inside.
+        let words = usize::from(window) + partner_words + 1;
+        let limit = near_reach(window) + partner_len + NEAR_SLACK;
+        // Backwards: stop at the start of the `words`-th word before `start`.
+        let lo = start.saturating_sub(limit);
+        let (mut i, mut seen) = (start, 0);
+        while i > lo {
+            if word(bytes[i - 1]) && (i - 1 == 0 || !word(bytes[i - 2])) {
+                seen += 1;
+                if seen == words {
+                    i -= 1;
+                    break;
+                }
+            }
+            i -= 1;
+        }
+        let from = floor_boundary(&self.text, i);
+        // Forwards: stop at the end of the `words`-th word after `end`.
+        let hi = (end + limit).min(bytes.len());
+        let (mut j, mut seen) = (end, 0);
+        while j < hi {
+            if word(bytes[j]) && (j + 1 == bytes.len() || !word(bytes[j + 1])) {
+                seen += 1;
+                if seen == words {
+                    j += 1;
+                    break;
+                }
+            }
+            j += 1;
+        }
+        (from, ceil_boundary(&self.text, j))
+    }
+
     /// Maps a byte range of the normalised text back to a byte range of the original text.
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
@@ -456,6 +505,10 @@ fn is_clause_break(c: char) -> bool {
 pub fn has_clause_break(text: &str, a: usize, b: usize) -> bool {
     a < b && text[a..b].chars().any(is_clause_break)
 }
+
+/// Bytes a proximity stretch may run beyond the pairing's reach: normalised text can run a little longer than the
+/// original (a few characters lower-case to longer forms).
+const NEAR_SLACK: usize = 32;
 
 /// Longest anchor of a proximity rule looked back over when pairing (a phrase is at most 400 normalised bytes).
 pub const MAX_ANCHOR: usize = 512;
@@ -912,6 +965,25 @@ mod tests {
         let mut out = Vec::new();
         boilerplate_ranges(text, &[(SectionCue::BoilerplateHeading, i, i + 8)], |_, _| false, &mut out);
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_near_stretch_holds_the_window_and_a_whole_partner_on_each_side() {
+        let text = "minus zero one two three ANCHOR four five six seven eight";
+        let n = Normalized::new(text);
+        let (s, e) = (text.find("ANCHOR").unwrap(), text.find("ANCHOR").unwrap() + 6);
+        // Two words of window and partners of up to one word: four words each way (the window, the partner, and
+        // one for a word the anchor cuts).
+        let (a, b) = n.near_stretch(s, e, 2, 1, 8);
+        assert_eq!(&n.text[a..b], "zero one two three anchor four five six seven");
+        // The pairing's reach bounds it too.
+        let (a, b) = n.near_stretch(s, e, 12, 3, 8);
+        assert_eq!((a, b), (0, text.len()));
+        let long = format!("{} ANCHOR", "word ".repeat(200));
+        let n = Normalized::new(&long);
+        let at = n.text.find("anchor").unwrap();
+        let (a, b) = n.near_stretch(at, at + 6, 12, 3, 8);
+        assert!(at - a <= near_reach(12) + 8 + NEAR_SLACK && b == n.text.len());
     }
 
     #[test]

@@ -198,6 +198,10 @@ pub struct LanguageSpec {
     /// Words that keep a sentence about the job although it has a company phrase ("you", "your", "this role").
     #[serde(default)]
     pub job_phrases: Vec<Spanned<String>>,
+    /// Words most postings use ("team", "users"): a proximity rule's side made of them is looked for only near
+    /// its other side, which keeps the scan fast. They change no verdict.
+    #[serde(default)]
+    pub common_words: Vec<Spanned<String>>,
     /// A cue before a phrase, in the same clause, makes it the candidate's background ("years as a", "former").
     #[serde(default)]
     pub background_before: Vec<Spanned<String>>,

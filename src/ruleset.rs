@@ -104,6 +104,9 @@ pub enum UseKind {
         rule: u32,
         /// Which side of it.
         side: u8,
+        /// The side that confirms (the rule's more common side): its literals are looked for only near the other
+        /// side's anchors, by the confirm automaton, never by the body scan.
+        confirm: bool,
     },
     /// In a job title: names `role` (its `names` and title-only variants). Ignored in bodies.
     Title {
@@ -314,6 +317,9 @@ pub struct NearRule {
     pub area: u16,
     /// Most words between the two sides.
     pub window: u8,
+    /// The side the body automaton looks for (the rarer one, by [`crate::compile`]'s estimate); the other side is
+    /// looked for only around its anchors.
+    pub trigger: u8,
     /// `k^-0.5` when `k` roles write the same rule.
     pub specificity: f64,
     /// Where the rule is written: the rule file (index into [`RuleSet::files`]) and its byte span.
@@ -457,6 +463,14 @@ pub struct RuleSet {
     pub(crate) regexes: Vec<RegexRule>,
     /// Proximity rules.
     pub(crate) near_rules: Vec<NearRule>,
+    /// The confirming sides of the proximity rules, run only over the stretches around trigger anchors. Its
+    /// pattern `i` is literal `confirm_literals[i]`.
+    pub(crate) confirm_automaton: Option<AhoCorasick>,
+    pub(crate) confirm_literals: Vec<u32>,
+    /// The longest confirming literal: how far before a trigger anchor its partner can start, beyond the reach.
+    pub(crate) confirm_max_len: usize,
+    /// The most words in a confirming literal.
+    pub(crate) confirm_max_words: usize,
     /// Words that keep a company sentence about the job ("you", "this role"), ASCII case-insensitive: run only
     /// over the few sentences a company phrase marks, so these common words cost the body scan nothing.
     pub(crate) job_automaton: Option<AhoCorasick>,

@@ -144,6 +144,9 @@ struct Cues {
     sections: Vec<(SectionCue, usize, usize)>,
     /// Proximity-rule anchors found: (rule, side, start, end).
     anchors: Vec<(u32, u8, usize, usize)>,
+    /// Stretches of the normalised text around trigger anchors, where the confirming sides are looked for
+    /// ([`Normalized::near_stretch`]).
+    windows: Vec<(usize, usize)>,
 }
 
 impl Cues {
@@ -155,6 +158,7 @@ impl Cues {
         self.bg_after.clear();
         self.sections.clear();
         self.anchors.clear();
+        self.windows.clear();
     }
 
     /// Files a cue found at `start..end`.
@@ -256,6 +260,7 @@ impl<'r> Scanner<'r> {
         self.norm.build(text);
         self.match_literals(text);
         self.match_global_regexes(text);
+        self.confirm_near(text);
         self.pair_near(text);
         // One automaton match can add several hits (a literal with several meanings): the bound is exact here.
         self.hits.truncate(MAX_HITS);
@@ -299,8 +304,17 @@ impl<'r> Scanner<'r> {
                     UseKind::Responsibility { role, area } => HitKind::Responsibility { role, area },
                     UseKind::Name { role } => HitKind::Name { role },
                     UseKind::Negative { role } => HitKind::Negative { role },
-                    UseKind::NearAnchor { rule, side } => {
+                    // A confirming side is found by `confirm_near`, around the trigger anchors.
+                    UseKind::NearAnchor { confirm: true, .. } => continue,
+                    UseKind::NearAnchor { rule, side, confirm: false } => {
                         self.cues.anchors.push((rule, side, start, end));
+                        self.cues.windows.push(self.norm.near_stretch(
+                            m.start(),
+                            m.end(),
+                            rules.near_rules[rule as usize].window,
+                            rules.confirm_max_words,
+                            rules.confirm_max_len,
+                        ));
                         continue;
                     }
                     cue => {
@@ -375,6 +389,47 @@ impl<'r> Scanner<'r> {
                         oe,
                         1.0,
                     ));
+                }
+            }
+        }
+    }
+
+    /// Finds the confirming sides of the proximity rules in the stretches around the trigger anchors (merged, so
+    /// each byte is read once). A proximity rule's common side ("own", "lead") thus costs the body scan nothing.
+    fn confirm_near(&mut self, text: &str) {
+        let rules = self.rules;
+        let Some(ac) = rules.confirm_automaton.as_ref() else { return };
+        let windows = &mut self.cues.windows;
+        if windows.is_empty() {
+            return;
+        }
+        windows.sort_unstable();
+        let buf = self.norm.text.as_str();
+        // The stretches are read in order: one cursor walks the normalisation map once.
+        let mut cursor = 0;
+        let mut k = 0;
+        while k < windows.len() {
+            let (ws, mut we) = windows[k];
+            k += 1;
+            while k < windows.len() && windows[k].0 <= we {
+                we = we.max(windows[k].1);
+                k += 1;
+            }
+            for m in ac.find_overlapping_iter(&buf[ws..we]) {
+                let lit = rules.confirm_literals[m.pattern().as_usize()] as usize;
+                let act = rules.actions[lit];
+                let (os, oe) = self.norm.original_span_near(ws + m.start(), ws + m.end(), &mut cursor);
+                let left = posting::left_boundary(text, os);
+                let right = posting::right_boundary(text, oe);
+                let first = act.first_use as usize;
+                for u in &rules.meanings[first..first + act.uses as usize] {
+                    let UseKind::NearAnchor { rule, side, confirm: true } = u.kind else { continue };
+                    if !(u.left_open || left) || !(u.right_open || right) {
+                        continue;
+                    }
+                    let start = if u.left_open { word_start(text, os) } else { os };
+                    let end = if u.right_open { word_end(text, oe) } else { oe };
+                    self.cues.anchors.push((rule, side, start, end));
                 }
             }
         }
@@ -836,6 +891,27 @@ spellings = [["ise", "ize"]]
         let c = Scanner::new(&rs).classify(Posting::new(text));
         assert_eq!(c.evidence.iter().filter(|e| e.counted).count(), 2, "two written phrases, each counted once");
         assert_eq!(c.ranking[0].areas[0].phrases, 2);
+    }
+
+    #[test]
+    fn the_rarer_side_of_a_proximity_rule_triggers_it() {
+        let rs = rules();
+        // "own~|order~" are short words; "backlog" is longer: the body scan looks for the backlog. "roadmap ..2
+        // define~": the one word against the inflected verb's shortest form.
+        let sides: Vec<u8> = rs.near_rules.iter().map(|r| r.trigger).collect();
+        assert_eq!(sides, [1, 0]);
+        // A language's common words turn the choice: a side made of them confirms.
+        let lang = LANG.replace("id = \"en\"", "id = \"en\"\ncommon_words = [\"backlog\"]");
+        let src = |n: &str, t: &str| Source { name: n.into(), text: t.into() };
+        let rs = compile(&[src("po.toml", PO), src("en.toml", &lang)]).unwrap().rules;
+        assert_eq!(rs.near_rules[0].trigger, 0, "backlog is common now");
+        // Either way the rule finds the same pairs, in either order and at the window's edge.
+        for text in ["Own the backlog.", "The backlog is yours to order.", "Order one two three four five backlog."] {
+            assert_eq!(hits(&rs, text).len(), 1, "{text}");
+            assert_eq!(hits(&rules(), text), hits(&rs, text), "{text}");
+        }
+        let six = "Order one two three four five six backlog.";
+        assert!(hits(&rs, six).is_empty() && hits(&rules(), six).is_empty());
     }
 
     #[test]
