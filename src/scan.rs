@@ -115,6 +115,20 @@ impl Hit {
     }
 }
 
+impl crate::ruleset::Meaning {
+    /// Where this meaning of a literal found at `os..oe` stands in `text`, given whether word boundaries hold on
+    /// its `left` and `right`: `None` when a boundary it needs is missing; a wildcard lets the word continue, so
+    /// the evidence is the whole word.
+    fn span_in(&self, text: &str, os: usize, oe: usize, left: bool, right: bool) -> Option<(usize, usize)> {
+        if !(self.left_open || left) || !(self.right_open || right) {
+            return None;
+        }
+        let start = if self.left_open { word_start(text, os) } else { os };
+        let end = if self.right_open { word_end(text, oe) } else { oe };
+        Some((start, end))
+    }
+}
+
 /// Per-thread scratch for classifying postings with one rule set.
 #[derive(Debug)]
 pub struct Scanner<'r> {
@@ -294,12 +308,7 @@ impl<'r> Scanner<'r> {
             let right = posting::right_boundary(text, oe);
             let first = act.first_use as usize;
             for (ui, u) in rules.meanings[first..first + act.uses as usize].iter().enumerate() {
-                if !(u.left_open || left) || !(u.right_open || right) {
-                    continue;
-                }
-                // A wildcard lets the word continue: the evidence is the whole word.
-                let start = if u.left_open { word_start(text, os) } else { os };
-                let end = if u.right_open { word_end(text, oe) } else { oe };
+                let Some((start, end)) = u.span_in(text, os, oe, left, right) else { continue };
                 let kind = match u.kind {
                     UseKind::Responsibility { role, area } => HitKind::Responsibility { role, area },
                     UseKind::Name { role } => HitKind::Name { role },
@@ -424,11 +433,7 @@ impl<'r> Scanner<'r> {
                 let first = act.first_use as usize;
                 for u in &rules.meanings[first..first + act.uses as usize] {
                     let UseKind::NearAnchor { rule, side, confirm: true } = u.kind else { continue };
-                    if !(u.left_open || left) || !(u.right_open || right) {
-                        continue;
-                    }
-                    let start = if u.left_open { word_start(text, os) } else { os };
-                    let end = if u.right_open { word_end(text, oe) } else { oe };
+                    let Some((start, end)) = u.span_in(text, os, oe, left, right) else { continue };
                     self.cues.anchors.push((rule, side, start, end));
                 }
             }
