@@ -27,6 +27,7 @@
 
 pub mod aggregate;
 pub mod batch;
+pub mod compare;
 pub mod compile;
 pub mod diag;
 pub mod drift;

@@ -116,4 +116,25 @@ fn list_show_and_explain_describe_the_pack() {
     assert!(ex.contains("[business-engineering-bridge]") && ex.contains("- not found: "), "{ex}");
     assert!(ex.contains("+ 8:23 \"technical constraints\""), "{ex}");
     assert!(ex.contains("technical-product-owner leads product-owner by"), "{ex}");
+    // The comparison comes first, and leads with what tipped it: the leader's distinguishing evidence, the
+    // relation between the two roles, and the counterfactual without that evidence.
+    let head = &ex[..ex.find("Technical Product Owner (technical-product-owner)").expect("the detail follows")];
+    assert!(head.contains("technical-product-owner leads product-owner by"), "{head}");
+    assert!(head.contains("technical-product-owner builds on product-owner"), "{head}");
+    let tipped = &head[head.find("What tipped it: technical-product-owner's").expect("what tipped it")..];
+    assert!(tipped.contains("8:23 \"technical constraints\""), "{tipped}");
+    assert!(
+        head.contains("without the evidence above, technical-product-owner would still lead (the body names it)"),
+        "{head}"
+    );
+    // Asked the other way round, the same roles lead and trail.
+    let out = rolecall(&[
+        "explain",
+        "fixtures/postings/technical-product-owner.txt",
+        "--role",
+        "product-owner",
+        "--vs",
+        "technical-product-owner",
+    ]);
+    assert!(text(&out.stdout).contains("What tipped it: technical-product-owner's"));
 }

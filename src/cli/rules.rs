@@ -2,6 +2,7 @@
 
 use super::{pack_sources, read_posting, Failure, Outcome, RuleArgs};
 use clap::{Args, Subcommand, ValueEnum};
+use rolecall::compare::Comparison;
 use rolecall::ruleset::{RoleIdx, UseKind};
 use rolecall::scan::HitKind;
 use rolecall::{Posting, RuleSet, Scanner};
@@ -342,6 +343,10 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
     let mut out = io::BufWriter::new(io::stdout().lock());
     writeln!(out, "== {}", input.name)?;
     writeln!(out, "verdict: {} ({}), score {:.2}", c.role_id(), c.status.as_str(), c.score())?;
+    if let [x, y] = roles[..] {
+        let cmp = Comparison::new(&mut scanner, &c, &input.text, x, y);
+        write_comparison(&mut out, rules, &cmp, &input.text, &index)?;
+    }
     let score_of = |r: RoleIdx| c.ranking.iter().find(|s| s.role == r);
     let rank_of = |r: RoleIdx| c.ranking.iter().position(|s| s.role == r).map(|i| i + 1);
     for &role in &roles {
@@ -452,16 +457,90 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
             writeln!(out, "  negative cues: {}", negatives.join(", "))?;
         }
     }
-    if let [x, y] = roles[..] {
-        let (sx, sy) = (score_of(x).map_or(0.0, |s| s.score), score_of(y).map_or(0.0, |s| s.score));
-        let (ix, iy) = (&rules.roles()[x as usize].id, &rules.roles()[y as usize].id);
-        writeln!(out)?;
-        if sx >= sy {
-            writeln!(out, "{ix} leads {iy} by {:.2} ({sx:.2} vs {sy:.2})", sx - sy)?;
-        } else {
-            writeln!(out, "{iy} leads {ix} by {:.2} ({sy:.2} vs {sx:.2})", sy - sx)?;
-        }
-    }
     out.flush()?;
     Ok(Outcome::Found)
+}
+
+/// The head of `explain --vs`: what tipped the verdict between the two roles, and what would tip it the other way.
+fn write_comparison(
+    out: &mut impl Write,
+    rules: &RuleSet,
+    cmp: &Comparison<'_>,
+    text: &str,
+    index: &rolecall::diag::LineIndex,
+) -> io::Result<()> {
+    let id = |r: RoleIdx| rules.roles()[r as usize].id.as_str();
+    let (l, t) = (id(cmp.lead.role), id(cmp.trail.role));
+    writeln!(out)?;
+    if cmp.gap() > 0.0 {
+        writeln!(out, "{l} leads {t} by {:.2} ({:.2} vs {:.2})", cmp.gap(), cmp.lead.total(), cmp.trail.total())?;
+    } else {
+        writeln!(out, "{l} and {t} tie at {:.2}", cmp.lead.total())?;
+    }
+    // The scores' make-up, side by side.
+    let column = |s: &Option<rolecall::score::RoleScore>| -> [String; 4] {
+        let Some(s) = s else { return ["-".into(), "-".into(), "-".into(), "-".into()] };
+        [
+            format!("{:.2}", s.responsibility),
+            if s.names > 0 { format!("{:.2}", rolecall::score::NAME_WEIGHT) } else { "-".into() },
+            s.base.map_or("-".into(), |(b, add)| format!("{add:.2} ({})", id(b))),
+            if s.undistinguished { "no (halved)".into() } else { "yes".into() },
+        ]
+    };
+    let labels = ["responsibilities", "name in the body", "share of a role it builds on", "distinguished"];
+    let cells: Vec<(&str, String, String)> = labels
+        .into_iter()
+        .zip(column(&cmp.lead.score).into_iter().zip(column(&cmp.trail.score)))
+        .map(|(label, (a, b))| (label, a, b))
+        .collect();
+    let w = cells.iter().map(|(_, a, b)| a.len().max(b.len())).chain([l.len(), t.len()]).max().unwrap_or(8);
+    writeln!(out, "  {:28} {l:>w$}  {t:>w$}", "")?;
+    for (label, a, b) in cells {
+        writeln!(out, "  {label:28} {a:>w$}  {b:>w$}")?;
+    }
+    if cmp.lead_builds_on_trail {
+        writeln!(
+            out,
+            "  {l} builds on {t}: it counts a share of {t}'s evidence, so its own distinguishing areas decide"
+        )?;
+    } else if cmp.trail_builds_on_lead {
+        writeln!(out, "  {t} builds on {l}: it would lead only with evidence in its own distinguishing areas")?;
+    }
+    let areas = |side: &rolecall::compare::Side<'_>, out: &mut dyn Write| -> io::Result<()> {
+        let role = &rules.roles()[side.role as usize];
+        if side.distinguishing.is_empty() {
+            return writeln!(out, "    {} marks no distinguishing areas", role.id);
+        }
+        for d in &side.distinguishing {
+            let area = &role.areas[d.area as usize];
+            let found: Vec<String> = d
+                .evidence
+                .iter()
+                .map(|&(s, e, _)| {
+                    let (line, col) = index.line_col(text, s);
+                    format!("{line}:{col} {:?}", &text[s..e])
+                })
+                .collect();
+            let found = if found.is_empty() { "nothing found".to_string() } else { found.join(", ") };
+            writeln!(out, "    [{}] {:.2}: {found}", area.id, d.score)?;
+        }
+        Ok(())
+    };
+    writeln!(out, "\nWhat tipped it: {l}'s distinguishing evidence")?;
+    areas(&cmp.lead, out)?;
+    writeln!(out, "\nWhat would tip it the other way")?;
+    match cmp.without_lead_distinguishing {
+        Some((a, b)) if b > a => {
+            writeln!(out, "  without the evidence above, {t} would lead: {l} {a:.2} vs {t} {b:.2}")?
+        }
+        Some((a, b)) => {
+            let named = cmp.lead.score.as_ref().is_some_and(|s| s.names > 0);
+            let why = if named { " (the body names it)" } else { "" };
+            writeln!(out, "  without the evidence above, {l} would still lead{why}: {a:.2} vs {t} {b:.2}")?
+        }
+        None => writeln!(out, "  {l} leads without distinguishing evidence of its own")?,
+    }
+    writeln!(out, "  {t}'s distinguishing evidence (more of it, in the empty areas, would raise {t}):")?;
+    areas(&cmp.trail, out)?;
+    Ok(())
 }
