@@ -151,4 +151,20 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     let d = scanner.drift("Product Owner", &tpo);
     assert_eq!((d.body.role_id(), d.drift), ("technical-product-owner", Drift::Near), "stated {}", d.stated_score);
     assert!(d.stated_score >= rolecall::drift::DRIFT_RATIO * d.body.score(), "the base role fits in part");
+    // The other way round: a refining role's title over a body with only the base role's work is near drift too.
+    let po = "You are accountable for the product backlog of the claims team: you write user stories with clear \
+        acceptance criteria, order the backlog by business value, run sprint planning and the sprint review with \
+        the Scrum team, accept or reject finished work, and keep the product goal in front of the stakeholders from \
+        our branches and call centre, whose feedback you gather every month.";
+    let d = scanner.drift("Technical Product Owner", po);
+    assert_eq!((d.body.role_id(), d.drift), ("product-owner", Drift::Near), "stated {}", d.stated_score);
+    // Tech owner and tech lead: the owner's body (technology selection, the system's lifecycle and standards,
+    // guidance to several teams, no line management) under a tech lead's title.
+    let owner = "As owner of the payments platform's technology you decide which technologies and architecture \
+        options we adopt, keep the technical roadmap and the platform's lifecycle, own its technical debt and \
+        standards, and guide the four development teams that build on it through hard technical challenges. The \
+        platform's health and end-to-end technical ownership are yours; line management of the developers stays \
+        with their engineering managers.";
+    let d = scanner.drift("Tech Lead", owner);
+    assert_eq!((d.body.role_id(), d.drift), ("tech-owner", Drift::Near), "stated {}", d.stated_score);
 }
