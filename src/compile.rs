@@ -340,6 +340,7 @@ impl Builder {
             file: src.name.clone(),
             builds_on: Vec::new(),
             builds_on_share: crate::score::BUILDS_ON_FACTOR,
+            distinguishing_min: crate::score::MIN_DISTINGUISHING,
         });
     }
 
@@ -809,7 +810,8 @@ impl Builder {
         }
     }
 
-    /// Resolves `builds_on` role ids (all roles are known by now).
+    /// Resolves `builds_on` role ids (all roles are known by now) and the per-role settings `builds_on_share` and
+    /// `distinguishing_min`.
     fn add_builds_on(&mut self, src: &Source, r: &RoleFile) {
         let Some(me) = self.roles.iter().position(|x| x.id == *r.id.get_ref() && x.file == src.name) else { return };
         if let Some(share) = &r.builds_on_share {
@@ -824,6 +826,22 @@ impl Builder {
                     share.span().into(),
                     format!("builds_on_share {v} is out of range"),
                     "a share runs from 0.0 to 1.0",
+                );
+            }
+        }
+        if let Some(min) = &r.distinguishing_min {
+            let v = *min.get_ref();
+            if (0.1..=5.0).contains(&v) {
+                self.roles[me].distinguishing_min = v;
+                self.hash.write_str("distinguishing_min");
+                self.hash.write_u64(v.to_bits());
+            } else {
+                self.err(
+                    codes::BAD_WEIGHT,
+                    src,
+                    min.span().into(),
+                    format!("distinguishing_min {v} is out of range"),
+                    "it runs from 0.1 to 5.0 (0.6 is about one specific phrase)",
                 );
             }
         }

@@ -45,6 +45,10 @@ pub struct RoleFile {
     /// The share of the `builds_on` role's evidence added (0.0 ..= 1.0; default 0.7).
     #[serde(default)]
     pub builds_on_share: Option<Spanned<f64>>,
+    /// How much evidence the role's distinguishing areas need together before it counts in full (0.1 ..= 5.0;
+    /// default [`crate::score::MIN_DISTINGUISHING`]).
+    #[serde(default)]
+    pub distinguishing_min: Option<Spanned<f64>>,
     /// Responsibility areas.
     pub areas: Vec<AreaSpec>,
     /// The candidate's history that fits the role ("years as a software engineer" for a TPM): counted only inside

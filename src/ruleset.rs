@@ -41,6 +41,8 @@ pub struct Role {
     pub builds_on: Vec<RoleIdx>,
     /// Share of their evidence this role adds.
     pub builds_on_share: f64,
+    /// How much its distinguishing areas must score together for the role to be distinguished.
+    pub distinguishing_min: f64,
 }
 
 /// A compiled responsibility area.

@@ -46,7 +46,8 @@ pub const BUILDS_ON_FACTOR: f64 = 0.7;
 /// Scale of the strength part of the confidence.
 pub const STRENGTH_SCALE: f64 = 3.0;
 /// A role that declares distinguishing areas is *distinguished* in a posting when those areas score at least this
-/// much together (about one specific phrase in an area of weight 1), or when the body names it.
+/// much together (about one specific phrase in an area of weight 1), or when the body names it. A role file may
+/// ask for more with `distinguishing_min`.
 pub const MIN_DISTINGUISHING: f64 = 0.6;
 /// Factor on the score of a role that declares distinguishing areas but is not distinguished: evidence only in
 /// areas its neighbours share (stakeholders, roadmaps, mentoring) does not make a verdict.
@@ -388,7 +389,7 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
         let declares = role.areas.iter().any(|a| a.distinguishing);
         let distinct: f64 =
             (0..role.areas.len()).filter(|&a| role.areas[a].distinguishing).map(|a| area_score(r, a)).sum();
-        let undistinguished = declares && !named && distinct < MIN_DISTINGUISHING;
+        let undistinguished = declares && !named && distinct < role.distinguishing_min;
         // A role that builds on others adds a share of the best of their own scores, once it shows its own
         // distinguishing work: a senior engineer who mentors is not a tech lead.
         let base = role
@@ -629,6 +630,38 @@ mod tests {
         let masked = Scanner::new(&rs)
             .classify_on(Posting::new("As our team lead you mentor engineers."), Basis::Responsibilities);
         assert!(lead_of(&masked).unwrap().undistinguished);
+    }
+
+    #[test]
+    fn a_role_can_ask_for_more_distinguishing_evidence() {
+        let officer = |min: &str| {
+            format!(
+                "id = \"officer\"\nname = \"Officer\"\nfamily = \"f\"\nsummary = \"s\"\nbuilds_on = [\"admin\"]\n{min}\
+                [[areas]]\nid = \"run\"\nname = \"Run\"\nweight = 2.0\ndistinguishing = true\n\
+                phrases = [\"it strategy\", \"it budget\", \"it team\"]\n"
+            )
+        };
+        let admin = role("admin", &[("ops", 2.0, &["patch servers", "reset passwords"])]);
+        let src = |n: &str, t: String| Source { name: n.into(), text: t };
+        let pack = |min: &str| compile(&[src("a.toml", officer(min)), src("b.toml", admin.clone())]).unwrap().rules;
+        let one = "You patch servers and reset passwords in line with the IT strategy.";
+        let two = "You patch servers and reset passwords, carry out the IT strategy and keep the IT budget.";
+        let undistinguished = |rs: &RuleSet, text: &str| {
+            let c = run(rs, text);
+            let o = c.ranking.iter().find(|s| rs.roles[s.role as usize].id == "officer").cloned().unwrap();
+            (o.undistinguished, c.role_id().to_string())
+        };
+        // The default bar: one specific phrase distinguishes the role, and the base share makes it win.
+        let default = pack("");
+        assert_eq!(undistinguished(&default, one), (false, "officer".to_string()));
+        // A higher bar: one phrase is not enough (the administrator keeps the posting), two are.
+        let strict = pack("distinguishing_min = 1.5\n");
+        assert_eq!(undistinguished(&strict, one), (true, "admin".to_string()));
+        assert_eq!(undistinguished(&strict, two), (false, "officer".to_string()));
+        // Out of range is a diagnostic at the value.
+        let err =
+            compile(&[src("a.toml", officer("distinguishing_min = 9.0\n")), src("b.toml", admin.clone())]).unwrap_err();
+        assert!(err.iter().any(|d| d.message.contains("distinguishing_min 9 is out of range")), "{err:?}");
     }
 
     #[test]
