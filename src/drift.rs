@@ -6,10 +6,13 @@
 //! found and reported beside the evidence (kind `name`).
 //!
 //! A drift is flagged only when the body clearly describes another job, so that a flag is worth a reader's time:
-//! - `none`: the body's role is a stated role, or the stated role fits the body in good part, or the two are
-//!   sibling roles of one trade ([`crate::ruleset::SIBLING_FAMILIES`]: a software engineer's ad that reads like a
-//!   data engineer's: both are engineering, the title fits), or the title itself names the body role's domain ("Engineering Manager, Machine
-//!   Learning" over a body full of machine learning). "In good part" is at least [`DRIFT_RATIO`] of the body role's
+//! - `none`: the body's role is a stated role, or the stated role fits the body in good part, or the stated
+//!   role's own work is present in the body (its distinguishing areas testify: a staff engineer who also leads, a
+//!   financial analyst who models data; not for a refining pair of one family, below), or the two are sibling
+//!   roles of one trade ([`crate::ruleset::SIBLING_FAMILIES`]: a software engineer's ad that reads like a data
+//!   engineer's: both are engineering, the title fits), or the title itself names the body role's domain
+//!   ("Engineering Manager, Machine Learning" over a body full of machine learning). "In good part" is at least
+//!   [`DRIFT_RATIO`] of the body role's
 //!   score for a role of another family; for a neighbour in the same focus family, or a role that builds on the
 //!   stated one (a technical product owner does a product owner's work and more), the stated role must come within
 //!   [`crate::score::AMBIGUOUS_RATIO`]: these close pairs are what drift is for, and the stated role always
@@ -47,6 +50,9 @@ pub const DRIFT_RATIO: f64 = 0.5;
 /// A body testifies to a drift only with at least this much responsibility evidence for its own role (about three
 /// areas covered); a thinner body leaves the drift `unknown`.
 pub const DRIFT_MIN_SCORE: f64 = 3.0;
+/// A stated role that marks no distinguishing areas is present in the body when its responsibility evidence reaches
+/// this much (about two specific phrases in a central area).
+pub const STATED_PRESENT: f64 = 1.5;
 use crate::title::{StatedLine, TitleReading, TitleStatus};
 use serde::Serialize;
 
@@ -94,6 +100,10 @@ pub struct DriftReading<'r> {
     pub strength: Option<f64>,
     /// The stated role's responsibility score in the body (the better of a dual title's two).
     pub stated_score: f64,
+    /// The stated role's own work is present in the body: its distinguishing areas testify (or, for a role that
+    /// marks none, its responsibilities reach [`STATED_PRESENT`]). A body that leans elsewhere then still fits its
+    /// title in part and is not flagged, unless the two roles are a refining pair of one family.
+    pub stated_present: bool,
 }
 
 impl<'r> DriftReading<'r> {
@@ -105,13 +115,31 @@ impl<'r> DriftReading<'r> {
         let stated_score = stated.iter().map(|&r| score_of(r)).fold(0.0, f64::max);
         let best = body.score();
         let resolved = matches!(title.status, TitleStatus::Match | TitleStatus::Dual);
+        let mut stated_present = false;
         let (drift, strength) = match body.role {
             Some(b) if resolved => {
                 let family = &rules.roles()[b as usize].family;
                 let near = stated.iter().any(|&r| rules.roles()[r as usize].family == *family);
                 let siblings = near && crate::ruleset::SIBLING_FAMILIES.contains(&family.as_str());
                 let domain = title.domains.contains(&b);
-                let superset = stated.iter().any(|r| rules.roles()[b as usize].builds_on.contains(r));
+                // One role refines the other (`builds_on`, either way round): the close pairs drift is for.
+                let superset = stated.iter().any(|&r| {
+                    rules.roles()[b as usize].builds_on.contains(&r) || rules.roles()[r as usize].builds_on.contains(&b)
+                });
+                // The stated role's own work is present: its distinguishing areas testify (or, for a role that marks
+                // none, its responsibilities reach STATED_PRESENT). Then the title fits in part and the body only
+                // leans elsewhere (a staff engineer who leads, a financial analyst who models data).
+                let present = stated.iter().any(|&r| {
+                    body.ranking.iter().find(|s| s.role == r).is_some_and(|s| {
+                        let declares = rules.roles()[r as usize].areas.iter().any(|a| a.distinguishing);
+                        if declares {
+                            !s.undistinguished
+                        } else {
+                            s.responsibility >= STATED_PRESENT
+                        }
+                    })
+                });
+                stated_present = present;
                 let ratio = if near || superset { AMBIGUOUS_RATIO } else { DRIFT_RATIO };
                 let distinguished = body.ranking.first().is_some_and(|s| s.role == b && !s.undistinguished);
                 if stated.contains(&b) {
@@ -119,7 +147,7 @@ impl<'r> DriftReading<'r> {
                 } else if body.status != Status::Match || !distinguished || best < DRIFT_MIN_SCORE {
                     // A body that does not testify clearly says neither "drift" nor "fits".
                     (Drift::Unknown, None)
-                } else if stated_score >= ratio * best || siblings || domain {
+                } else if stated_score >= ratio * best || siblings || domain || (present && !(superset && near)) {
                     (Drift::None, Some(0.0))
                 } else {
                     let strength = ((best - stated_score) / best).clamp(0.0, 1.0);
@@ -128,7 +156,7 @@ impl<'r> DriftReading<'r> {
             }
             _ => (Drift::Unknown, None),
         };
-        DriftReading { title, body, drift, strength, stated_score }
+        DriftReading { title, body, drift, strength, stated_score, stated_present }
     }
 
     /// The stated role (the first of a dual title).
