@@ -719,7 +719,12 @@ pub(crate) fn floor_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The first character boundary at or after `i`; the text's length for any `i` past its end.
 pub(crate) fn ceil_boundary(text: &str, mut i: usize) -> usize {
+    // Past the end is the end (`is_char_boundary` is false there, so the loop would never stop).
+    if i >= text.len() {
+        return text.len();
+    }
     while !text.is_char_boundary(i) {
         i += 1;
     }
@@ -729,6 +734,16 @@ pub(crate) fn ceil_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ceil_boundary_stops_at_the_end() {
+        let t = "aé";
+        assert_eq!(ceil_boundary(t, 2), 3, "inside é: the next boundary");
+        assert_eq!(ceil_boundary(t, 1), 1);
+        assert_eq!(ceil_boundary(t, 3), 3);
+        assert_eq!(ceil_boundary(t, 99), 3, "past the end: the end, not an endless loop");
+        assert_eq!(ceil_boundary("", 5), 0);
+    }
 
     fn spans_of(n: &Normalized, input: &str, needle: &str) -> String {
         let s = n.text.find(needle).expect("needle in normalised text");
