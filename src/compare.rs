@@ -152,7 +152,7 @@ mod tests {
     }
 
     #[test]
-    fn a_pure_base_posting_leads_with_the_base_role_and_has_no_counterfactual_for_it_when_nothing_distinguishes() {
+    fn a_pure_base_posting_leads_with_the_base_role_and_its_counterfactual_lowers_the_base_role() {
         let rules = pack();
         let (po, tpo) = (rules.role("po").unwrap().0, rules.role("tpo").unwrap().0);
         let text = "You order the product backlog and write user stories with the team.";
