@@ -357,17 +357,27 @@ impl Builder {
 
     /// An area's (or background's) weight, with a diagnostic when it is out of range.
     fn check_weight(&mut self, src: &Source, weight: &Spanned<f64>, what: &str) -> f64 {
-        let w = *weight.get_ref();
-        if !(0.1..=3.0).contains(&w) {
-            self.err(
-                codes::BAD_WEIGHT,
-                src,
-                weight.span().into(),
-                format!("{what} weight {w} is out of range"),
-                "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal",
-            );
+        let hint = "weights run from 0.1 (marginal) to 3.0 (defining); 1.0 is normal";
+        self.in_range(src, weight, 0.1..=3.0, &format!("{what} weight"), hint);
+        *weight.get_ref()
+    }
+
+    /// A number of a rule file when it lies in `range`; otherwise a diagnostic at the value ("`what` N is out of
+    /// range", with `hint`) and `None`.
+    fn in_range(
+        &mut self,
+        src: &Source,
+        value: &Spanned<f64>,
+        range: std::ops::RangeInclusive<f64>,
+        what: &str,
+        hint: &str,
+    ) -> Option<f64> {
+        let v = *value.get_ref();
+        if range.contains(&v) {
+            return Some(v);
         }
-        w
+        self.err(codes::BAD_WEIGHT, src, value.span().into(), format!("{what} {v} is out of range"), hint);
+        None
     }
 
     /// Adds a phrase with one meaning; returns its identity (first literal id and wildcards) when valid.
@@ -814,36 +824,19 @@ impl Builder {
     /// `distinguishing_min`.
     fn add_builds_on(&mut self, src: &Source, r: &RoleFile) {
         let Some(me) = self.roles.iter().position(|x| x.id == *r.id.get_ref() && x.file == src.name) else { return };
-        if let Some(share) = &r.builds_on_share {
-            let v = *share.get_ref();
-            if (0.0..=1.0).contains(&v) {
-                self.roles[me].builds_on_share = v;
-                self.hash.write_u64(v.to_bits());
-            } else {
-                self.err(
-                    codes::BAD_WEIGHT,
-                    src,
-                    share.span().into(),
-                    format!("builds_on_share {v} is out of range"),
-                    "a share runs from 0.0 to 1.0",
-                );
-            }
+        let share = r.builds_on_share.as_ref();
+        if let Some(v) =
+            share.and_then(|x| self.in_range(src, x, 0.0..=1.0, "builds_on_share", "a share runs from 0.0 to 1.0"))
+        {
+            self.roles[me].builds_on_share = v;
+            self.hash.write_u64(v.to_bits());
         }
-        if let Some(min) = &r.distinguishing_min {
-            let v = *min.get_ref();
-            if (0.1..=5.0).contains(&v) {
-                self.roles[me].distinguishing_min = v;
-                self.hash.write_str("distinguishing_min");
-                self.hash.write_u64(v.to_bits());
-            } else {
-                self.err(
-                    codes::BAD_WEIGHT,
-                    src,
-                    min.span().into(),
-                    format!("distinguishing_min {v} is out of range"),
-                    "it runs from 0.1 to 5.0 (0.6 is about one specific phrase)",
-                );
-            }
+        let hint = "it runs from 0.1 to 5.0 (0.6 is about one specific phrase)";
+        let min = r.distinguishing_min.as_ref();
+        if let Some(v) = min.and_then(|x| self.in_range(src, x, 0.1..=5.0, "distinguishing_min", hint)) {
+            self.roles[me].distinguishing_min = v;
+            self.hash.write_str("distinguishing_min");
+            self.hash.write_u64(v.to_bits());
         }
         for b in &r.builds_on {
             match self.roles.iter().position(|x| x.id == *b.get_ref()) {
