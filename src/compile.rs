@@ -326,6 +326,9 @@ impl Builder {
         for t in r.titles.iter().flat_map(|t| &t.phrases) {
             self.add_phrase(src, t, UseKind::Title { role: role_idx });
         }
+        for f in r.titles.iter().flat_map(|t| &t.fields) {
+            self.add_phrase(src, f, UseKind::TitleField { role: role_idx });
+        }
         if let Some(neg) = &r.negative {
             for n in &neg.phrases {
                 self.add_phrase(src, n, UseKind::Negative { role: role_idx });
@@ -1285,6 +1288,7 @@ impl Fnv {
             UseKind::TitleNoise(n) => (12, n as u16, 0),
             UseKind::BackgroundBefore => (13, 0, 0),
             UseKind::CompanyPhrase => (16, 0, 0),
+            UseKind::TitleField { role } => (17, role, 0),
             UseKind::BackgroundAfter => (14, 0, 0),
             // Which side confirms is derived from the rule's text, so it adds nothing to the hash.
             UseKind::NearAnchor { rule, side, confirm: _ } => {

@@ -10,10 +10,10 @@
 //!   role's own work is present in the body (its distinguishing areas testify: a staff engineer who also leads, a
 //!   financial analyst who models data; not for a refining pair of one family, below), or the two are sibling
 //!   roles of one trade ([`crate::ruleset::SIBLING_FAMILIES`]: a software engineer's ad that reads like a data
-//!   engineer's: both are engineering, the title fits), or the title itself names the body role's domain
-//!   ("Engineering Manager, Machine Learning" over a body full of machine learning). "In good part" is at least
-//!   [`DRIFT_RATIO`] of the body role's
-//!   score for a role of another family; for a neighbour in the same focus family, or a role that builds on the
+//!   engineer's: both are engineering, the title fits), or the title itself names the domain of a body role of
+//!   another family ("Engineering Manager, Machine Learning" over a body full of machine learning; "Data
+//!   Architect" over a data engineer's body: a field word from a role's `[titles] fields`, or another role's
+//!   phrase beside the title's role). "In good part" is at least [`DRIFT_RATIO`] of the body role's score for a role of another family; for a neighbour in the same focus family, or a role that builds on the
 //!   stated one (a technical product owner does a product owner's work and more), the stated role must come within
 //!   [`crate::score::AMBIGUOUS_RATIO`]: these close pairs are what drift is for, and the stated role always
 //!   scores well on a superset of its work;
@@ -121,7 +121,10 @@ impl<'r> DriftReading<'r> {
                 let family = &rules.roles()[b as usize].family;
                 let near = stated.iter().any(|&r| rules.roles()[r as usize].family == *family);
                 let siblings = near && crate::ruleset::SIBLING_FAMILIES.contains(&family.as_str());
-                let domain = title.domains.contains(&b);
+                // The title names the body role's field ("Data Architect" over a data engineer's body). Not within
+                // one family: "Product Owner" names the product field, and a product manager's body under it is
+                // the drift this is for.
+                let domain = title.domains.contains(&b) && !near;
                 // One role refines the other (`builds_on`, either way round): the close pairs drift is for.
                 let superset = stated.iter().any(|&r| {
                     rules.roles()[b as usize].builds_on.contains(&r) || rules.roles()[r as usize].builds_on.contains(&b)

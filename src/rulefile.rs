@@ -73,6 +73,11 @@ pub struct TitlesSpec {
     /// Title-only phrases: abbreviations and variants ("tpo", "tech po", "product owner (technical)").
     #[serde(default)]
     pub phrases: Vec<Spanned<String>>,
+    /// Words a title's qualifier uses for this role's field ("Security" in "Security Program Manager", "Data" in
+    /// "Data Architect"): a body that describes this role under such a title works in the title's own field and
+    /// does not drift from it.
+    #[serde(default)]
+    pub fields: Vec<Spanned<String>>,
     /// Titles that must normalise to this role.
     #[serde(default)]
     pub examples: Vec<TitleExampleSpec>,

@@ -115,6 +115,12 @@ pub enum UseKind {
         /// The role.
         role: RoleIdx,
     },
+    /// In a job title: a word for `role`'s field ("security", "data"), a domain when it qualifies another role.
+    /// Ignored in bodies.
+    TitleField {
+        /// The role.
+        role: RoleIdx,
+    },
     /// In a job title: a seniority word. Ignored in bodies.
     Seniority(Seniority),
     /// In a job title: noise around the role (remote, gender marker, contract, place). Ignored in bodies.
@@ -124,7 +130,10 @@ pub enum UseKind {
 impl UseKind {
     /// Whether this meaning belongs to job titles (and is skipped when scanning a posting's body).
     pub fn is_title(&self) -> bool {
-        matches!(self, UseKind::Title { .. } | UseKind::Seniority(_) | UseKind::TitleNoise(_))
+        matches!(
+            self,
+            UseKind::Title { .. } | UseKind::TitleField { .. } | UseKind::Seniority(_) | UseKind::TitleNoise(_)
+        )
     }
 }
 

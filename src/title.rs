@@ -217,6 +217,20 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
         }
     }
 
+    // The title's own field: a field word anywhere ("Security Program Manager", "Data Architect") or another
+    // role's phrase outside the role's span ("QA Chef (Sous Chef)") names the domain the job works in.
+    let outside = |s: usize, e: usize| !role_spans.iter().any(|&(rs, re)| s < re && rs < e);
+    for f in &found {
+        let role = match f.kind {
+            UseKind::TitleField { role } => role,
+            UseKind::Title { role } if outside(f.start, f.end) => role,
+            _ => continue,
+        };
+        if !reading.domains.contains(&role) {
+            reading.domains.push(role);
+        }
+    }
+
     // 3. Seniority: the highest level stated; at one level, the longest word.
     reading.seniority = found
         .iter()
@@ -473,6 +487,36 @@ mod tests {
         // A name is both: a body mention and a title.
         assert!(rs.raw_scan(b"product owner") > 0);
         assert_eq!(sc.read_title("Product Owner").role, rs.role("product-owner").map(|(i, _)| i));
+    }
+
+    #[test]
+    fn field_words_and_other_role_phrases_name_the_title_s_domain() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        let domains = |t: &str, sc: &mut Scanner| -> Vec<String> {
+            sc.read_title(t).domains.iter().map(|&r| rs.roles()[r as usize].id.clone()).collect()
+        };
+        // A field word qualifying the role, before or after it.
+        assert!(domains("Security Program Manager", &mut sc).contains(&"security-engineer".to_string()));
+        assert!(domains("Program Manager, Cloud Infrastructure", &mut sc).contains(&"devops-engineer".to_string()));
+        // Inside the role's own phrase too ("Data Architect" is an architect in the data field).
+        assert!(domains("Data Architect", &mut sc).contains(&"data-engineer".to_string()));
+        // Another role's phrase beside the role ("(Sous Chef)") names its domain; the role's own phrase does not.
+        let chef = domains("QA Chef (Sous Chef)", &mut sc);
+        assert!(chef.contains(&"hospitality".to_string()), "{chef:?}");
+        assert!(!domains("Program Manager", &mut sc).contains(&"program-manager".to_string()));
+        // A plain title has no domain.
+        assert!(domains("Scrum Master", &mut sc).is_empty());
+    }
+
+    #[test]
+    fn a_tech_lead_manager_is_both_and_reads_ambiguous() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        let r = sc.read_title("Tech Lead Manager, Payments");
+        assert_eq!(r.status, super::TitleStatus::Ambiguous);
+        let ids: Vec<&str> = r.candidates.iter().map(|&i| rs.roles()[i as usize].id.as_str()).collect();
+        assert_eq!(ids, ["engineering-manager", "tech-lead"]);
     }
 
     #[test]

@@ -136,6 +136,22 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     let d = scanner.drift("Engineering Manager, Machine Learning", ml);
     assert_eq!(d.body.role_id(), "data-scientist");
     assert_eq!(d.drift, Drift::None);
+    // A field word in the title names the domain too: "Data Architect" over a data engineer's body fits.
+    let d = scanner.drift("Data Architect", data_engineering);
+    assert_eq!((d.body.role_id(), d.drift), ("data-engineer", Drift::None));
+    let d = scanner.drift("Security Program Manager", SECURITY_OPERATIONS);
+    assert_eq!((d.body.role_id(), d.drift), ("security-engineer", Drift::None));
+    let d = scanner.drift("Program Manager", SECURITY_OPERATIONS);
+    assert_eq!(d.drift, Drift::Far, "without the field word the same body drifts");
+    // Not within one family: "Product Owner" names the product field, yet a product manager's body under it is the
+    // near drift this is for.
+    let pm = "You talk to customers every week, run discovery interviews and usability tests, and study the market \
+        and the competitive landscape for the next product bet. You set pricing and positioning with marketing, own \
+        the product vision and strategy, and turn them into a roadmap of outcomes. You plan go-to-market launches, \
+        track product-market fit, and report adoption, retention and revenue to the leadership team each quarter.";
+    let d = scanner.drift("Product Owner", pm);
+    assert!(d.title.domains.contains(&rules.role("product-manager").unwrap().0));
+    assert_eq!((d.body.role_id(), d.drift), ("product-manager", Drift::Near));
     // The same body under a title of another family that does not name its domain: far.
     let d = scanner.drift("Recruitment Consultant", ml);
     assert_eq!(d.drift, Drift::Far);
@@ -168,3 +184,9 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     let d = scanner.drift("Tech Lead", owner);
     assert_eq!((d.body.role_id(), d.drift), ("tech-owner", Drift::Near), "stated {}", d.stated_score);
 }
+
+/// A security analyst's work, in our own words.
+const SECURITY_OPERATIONS: &str = "You will triage alerts in our SIEM, lead incident response for the security \
+    incidents you find, hunt for threats across endpoints and cloud logs, run vulnerability scanning every week and \
+    follow each finding to its fix, write detection rules mapped to MITRE ATT&CK, and take part in penetration \
+    testing of new services before launch.";
