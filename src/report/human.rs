@@ -5,7 +5,7 @@
 //! evidence in the text is bracketed `[like this]`, so the output reads the same in a log or a golden file.
 //! Long lines (scraped postings often have no line breaks) are shown as excerpts around their evidence.
 
-use super::{EvidenceItem, Printer, Report};
+use super::{EvidenceItem, Printer, Report, Uncounted};
 use crate::diag::LineIndex;
 use std::io::{self, Write};
 
@@ -183,16 +183,21 @@ impl<W: Write> Printer for HumanPrinter<W> {
                 if e.boilerplate {
                     flags.push("boilerplate");
                 }
-                let past_job = e.background && e.kind == "name";
-                if !(e.counted || e.negated || e.elsewhere || past_job) {
-                    flags.push("not counted");
-                }
+                let reason = match e.uncounted {
+                    // Already said by a flag above.
+                    None | Some(Uncounted::Negated | Uncounted::SomeoneElse | Uncounted::PastJob) => None,
+                    Some(why) => Some(format!("not counted: {}", why.as_str())),
+                };
+                let mut flags: Vec<String> = flags.into_iter().map(String::from).collect();
+                flags.extend(reason);
                 let flags = if flags.is_empty() { String::new() } else { format!("  ({})", flags.join(", ")) };
                 let pos = format!("{}:{}", e.line, e.col);
-                let short: String = if e.phrase.chars().count() > 40 {
-                    e.phrase.chars().take(39).chain(std::iter::once('…')).collect()
+                // The words that matched (never a pattern's source), on one line.
+                let words = e.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let short: String = if words.chars().count() > 40 {
+                    words.chars().take(39).chain(std::iter::once('…')).collect()
                 } else {
-                    e.phrase.to_string()
+                    words
                 };
                 let phrase = if e.counted { self.paint(GREEN, &short) } else { self.paint(DIM, &short) };
                 let pad = 28usize.saturating_sub(short.chars().count());

@@ -16,7 +16,7 @@
 //! | `confidence` | number | in [0, 1]: strength × separation for a role; for `none`, how clearly nothing fits |
 //! | `runners_up` | array | the next (up to 3) roles: `{role, name, family, score}` |
 //! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, builds_on, areas: [{id, name, weight, evidence, score, phrases}]}`; `builds_on` is null or `{role, added}` |
-//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, background, boilerplate, start, end, line, col}`; `elsewhere` marks a name mention about someone else ("reports to the CTO"); `background` marks evidence in a clause about the candidate's past ("5 years as a software developer"): a name there does not count; `kind` is `responsibility`, `background` (the role's background profile, counted only in such a clause), `name` or `negative`; `phrase` is the phrase, pattern or proximity rule (`own~ .. backlog`) as written; `area` is null unless `kind` is `responsibility` or `background`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
+//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, background, boilerplate, uncounted, start, end, line, col}`; `uncounted` is null when the evidence counted, else why not: `negated`, `someone-else`, `past-job` (a name in a clause about the candidate's past), `inside-longer` (inside longer evidence of the same area or name) or `repeated` (the same phrase counted elsewhere); `elsewhere` marks a name mention about someone else ("reports to the CTO"); `background` marks evidence in a clause about the candidate's past ("5 years as a software developer"): a name there does not count; `kind` is `responsibility`, `background` (the role's background profile, counted only in such a clause), `name` or `negative`; `phrase` is the phrase, pattern or proximity rule (`own~ .. backlog`) as written; `area` is null unless `kind` is `responsibility` or `background`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
 //! | `rules` | string | the rule set's hash: same hash, same answers |
 //! | `drift` | object or null | with a title (`classify --title`): the title's role against the body's, on responsibility evidence alone; the schema of [`crate::drift::DriftReport`] |
 //!
@@ -167,6 +167,8 @@ pub struct EvidenceItem<'a> {
     pub background: bool,
     /// Inside boilerplate.
     pub boilerplate: bool,
+    /// Why it did not count, or `None` when it counted (see [`Uncounted`]).
+    pub uncounted: Option<Uncounted>,
     /// Byte offset of the start in the original text.
     pub start: usize,
     /// Byte offset of the end.
@@ -175,6 +177,52 @@ pub struct EvidenceItem<'a> {
     pub line: usize,
     /// 1-based column, in characters.
     pub col: usize,
+}
+
+/// Why a piece of evidence did not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Uncounted {
+    /// A negation cue cancels it ("no people management").
+    Negated,
+    /// A role's name about somebody else ("reports to the CTO").
+    SomeoneElse,
+    /// A role's name in a clause about the candidate's past ("5 years as a developer").
+    PastJob,
+    /// Inside a longer piece of evidence for the same area or name ("product owner" in "technical product owner").
+    InsideLonger,
+    /// The same phrase already counted for the role elsewhere in the posting.
+    Repeated,
+}
+
+impl Uncounted {
+    /// Why `e` did not count, or `None` when it counted.
+    fn of(e: &crate::score::Evidence<'_>) -> Option<Uncounted> {
+        Some(if e.counted {
+            return None;
+        } else if e.hit.negated {
+            Uncounted::Negated
+        } else if e.hit.elsewhere {
+            Uncounted::SomeoneElse
+        } else if e.hit.background && matches!(e.hit.kind, HitKind::Name { .. }) {
+            Uncounted::PastJob
+        } else if e.weight <= 0.0 {
+            Uncounted::InsideLonger
+        } else {
+            Uncounted::Repeated
+        })
+    }
+
+    /// How a reader is told.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Uncounted::Negated => "negated",
+            Uncounted::SomeoneElse => "someone else",
+            Uncounted::PastJob => "past job",
+            Uncounted::InsideLonger => "inside a longer phrase",
+            Uncounted::Repeated => "repeated",
+        }
+    }
 }
 
 /// Rounds to 4 decimals, as every printed number is.
@@ -253,6 +301,7 @@ impl<'a> Report<'a> {
                     elsewhere: e.hit.elsewhere,
                     background: e.hit.background,
                     boilerplate: e.hit.boilerplate,
+                    uncounted: Uncounted::of(e),
                     start: e.hit.start,
                     end: e.hit.end,
                     line,
@@ -313,5 +362,36 @@ pub trait Printer {
     /// Flushes whatever the format needs at the end.
     fn finish(&mut self) -> io::Result<()> {
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Report, Uncounted};
+    use crate::{Posting, Scanner};
+
+    #[test]
+    fn every_uncounted_span_says_why() {
+        let rules = crate::default_rules().unwrap();
+        let mut scanner = Scanner::new(&rules);
+        let text = "Acceptance criteria matter here. You report to the CTO. Acceptance criteria again, always. \
+            There is no people management in this role. You will evaluate technical options. You bring five years \
+            as a Scrum Master.";
+        let c = scanner.classify(Posting { text, title: None });
+        let r = Report::new(&c, text, "-", None);
+        // The reason on `role`'s nth span of `words`.
+        let why = |role: &str, words: &str, nth: usize| {
+            let of = |e: &&super::EvidenceItem<'_>| e.role == role && e.text.eq_ignore_ascii_case(words);
+            r.evidence.iter().filter(of).nth(nth).map(|e| e.uncounted)
+        };
+        assert_eq!(why("product-owner", "acceptance criteria", 0), Some(None), "the first one counts");
+        assert_eq!(why("product-owner", "acceptance criteria", 1), Some(Some(Uncounted::Repeated)));
+        let inside = why("technical-product-owner", "technical options", 0);
+        assert_eq!(inside, Some(Some(Uncounted::InsideLonger)), "inside \"evaluate technical options\"");
+        assert_eq!(why("cto", "CTO", 0), Some(Some(Uncounted::SomeoneElse)));
+        assert_eq!(why("engineering-manager", "people management", 0), Some(Some(Uncounted::Negated)));
+        assert_eq!(why("scrum-master", "Scrum Master", 0), Some(Some(Uncounted::PastJob)));
+        // Counted evidence has no reason, and every uncounted one has one.
+        assert!(r.evidence.iter().all(|e| e.counted == e.uncounted.is_none()));
     }
 }
