@@ -202,6 +202,35 @@ fn input_errors_are_clear_and_exit_2() {
 }
 
 #[test]
+fn binary_input_gets_one_clear_line_and_no_bytes_echoed() {
+    // A zip file's start: a signature, NUL bytes, and bytes no terminal should see.
+    let zip: &[u8] = b"PK\x03\x04\x14\x00\x00\x00\x08\x00\x1b[31mdescription\x00\x07\xff";
+    let dir = std::env::temp_dir().join(format!("rolecall-bin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("postings.zip");
+    std::fs::write(&file, zip).unwrap();
+    let f = file.to_str().unwrap();
+    for (args, stdin, what) in [
+        (vec!["classify", f], None, "not a text posting"),
+        (vec!["classify", "-"], Some(zip), "not a text posting"),
+        (vec!["batch", f], None, "not a CSV or JSON Lines file"),
+        (vec!["batch", "-"], Some(zip), "not a CSV or JSON Lines file"),
+        (vec!["drift", f], None, "not a CSV or JSON Lines file"),
+        (vec!["eval", f], None, "not a CSV file"),
+        (vec!["mine", f, "--role", "cto"], None, "not a CSV file"),
+    ] {
+        let out = rolecall(&args, stdin);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
+        assert!(err.contains("looks like a binary file (a NUL byte at offset 5)") && err.contains(what), "{err}");
+        assert!(!out.stderr.iter().any(|&b| b == 0 || b == 0x1b || b == 0x07), "{args:?}: raw bytes echoed");
+        assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
 fn invalid_utf8_is_decoded_lossily_with_a_warning() {
     let mut bytes =
         b"Facilitate sprint planning and retrospectives, remove impediments \xff\xfe and coach the team in Scrum."

@@ -416,6 +416,29 @@ struct Input {
     text: String,
 }
 
+/// How many leading bytes are looked at for a NUL byte, the sign of a binary file (as git and ripgrep judge).
+const BINARY_PROBE: usize = 8192;
+
+/// One clear error for binary input (a NUL byte among the first bytes), instead of reading it as a posting or
+/// echoing its bytes back in a later message.
+fn refuse_binary(name: &str, head: &[u8], what: &str) -> Result<(), String> {
+    match head.iter().take(BINARY_PROBE).position(|&b| b == 0) {
+        Some(at) => Err(format!("{name}: looks like a binary file (a NUL byte at offset {at}), not {what}")),
+        None => Ok(()),
+    }
+}
+
+/// [`refuse_binary`] on the start of the file at `path`.
+fn refuse_binary_file(path: &Path, what: &str) -> Result<(), Failure> {
+    let mut head = Vec::with_capacity(BINARY_PROBE);
+    let name = path.display().to_string();
+    let file = std::fs::File::open(path).map_err(|e| Failure::Input(format!("{name}: cannot open: {e}")))?;
+    file.take(BINARY_PROBE as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| Failure::Input(format!("{name}: cannot read: {e}")))?;
+    refuse_binary(&name, &head, what).map_err(Failure::Input)
+}
+
 fn read_posting(path: &Path) -> Result<Input, String> {
     let name = path.display().to_string();
     let mut bytes = Vec::new();
@@ -431,6 +454,7 @@ fn read_posting(path: &Path) -> Result<Input, String> {
         }
         bytes = std::fs::read(path).map_err(|e| format!("{name}: cannot read: {e}"))?;
     }
+    refuse_binary(&name, &bytes, "a text posting")?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -560,7 +584,7 @@ fn mine(rules: &RuleSet, a: MineArgs) -> Result<Outcome, Failure> {
             a.file.display()
         )));
     }
-    std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", a.file.display())))?;
+    refuse_binary_file(&a.file, "a CSV file")?;
     let cols = Columns { label: a.label_col, text: a.text_col, id: a.id_col, title: None, by: None };
     let opts = rolecall::mine::MineOptions {
         role: a.role,
@@ -612,6 +636,7 @@ fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
     if a.file.is_dir() {
         return Err(Failure::Input(format!("{}: is a directory, not a CSV file", a.file.display())));
     }
+    refuse_binary_file(&a.file, "a CSV file")?;
     let file =
         std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", a.file.display())))?;
     let cols = Columns { label: a.label_col, text: a.text_col, id: a.id_col, title: a.title_col, by: a.by.clone() };
@@ -814,7 +839,7 @@ fn run_records(
     };
     let delimiter = a.delimiter.as_deref().map(parse_delimiter).transpose()?;
     let threads = a.threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
-    let input: Box<dyn Read> = if stdin {
+    let raw: Box<dyn Read> = if stdin {
         Box::new(io::stdin().lock())
     } else {
         if path.is_dir() {
@@ -824,6 +849,11 @@ fn run_records(
             std::fs::File::open(&path).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", path.display())))?,
         )
     };
+    // The first bytes decide whether this is text at all, before any record is read.
+    let mut input = io::BufReader::with_capacity(BINARY_PROBE.max(64 * 1024), raw);
+    let head = input.fill_buf().map_err(|e| Failure::Input(format!("{}: cannot read: {e}", path.display())))?;
+    refuse_binary(&path.display().to_string(), head, "a CSV or JSON Lines file").map_err(Failure::Input)?;
+    let input: Box<dyn Read> = Box::new(input);
     let mut error_file = match &a.errors {
         Some(p) => {
             let mut w =
