@@ -494,3 +494,43 @@ fn eval_prints_the_figures_per_value_of_a_column() {
     let missing = rolecall(&["eval", "fixtures/mine/labelled.csv", "--by", "nope"], None);
     assert_eq!(missing.status.code(), Some(2));
 }
+
+#[test]
+fn completions_and_man_pages_cover_every_subcommand() {
+    let subcommands = ["classify", "eval", "batch", "title", "drift", "rules", "explain", "mine"];
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = rolecall(&["completions", shell], None);
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", text(&out.stderr));
+        let script = text(&out.stdout);
+        for sub in subcommands {
+            assert!(script.contains(sub), "{shell} completion lacks {sub}");
+        }
+        // Options of a subcommand complete too.
+        assert!(script.contains("mask-names") && script.contains("text-col"), "{shell}: subcommand options");
+    }
+    let bad = rolecall(&["completions", "tcsh"], None);
+    assert_eq!(bad.status.code(), Some(2));
+
+    let man = rolecall(&["man"], None);
+    assert_eq!(man.status.code(), Some(0));
+    let page = text(&man.stdout);
+    assert!(page.starts_with(".ie") || page.contains(".TH rolecall 1"), "roff: {}", &page[..page.len().min(80)]);
+    assert!(page.contains(".TH rolecall 1") && page.contains("rolecall\\-classify(1)"));
+
+    // Every page into a directory: the main page and one per subcommand, nested ones included.
+    let dir = std::env::temp_dir().join(format!("rolecall-man-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = rolecall(&["man", "--dir", dir.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    for sub in subcommands
+        .iter()
+        .map(|s| format!("rolecall-{s}.1"))
+        .chain(["rolecall.1".into(), "rolecall-rules-lint.1".into()])
+    {
+        let page = std::fs::read_to_string(dir.join(&sub)).unwrap_or_else(|e| panic!("{sub}: {e}"));
+        assert!(page.contains(".SH OPTIONS") || page.contains(".SH SUBCOMMANDS"), "{sub} is a man page");
+    }
+    let classify = std::fs::read_to_string(dir.join("rolecall-classify.1")).unwrap();
+    assert!(classify.contains("\\-\\-title"), "the classify page documents its options");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -57,6 +57,25 @@ enum Command {
     /// Wording typical of one role's labelled postings that the pack does not match yet (n-grams and proximity
     /// pairs, with counts, lift and example ids): for rule authors to read, never to paste unread.
     Mine(MineArgs),
+    /// Print a shell completion script: `rolecall completions bash > ~/.local/share/bash-completion/completions/rolecall`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), or write every page (one per subcommand) into a directory with `--dir`.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+struct ManArgs {
+    /// Write rolecall.1 and a page per subcommand (rolecall-classify.1, ...) into DIR, e.g.
+    /// `~/.local/share/man/man1`.
+    #[arg(long, value_name = "DIR")]
+    dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -372,6 +391,12 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     if let Command::Rules(r @ (rules::RulesCommand::Lint(_) | rules::RulesCommand::Test(_))) = &cli.command {
         return rules::check_pack(&cli.rules, r);
     }
+    // Completions and the man page come from the command line's definition alone: no rules needed.
+    match &cli.command {
+        Command::Completions(a) => return completions(a.shell),
+        Command::Man(a) => return man_page(a.dir.as_deref()),
+        _ => {}
+    }
     let rules = load_rules(&cli.rules)?;
     let outcome = match cli.command {
         Command::Classify(a) => classify(&rules, a),
@@ -382,10 +407,35 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Rules(r) => rules::inspect(&rules, r),
         Command::Explain(a) => rules::explain(&rules, a),
         Command::Mine(a) => mine(&rules, a),
+        Command::Completions(_) | Command::Man(_) => unreachable!("answered before the rules are loaded"),
     };
     // The process ends next: freeing thousands of small allocations one by one would only delay the exit.
     std::mem::forget(rules);
     outcome
+}
+
+/// Writes the completion script for `shell` to stdout.
+fn completions(shell: clap_complete::Shell) -> Result<Outcome, Failure> {
+    let mut cmd = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "rolecall", &mut out);
+    io::stdout().lock().write_all(&out)?;
+    Ok(Outcome::Found)
+}
+
+/// Writes the man page (roff, section 1) to stdout, or every page into `dir`.
+fn man_page(dir: Option<&Path>) -> Result<Outcome, Failure> {
+    let cmd = <Cli as clap::CommandFactory>::command();
+    if let Some(dir) = dir {
+        std::fs::create_dir_all(dir)
+            .and_then(|()| clap_mangen::generate_to(cmd, dir))
+            .map_err(|e| Failure::Input(format!("{}: cannot write the man pages: {e}", dir.display())))?;
+        return Ok(Outcome::Found);
+    }
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd).render(&mut out)?;
+    io::stdout().lock().write_all(&out)?;
+    Ok(Outcome::Found)
 }
 
 /// The pack's sources: the built-in rules, or `--rules DIR`, plus every `--rules-add DIR`.
