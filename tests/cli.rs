@@ -223,10 +223,18 @@ fn binary_input_gets_one_clear_line_and_no_bytes_echoed() {
         let err = text(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
         assert_eq!(err.lines().count(), 1, "{args:?}: one line: {err}");
-        assert!(err.contains("looks like a binary file (a NUL byte at offset 5)") && err.contains(what), "{err}");
+        assert!(err.contains("looks like a zip archive") && err.contains(what), "{err}");
         assert!(!out.stderr.iter().any(|&b| b == 0 || b == 0x1b || b == 0x07), "{args:?}: raw bytes echoed");
         assert!(out.stdout.is_empty(), "{args:?}: nothing on stdout");
     }
+    // Binary data without a known signature: mostly control bytes.
+    let noise: Vec<u8> = (0..600u32).map(|i| (i * 7 % 32) as u8).collect();
+    let out = rolecall(&["classify", "-"], Some(&noise));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("looks like binary data, not a text posting"), "{}", text(&out.stderr));
+    // A PDF.
+    let out = rolecall(&["classify", "-"], Some(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"));
+    assert!(text(&out.stderr).contains("looks like a PDF file"), "{}", text(&out.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -466,14 +466,36 @@ struct Input {
     text: String,
 }
 
-/// How many leading bytes are looked at for a NUL byte, the sign of a binary file (as git and ripgrep judge).
+/// How many leading bytes are looked at to tell text from binary data.
 const BINARY_PROBE: usize = 8192;
 
-/// One clear error for binary input (a NUL byte among the first bytes), instead of reading it as a posting or
-/// echoing its bytes back in a later message.
+/// What binary data the first bytes `head` look like, or `None` for text: a known file signature (the ads people
+/// actually have: PDF, Word or other zip files, images), or NUL and other control bytes making up more than a tenth
+/// of the start. A few stray NUL bytes in scraped text keep it text.
+fn binary_kind(head: &[u8]) -> Option<&'static str> {
+    let head = &head[..head.len().min(BINARY_PROBE)];
+    const SIGNATURES: [(&[u8], &str); 9] = [
+        (b"%PDF-", "a PDF file"),
+        (b"PK\x03\x04", "a zip archive (a .docx, .xlsx, .odt or .zip file)"),
+        (b"\xd0\xcf\x11\xe0", "an old Office document (.doc or .xls)"),
+        (b"{\\rtf", "an RTF document"),
+        (b"\x7fELF", "an executable"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x1f\x8b", "gzip-compressed data"),
+    ];
+    if let Some((_, kind)) = SIGNATURES.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Some(kind);
+    }
+    let control = head.iter().filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)).count();
+    (head.contains(&0) && control * 10 > head.len()).then_some("binary data")
+}
+
+/// One clear error for binary input, instead of reading it as a posting or echoing its bytes back later.
 fn refuse_binary(name: &str, head: &[u8], what: &str) -> Result<(), String> {
-    match head.iter().take(BINARY_PROBE).position(|&b| b == 0) {
-        Some(at) => Err(format!("{name}: looks like a binary file (a NUL byte at offset {at}), not {what}")),
+    match binary_kind(head) {
+        Some(kind) => Err(format!("{name}: looks like {kind}, not {what}; give rolecall the text itself")),
         None => Ok(()),
     }
 }
