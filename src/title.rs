@@ -85,6 +85,37 @@ pub struct TitleReading {
     pub domains: Vec<RoleIdx>,
 }
 
+/// The longest first line (in characters) that [`first_line_title`] reads as a job title.
+pub const GUESS_MAX_CHARS: usize = 100;
+/// The most words a first line may have to read as a job title.
+pub const GUESS_MAX_WORDS: usize = 12;
+
+/// The span of `text`'s first non-empty line when it reads as a job title, for a posting given without one: short
+/// (at most [`GUESS_MAX_CHARS`] characters and [`GUESS_MAX_WORDS`] words), not a sentence (no closing `.`, `!` or
+/// `?`), and naming a role (`match` or `dual`). Markdown or list marks around it (`# `, `**`, `- `) are left out of
+/// the span. The faces use it as the title and say so; the verdict never depends on it.
+pub fn first_line_title(scanner: &mut crate::Scanner<'_>, text: &str) -> Option<(usize, usize)> {
+    let mut at = 0;
+    let line = text.split_inclusive('\n').find_map(|l| {
+        let start = at;
+        at += l.len();
+        (!l.trim().is_empty()).then_some((start, l))
+    })?;
+    let (start, line) = line;
+    let lead = line.len() - line.trim_start_matches(|c: char| c.is_whitespace() || "#*-=_>".contains(c)).len();
+    let body = line[lead..].trim_end_matches(|c: char| c.is_whitespace() || "#*=_".contains(c));
+    if body.is_empty()
+        || body.chars().count() > GUESS_MAX_CHARS
+        || body.split_whitespace().count() > GUESS_MAX_WORDS
+        || body.ends_with(['.', '!', '?'])
+    {
+        return None;
+    }
+    let reading = scanner.read_title(body);
+    matches!(reading.status, TitleStatus::Match | TitleStatus::Dual)
+        .then_some((start + lead, start + lead + body.len()))
+}
+
 /// A title meaning found in the title.
 #[derive(Debug, Clone, Copy)]
 struct Found {
@@ -507,6 +538,28 @@ mod tests {
         assert!(!domains("Program Manager", &mut sc).contains(&"program-manager".to_string()));
         // A plain title has no domain.
         assert!(domains("Scrum Master", &mut sc).is_empty());
+    }
+
+    #[test]
+    fn a_short_first_line_naming_a_role_reads_as_the_title() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        let guess = |t: &str, sc: &mut Scanner| super::first_line_title(sc, t).map(|(s, e)| t[s..e].to_string());
+        let ad = "\n  ## Senior Product Owner (m/w/d) **\nYou own the backlog.";
+        assert_eq!(guess(ad, &mut sc).as_deref(), Some("Senior Product Owner (m/w/d)"));
+        assert_eq!(
+            guess("Scrum Master / Agile Coach\r\nWe are ...", &mut sc).as_deref(),
+            Some("Scrum Master / Agile Coach")
+        );
+        // A sentence, a long line, a line naming no role, or an ambiguous one: no title.
+        assert_eq!(guess("We need a Product Owner.\nMore.", &mut sc), None);
+        assert_eq!(
+            guess("As our Product Owner you will own the backlog for three teams in two countries and more", &mut sc),
+            None
+        );
+        assert_eq!(guess("About us\nProduct Owner", &mut sc), None, "only the first non-empty line");
+        assert_eq!(guess("PM\nText", &mut sc), None, "ambiguous");
+        assert_eq!(guess("", &mut sc), None);
     }
 
     #[test]

@@ -542,3 +542,36 @@ fn completions_and_man_pages_cover_every_subcommand() {
     assert!(classify.contains("\\-\\-title"), "the classify page documents its options");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_first_line_that_reads_as_a_title_is_the_title_and_says_so() {
+    let path = "fixtures/postings/cto.txt"; // its first line: "Chief Technology Officer"
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = rolecall(args, None);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let guessed = json(&["classify", "--format", "json", path]);
+    assert_eq!(
+        (guessed["title"].as_str(), guessed["title_from"].as_str()),
+        (Some("Chief Technology Officer"), Some("first-line"))
+    );
+    assert_eq!(guessed["drift"]["drift"], "none", "the guessed title gets a drift verdict like a given one");
+    let off = json(&["classify", "--format", "json", "--no-title-guess", path]);
+    assert!(off["title"].is_null() && off["title_from"].is_null() && off["drift"].is_null());
+    // The verdict never depends on it.
+    assert_eq!(
+        (&guessed["role"], &guessed["score"], &guessed["evidence"]),
+        (&off["role"], &off["score"], &off["evidence"])
+    );
+    // A given title wins over the first line.
+    let given = json(&["classify", "--format", "json", "--title", "Scrum Master", path]);
+    assert_eq!((given["title"].as_str(), given["title_from"].as_str()), (Some("Scrum Master"), Some("given")));
+    // A first line that is a sentence is not a title.
+    let scrum = rolecall(&["classify", "--format", "json", "fixtures/postings/scrum-master.txt"], None);
+    let v: serde_json::Value = serde_json::from_slice(&scrum.stdout).unwrap();
+    assert!(v["title"].is_null(), "{}", v["title"]);
+    // The human report says where the title came from.
+    let human = rolecall(&["classify", "--color", "never", path], None);
+    assert!(text(&human.stdout).contains("\"Chief Technology Officer\" (the first line, read as the title;"));
+}

@@ -271,9 +271,13 @@ struct ClassifyArgs {
     /// Posting files; `-` or nothing reads one posting from stdin.
     #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
-    /// The title the posting was published under: reported beside the verdict, never scored.
+    /// The title the posting was published under: reported beside the verdict, never scored. Without it, a short
+    /// first line that names a role is read as the title.
     #[arg(long)]
     title: Option<String>,
+    /// Do not read the posting's first line as its title when no --title is given.
+    #[arg(long)]
+    no_title_guess: bool,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -576,10 +580,19 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
                 continue;
             }
         };
-        let c = scanner.classify(Posting { text: &input.text, title: a.title.as_deref() });
+        // Without --title, a first line that reads as a title is the title (and the report says so).
+        let guessed = match a.title {
+            None if !a.no_title_guess => rolecall::title::first_line_title(&mut scanner, &input.text),
+            _ => None,
+        };
+        let title = a.title.as_deref().or(guessed.map(|(s, e)| &input.text[s..e]));
+        let c = scanner.classify(Posting { text: &input.text, title });
         found |= c.role.is_some();
-        let mut report = Report::new(&c, &input.text, &input.name, a.title.as_deref());
-        if let Some(t) = a.title.as_deref() {
+        let mut report = Report::new(&c, &input.text, &input.name, title);
+        if guessed.is_some() {
+            report.title_from = Some(rolecall::report::TitleFrom::FirstLine);
+        }
+        if let Some(t) = title {
             // The title never changes the verdict: it is read apart and compared with the body.
             let reading = scanner.read_title(t);
             let body = scanner.rescore(rolecall::drift::BASIS);

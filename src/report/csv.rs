@@ -1,8 +1,9 @@
 //! CSV printer: one row per posting with the verdict and a compact evidence column.
 //!
 //! Columns: `source,role,family,status,score,confidence,runner_up,runner_up_score,evidence,title,title_role,rules`,
-//! where `evidence` lists the reported role's best phrases separated by `; ` and `title_role` is the role the title
-//! names (empty without a title or when it names none; it never changes the verdict).
+//! where `evidence` lists the reported role's best phrases separated by `; `, `title` is the title given (or, for
+//! `classify`, the posting's first line when it reads as one) and `title_role` is the role the title names (empty
+//! without a title or when it names none; it never changes the verdict).
 
 use super::{Printer, Report};
 use std::io::{self, Write};

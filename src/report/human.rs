@@ -119,7 +119,11 @@ impl<W: Write> Printer for HumanPrinter<W> {
             writeln!(o, "runners-up  {}", list.join(", "))?;
         }
         if let Some(t) = r.title {
-            writeln!(o, "title       {t:?} (as posted; reported, not scored)")?;
+            let from = match r.title_from {
+                Some(super::TitleFrom::FirstLine) => "the first line, read as the title",
+                _ => "as posted",
+            };
+            writeln!(o, "title       {t:?} ({from}; reported, not scored)")?;
         }
         if let Some(d) = &r.drift {
             self.drift_lines(o, d)?;

@@ -7,7 +7,8 @@
 //! | field | type | meaning |
 //! |---|---|---|
 //! | `source` | string | file path, or `-` for stdin |
-//! | `title` | string or null | the title given with `--title`: reported, never scored |
+//! | `title` | string or null | the title given with `--title`, or the first line when it reads as one: reported, never scored |
+//! | `title_from` | string or null | `given`, or `first-line` when `classify` read the posting's first line as its title |
 //! | `role` | string | best role id, or `other` when no role fits |
 //! | `name` | string or null | the role's display name |
 //! | `family` | string | the role's family, or `other` |
@@ -50,6 +51,8 @@ pub struct Report<'a> {
     pub source: &'a str,
     /// The title as given, never scored.
     pub title: Option<&'a str>,
+    /// Where the title came from: `given` (by the caller) or `first-line` (the posting's first line read as one).
+    pub title_from: Option<TitleFrom>,
     /// Best role id or `other`.
     pub role: &'a str,
     /// Display name of the role.
@@ -177,6 +180,16 @@ pub struct EvidenceItem<'a> {
     pub line: usize,
     /// 1-based column, in characters.
     pub col: usize,
+}
+
+/// Where a report's title came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TitleFrom {
+    /// Given by the caller (`--title`, a title column).
+    Given,
+    /// The posting's first line, read as a title ([`crate::title::first_line_title`]).
+    FirstLine,
 }
 
 /// Why a piece of evidence did not count.
@@ -313,6 +326,7 @@ impl<'a> Report<'a> {
         Report {
             source,
             title,
+            title_from: title.map(|_| TitleFrom::Given),
             role: c.role_id(),
             name: c.role.map(|r| rules.roles[r as usize].name.as_str()),
             family: c.family(),
