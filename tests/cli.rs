@@ -575,3 +575,36 @@ fn a_first_line_that_reads_as_a_title_is_the_title_and_says_so() {
     let human = rolecall(&["classify", "--color", "never", path], None);
     assert!(text(&human.stdout).contains("\"Chief Technology Officer\" (the first line, read as the title;"));
 }
+
+#[test]
+fn eval_detects_the_delimiter_and_the_columns_like_batch() {
+    let dir = std::env::temp_dir().join(format!("rolecall-evalcols-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let scrum =
+        "Facilitate sprint planning, daily stand-ups and retrospectives; remove impediments and coach the team.";
+    let cto =
+        "Set the company-wide technology vision as a member of the executive leadership team, reporting to the CEO.";
+    let csv = format!("Job ID;Job Title;Job Description;Label\n1;SM;\"{scrum}\";scrum-master\n2;CTO;\"{cto}\";cto\n");
+    let path = dir.join("semicolons.csv");
+    std::fs::write(&path, csv).unwrap();
+    let p = path.to_str().unwrap();
+    let out = rolecall(&["eval", p, "--format", "json"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr)
+            .contains("columns label=Label id=Job ID title=Job Title text=Job Description (delimiter ';')"),
+        "{}",
+        text(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["metrics"]["n"], 2, "{v}");
+    assert_eq!(v["metrics"]["accuracy"], 1.0, "{v}");
+    // Named columns still win, and a missing label column is a clear error naming the header.
+    let wrong = rolecall(&["eval", p, "--label-col", "expected"], None);
+    assert_eq!(wrong.status.code(), Some(2));
+    std::fs::write(&path, format!("id;description\n1;\"{scrum}\"\n")).unwrap();
+    let none = rolecall(&["eval", p], None);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(text(&none.stderr).contains("no label column found") && text(&none.stderr).contains("id, description"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

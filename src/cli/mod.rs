@@ -291,25 +291,26 @@ struct EvalArgs {
     /// CSV file with a header row.
     #[arg(value_name = "FILE")]
     file: PathBuf,
-    /// Column holding the expected role id (`other` for none).
-    #[arg(long, default_value = "title_label")]
-    label_col: String,
-    /// Column(s) holding the posting text (repeatable; joined as sections).
-    #[arg(long, default_value = "description")]
+    /// Column holding the expected role id, `other` for none (default: detected: title_label, label,
+    /// expected_role, role_label, expected, class).
+    #[arg(long)]
+    label_col: Option<String>,
+    /// Column(s) holding the posting text (repeatable; joined as sections; default: detected, as in `batch`).
+    #[arg(long)]
     text_col: Vec<String>,
-    /// Column holding the row id (default: the record number).
+    /// Column holding the row id (default: detected, as in `batch`, else the record number).
     #[arg(long)]
     id_col: Option<String>,
-    /// Column holding the posted title: shown beside disagreements, never scored.
+    /// Column holding the posted title: shown beside disagreements, never scored (default: detected).
     #[arg(long)]
     title_col: Option<String>,
     /// Also print the figures per value of this column (e.g. `--by dataset`: one line per board); the
     /// predictions file gets the column too.
     #[arg(long, value_name = "COLUMN")]
     by: Option<String>,
-    /// Field delimiter (one ASCII character; `\t` for tab).
-    #[arg(long, default_value = ",")]
-    delimiter: String,
+    /// Field delimiter (one ASCII character; `\t` for tab; default: detected among , ; tab | ~).
+    #[arg(long)]
+    delimiter: Option<String>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = EvalFormat::Human)]
     format: EvalFormat,
@@ -716,15 +717,79 @@ fn parse_delimiter(s: &str) -> Result<u8, Failure> {
     }
 }
 
+/// The label column names `eval` looks for, in order, when `--label-col` is not given.
+const LABEL_NAMES: &[&str] = &["title_label", "label", "expected_role", "role_label", "expected", "class"];
+
+/// `eval`'s delimiter and columns: the ones named, else detected the way `batch` detects them (the delimiter from
+/// the header line; id, title and text columns by their usual names), plus the label column.
+fn eval_columns(a: &EvalArgs) -> Result<(u8, Columns), Failure> {
+    let name = a.file.display();
+    let open = || std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{name}: cannot open: {e}")));
+    let delimiter = match &a.delimiter {
+        Some(d) => parse_delimiter(d)?,
+        None => {
+            let mut r = io::BufReader::new(open()?);
+            let head = r.fill_buf().map_err(|e| Failure::Input(format!("{name}: cannot read: {e}")))?;
+            let end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
+            rolecall::batch::sniff_delimiter(&head[..end])
+        }
+    };
+    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(open()?);
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(|e| Failure::Input(format!("{name}: cannot read the header: {e}")))?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let fold = |h: &str| h.trim().trim_start_matches('\u{feff}').to_ascii_lowercase().replace([' ', '-'], "_");
+    let label = match &a.label_col {
+        Some(l) => l.clone(),
+        None => LABEL_NAMES.iter().find_map(|n| header.iter().find(|h| fold(h) == *n)).cloned().ok_or_else(|| {
+            Failure::Input(format!(
+                "{name}: no label column found (looked for {}); name it with --label-col; the header has: {}",
+                LABEL_NAMES.join(", "),
+                header.join(", ")
+            ))
+        })?,
+    };
+    let wanted = rolecall::batch::Columns {
+        id: a.id_col.clone(),
+        title: a.title_col.clone(),
+        text: a.text_col.clone(),
+        ..Default::default()
+    };
+    let chosen =
+        rolecall::batch::choose_columns(&header, &wanted).map_err(|e| Failure::Input(format!("{name}: {e}")))?;
+    let at = |i: usize| header[i].clone();
+    // A detected title column is never the label column ("role" could be either).
+    let title = chosen.title.filter(|&i| a.title_col.is_some() || header[i] != label).map(at);
+    let cols = Columns {
+        label,
+        text: chosen.text.into_iter().map(at).collect(),
+        id: chosen.id.map(at),
+        title,
+        by: a.by.clone(),
+    };
+    Ok((delimiter, cols))
+}
+
 fn evaluate(rules: &RuleSet, a: EvalArgs) -> Result<Outcome, Failure> {
-    let delimiter = parse_delimiter(&a.delimiter)?;
     if a.file.is_dir() {
         return Err(Failure::Input(format!("{}: is a directory, not a CSV file", a.file.display())));
     }
     refuse_binary_file(&a.file, "a CSV file")?;
+    let (delimiter, cols) = eval_columns(&a)?;
+    let opt = |c: &Option<String>| c.clone().unwrap_or_else(|| "-".into());
+    eprintln!(
+        "rolecall: columns label={} id={} title={} text={} (delimiter {:?})",
+        cols.label,
+        opt(&cols.id),
+        opt(&cols.title),
+        cols.text.join("+"),
+        delimiter as char
+    );
     let file =
         std::fs::File::open(&a.file).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", a.file.display())))?;
-    let cols = Columns { label: a.label_col, text: a.text_col, id: a.id_col, title: a.title_col, by: a.by.clone() };
     let basis = if a.mask_names { rolecall::score::Basis::Responsibilities } else { rolecall::score::Basis::All };
     let ev = eval::evaluate_on(rules, io::BufReader::new(file), delimiter, &cols, basis)
         .map_err(|e| Failure::Input(format!("{}: {e}", a.file.display())))?;
