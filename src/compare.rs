@@ -101,6 +101,182 @@ impl<'r> Comparison<'r> {
     }
 }
 
+/// The serialised comparison, as `explain --role A --vs B --format json` prints it and `POST /v1/explain` answers:
+///
+/// | field | type | meaning |
+/// |---|---|---|
+/// | `lead`, `trail` | object | `{role, score, distinguishing: [{area, name, score, evidence: [{text, phrase, start, end}]}]}`: the role with the higher score and the other; `start`/`end` are byte offsets into the posting |
+/// | `lead_builds_on_trail`, `trail_builds_on_lead` | bool | one role counts a share of the other's evidence (`builds_on`) |
+/// | `gap` | number | the lead's margin |
+/// | `without_lead_distinguishing` | object or null | `{lead, trail}`: both scores with the lead's distinguishing evidence blanked out of the posting; null when it has none |
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ComparisonReport<'a> {
+    /// The leading role.
+    pub lead: SideLine<'a>,
+    /// The trailing role.
+    pub trail: SideLine<'a>,
+    /// `lead` builds on `trail`.
+    pub lead_builds_on_trail: bool,
+    /// `trail` builds on `lead`.
+    pub trail_builds_on_lead: bool,
+    /// The lead's margin.
+    pub gap: f64,
+    /// The counterfactual scores.
+    pub without_lead_distinguishing: Option<Counterfactual>,
+}
+
+/// One side of a [`ComparisonReport`].
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SideLine<'a> {
+    /// Role id.
+    pub role: &'a str,
+    /// Its score (0 without evidence).
+    pub score: f64,
+    /// Its distinguishing areas.
+    pub distinguishing: Vec<AreaEvidence<'a>>,
+}
+
+/// A distinguishing area and what counted in it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct AreaEvidence<'a> {
+    /// Area id.
+    pub area: &'a str,
+    /// Area name.
+    pub name: &'a str,
+    /// The area's score.
+    pub score: f64,
+    /// The counted evidence.
+    pub evidence: Vec<SpanLine<'a>>,
+}
+
+/// A piece of evidence: the words, the rule that matched them, and where.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SpanLine<'a> {
+    /// The matched words (`posting[start..end]`).
+    pub text: &'a str,
+    /// The phrase, pattern or proximity rule as written.
+    pub phrase: &'a str,
+    /// Byte start.
+    pub start: usize,
+    /// Byte end.
+    pub end: usize,
+}
+
+/// Both scores again with the lead's distinguishing evidence blanked out.
+#[derive(Debug, Clone, Copy, serde::Serialize)]
+pub struct Counterfactual {
+    /// The lead's score.
+    pub lead: f64,
+    /// The trail's score.
+    pub trail: f64,
+}
+
+impl<'a> ComparisonReport<'a> {
+    /// The report of `cmp`, made on `text` with `rules`.
+    pub fn new(rules: &'a crate::RuleSet, cmp: &Comparison<'a>, text: &'a str) -> ComparisonReport<'a> {
+        let r4 = crate::report::round4;
+        let side = |s: &Side<'a>| {
+            let role = &rules.roles()[s.role as usize];
+            SideLine {
+                role: &role.id,
+                score: r4(s.total()),
+                distinguishing: s
+                    .distinguishing
+                    .iter()
+                    .map(|d| AreaEvidence {
+                        area: &role.areas[d.area as usize].id,
+                        name: &role.areas[d.area as usize].name,
+                        score: r4(d.score),
+                        evidence: d
+                            .evidence
+                            .iter()
+                            .map(|&(start, end, phrase)| SpanLine { text: &text[start..end], phrase, start, end })
+                            .collect(),
+                    })
+                    .collect(),
+            }
+        };
+        ComparisonReport {
+            lead: side(&cmp.lead),
+            trail: side(&cmp.trail),
+            lead_builds_on_trail: cmp.lead_builds_on_trail,
+            trail_builds_on_lead: cmp.trail_builds_on_lead,
+            gap: r4(cmp.gap()),
+            without_lead_distinguishing: cmp
+                .without_lead_distinguishing
+                .map(|(lead, trail)| Counterfactual { lead: r4(lead), trail: r4(trail) }),
+        }
+    }
+}
+
+/// What `explain --format json` prints and `POST /v1/explain` answers: the verdict, each asked role's score and
+/// rank, and with two roles their [`ComparisonReport`]:
+/// `{source, verdict: {role, status, score}, roles: [{role, score, rank}], comparison, rules}` (`rank` is 1-based,
+/// null for a role without evidence; `comparison` is null with one role).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ExplainReport<'a> {
+    /// File path, `-`, or what the caller names the posting.
+    pub source: &'a str,
+    /// The posting's verdict.
+    pub verdict: VerdictLine<'a>,
+    /// The asked roles.
+    pub roles: Vec<RankLine<'a>>,
+    /// The two asked roles side by side.
+    pub comparison: Option<ComparisonReport<'a>>,
+    /// The rule set's hash.
+    pub rules: &'a str,
+}
+
+/// A verdict in brief.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VerdictLine<'a> {
+    /// Role id or `other`.
+    pub role: &'a str,
+    /// `match`, `ambiguous` or `none`.
+    pub status: crate::Status,
+    /// The best score.
+    pub score: f64,
+}
+
+/// An asked role's place in the ranking.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct RankLine<'a> {
+    /// Role id.
+    pub role: &'a str,
+    /// Its score (0 without evidence).
+    pub score: f64,
+    /// 1-based rank, or null without evidence.
+    pub rank: Option<usize>,
+}
+
+impl<'a> ExplainReport<'a> {
+    /// The report for `roles` (one or two) on `text`, classified as `c`, compared as `cmp` when two were asked.
+    pub fn new(
+        c: &Classification<'a>,
+        roles: &[RoleIdx],
+        cmp: Option<&Comparison<'a>>,
+        text: &'a str,
+        source: &'a str,
+    ) -> ExplainReport<'a> {
+        let rules = c.rules;
+        let r4 = crate::report::round4;
+        ExplainReport {
+            source,
+            verdict: VerdictLine { role: c.role_id(), status: c.status, score: r4(c.score()) },
+            roles: roles
+                .iter()
+                .map(|&r| RankLine {
+                    role: &rules.roles()[r as usize].id,
+                    score: r4(c.ranking.iter().find(|s| s.role == r).map_or(0.0, |s| s.score)),
+                    rank: c.ranking.iter().position(|s| s.role == r).map(|i| i + 1),
+                })
+                .collect(),
+            comparison: cmp.map(|x| ComparisonReport::new(rules, x, text)),
+            rules: rules.hash(),
+        }
+    }
+}
+
 /// `text` with the bytes of every span replaced by spaces (spans lie on character boundaries, so the result is
 /// UTF-8 and every other byte keeps its offset).
 fn blank(text: &str, spans: &[(usize, usize)]) -> String {

@@ -61,6 +61,9 @@ enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff), or write every page (one per subcommand) into a directory with `--dir`.
     Man(ManArgs),
+    /// Serve the web page (paste an ad, read why) and the JSON API on a local address.
+    #[cfg(feature = "serve")]
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -131,7 +134,11 @@ enum MineFormat {
     Json,
 }
 
+#[cfg(feature = "serve")]
+mod page;
 mod rules;
+#[cfg(feature = "serve")]
+mod serve;
 
 #[derive(Debug, Args)]
 struct TitleArgs {
@@ -413,6 +420,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Explain(a) => rules::explain(&rules, a),
         Command::Mine(a) => mine(&rules, a),
         Command::Completions(_) | Command::Man(_) => unreachable!("answered before the rules are loaded"),
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => return serve::serve(rules, a),
     };
     // The process ends next: freeing thousands of small allocations one by one would only delay the exit.
     std::mem::forget(rules);
@@ -581,25 +590,8 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
                 continue;
             }
         };
-        // Without --title, a first line that reads as a title is the title (and the report says so).
-        let guessed = match a.title {
-            None if !a.no_title_guess => rolecall::title::first_line_title(&mut scanner, &input.text),
-            _ => None,
-        };
-        let title = a.title.as_deref().or(guessed.map(|(s, e)| &input.text[s..e]));
-        let c = scanner.classify(Posting { text: &input.text, title });
-        found |= c.role.is_some();
-        let mut report = Report::new(&c, &input.text, &input.name, title);
-        if guessed.is_some() {
-            report.title_from = Some(rolecall::report::TitleFrom::FirstLine);
-        }
-        if let Some(t) = title {
-            // The title never changes the verdict: it is read apart and compared with the body.
-            let reading = scanner.read_title(t);
-            let body = scanner.rescore(rolecall::drift::BASIS);
-            let d = rolecall::drift::DriftReading::assess(rules, reading, body);
-            report = report.with_drift(rolecall::drift::DriftReport::new(&d, t, &input.text));
-        }
+        let report = classify_report(&mut scanner, &input.text, &input.name, a.title.as_deref(), !a.no_title_guess);
+        found |= report.name.is_some();
         printer.print(&report)?;
     }
     printer.finish()?;
@@ -610,6 +602,35 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
     } else {
         Outcome::NothingMatched
     })
+}
+
+/// One posting's report as `classify` (and `serve`) make it: the title given, else (with `guess`) the first line
+/// when it reads as one, and the title's drift when there is a title. The title never changes the verdict: it is
+/// read apart and compared with the body.
+pub(crate) fn classify_report<'r: 'a, 'a>(
+    scanner: &mut Scanner<'r>,
+    text: &'a str,
+    source: &'a str,
+    given: Option<&'a str>,
+    guess: bool,
+) -> Report<'a> {
+    let guessed = match given {
+        None if guess => rolecall::title::first_line_title(scanner, text),
+        _ => None,
+    };
+    let title = given.or(guessed.map(|(s, e)| &text[s..e]));
+    let c = scanner.classify(Posting { text, title });
+    let mut report = Report::new(&c, text, source, title);
+    if guessed.is_some() {
+        report.title_from = Some(rolecall::report::TitleFrom::FirstLine);
+    }
+    if let Some(t) = title {
+        let reading = scanner.read_title(t);
+        let body = scanner.rescore(rolecall::drift::BASIS);
+        let d = rolecall::drift::DriftReading::assess(scanner.rules(), reading, body);
+        report = report.with_drift(rolecall::drift::DriftReport::new(&d, t, text));
+    }
+    report
 }
 
 fn titles(rules: &RuleSet, a: TitleArgs) -> Result<Outcome, Failure> {

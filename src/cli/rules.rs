@@ -58,6 +58,9 @@ pub(super) struct ExplainArgs {
     /// A second role to compare with.
     #[arg(long)]
     vs: Option<String>,
+    /// Output format (json: the verdict, the roles' ranks and the comparison, as `POST /v1/explain` answers).
+    #[arg(long, value_enum, default_value_t = ToolFormat::Human)]
+    format: ToolFormat,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -339,6 +342,18 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
     }
     let mut scanner = Scanner::new(rules);
     let c = scanner.classify(Posting::new(&input.text));
+    if a.format == ToolFormat::Json {
+        let cmp = match roles[..] {
+            [x, y] => Some(Comparison::new(&mut scanner, &c, &input.text, x, y)),
+            _ => None,
+        };
+        let report = rolecall::compare::ExplainReport::new(&c, &roles, cmp.as_ref(), &input.text, &input.name);
+        let mut out = io::BufWriter::new(io::stdout().lock());
+        serde_json::to_writer(&mut out, &report).map_err(io::Error::other)?;
+        writeln!(out)?;
+        out.flush()?;
+        return Ok(Outcome::Found);
+    }
     let index = rolecall::diag::LineIndex::new(&input.text);
     let mut out = io::BufWriter::new(io::stdout().lock());
     writeln!(out, "== {}", input.name)?;
