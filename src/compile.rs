@@ -1030,6 +1030,8 @@ impl Builder {
                 uses: p.uses.len() as u32,
                 first_regex: candidates.len() as u32,
                 regexes: p.regexes.len() as u32,
+                closed_left: p.uses.iter().all(|u| !u.left_open),
+                closed_right: p.uses.iter().all(|u| !u.right_open),
             });
             meanings.extend(p.uses.iter().map(Meaning::from));
             candidates.extend(p.regexes.iter().map(|&regex| Candidate {

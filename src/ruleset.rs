@@ -378,6 +378,12 @@ pub(crate) struct Action {
     pub first_regex: u32,
     /// How many regexes start with this literal.
     pub regexes: u32,
+    /// No meaning of the literal is open on the left (`*phrase`): a match without a word boundary before it does
+    /// nothing (no meaning holds and no regex is tried).
+    pub closed_left: bool,
+    /// No meaning of the literal is open on the right (`phrase*`): without a word boundary after it, no meaning
+    /// holds.
+    pub closed_right: bool,
 }
 
 /// A regex to confirm where one of its prefix literals is found, with the bytes that can follow that literal in a

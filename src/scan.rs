@@ -144,6 +144,10 @@ pub struct Scanner<'r> {
     regex_caches: Vec<Option<regex_automata::meta::Cache>>,
     cues: Cues,
     boilerplate: Vec<(usize, usize)>,
+    /// The word bytes of the normalised text, for the proximity stretches.
+    word_bits: posting::WordBits,
+    /// The sentence ends of the text being scanned ([`posting::sentence_stops`]).
+    stops: Vec<usize>,
     scratch: score::Scratch,
 }
 
@@ -222,6 +226,8 @@ impl<'r> Scanner<'r> {
             regex_caches: (0..rules.regexes.len()).map(|_| None).collect(),
             cues: Cues::default(),
             boilerplate: Vec::new(),
+            word_bits: posting::WordBits::default(),
+            stops: Vec::new(),
             scratch: score::Scratch::default(),
         }
     }
@@ -297,17 +303,27 @@ impl<'r> Scanner<'r> {
         let rules = self.rules;
         let buf = self.norm.text.as_str();
         let mut cursor = 0;
+        // The anchor start and window that began the last proximity stretch.
+        let mut last_from: Option<(usize, u8)> = None;
+        // Whether `word_bits` holds this text's (built at the first proximity anchor).
+        let mut word_bits = false;
         for m in rules.automaton.find_overlapping_iter(buf) {
+            let (pattern, m_start, m_end) = (m.pattern().as_usize(), m.start(), m.end());
             if self.hits.len() >= MAX_HITS {
                 // Enough evidence to score any role many times over: a giant posting stops here, memory bounded.
                 break;
             }
-            let act = rules.body_actions[m.pattern().as_usize()];
-            let (os, oe) = self.norm.original_span_near(m.start(), m.end(), &mut cursor);
+            let act = rules.body_actions[pattern];
+            let (os, oe) = self.norm.original_span_near(m_start, m_end, &mut cursor);
             let left = posting::left_boundary(text, os);
+            if !left && act.closed_left {
+                // A match inside a word ("age" in "manage") stops here, before its meanings are read.
+                continue;
+            }
             let right = posting::right_boundary(text, oe);
             let first = act.first_use as usize;
-            for (ui, u) in rules.meanings[first..first + act.uses as usize].iter().enumerate() {
+            let uses = if right || !act.closed_right { act.uses as usize } else { 0 };
+            for (ui, u) in rules.meanings[first..first + uses].iter().enumerate() {
                 let Some((start, end)) = u.span_in(text, os, oe, left, right) else { continue };
                 let kind = match u.kind {
                     UseKind::Responsibility { role, area } => HitKind::Responsibility { role, area },
@@ -317,13 +333,27 @@ impl<'r> Scanner<'r> {
                     UseKind::NearAnchor { confirm: true, .. } => continue,
                     UseKind::NearAnchor { rule, side, confirm: false } => {
                         self.cues.anchors.push((rule, side, start, end));
-                        self.cues.windows.push(self.norm.near_stretch(
-                            m.start(),
-                            m.end(),
-                            rules.near_rules[rule as usize].window,
-                            rules.confirm_max_words,
-                            rules.confirm_max_len,
-                        ));
+                        let window = rules.near_rules[rule as usize].window;
+                        let (words, len) = (rules.confirm_max_words, rules.confirm_max_len);
+                        if !word_bits {
+                            self.word_bits.build(&self.norm.text);
+                            word_bits = true;
+                        }
+                        let to = self.word_bits.near_stretch_end(&self.norm, m_end, window, words, len);
+                        // Only the stretches' union is read. An anchor starting no earlier than the one that
+                        // began the last stretch, with no wider a window, begins its own stretch no earlier
+                        // either, and not after itself: when it starts inside the last stretch, the two join
+                        // without walking back.
+                        match (last_from, self.cues.windows.last_mut()) {
+                            (Some((s0, w0)), Some(last)) if s0 <= m_start && window <= w0 && m_start <= last.1 => {
+                                last.1 = last.1.max(to);
+                            }
+                            _ => {
+                                let from = self.word_bits.near_stretch_start(&self.norm, m_start, window, words, len);
+                                self.cues.windows.push((from, to));
+                                last_from = Some((m_start, window));
+                            }
+                        }
                         continue;
                     }
                     cue => {
@@ -336,7 +366,7 @@ impl<'r> Scanner<'r> {
             }
             if left {
                 let first = act.first_regex as usize;
-                let next = buf.as_bytes().get(m.end()).copied();
+                let next = buf.as_bytes().get(m_end).copied();
                 for c in &rules.candidates[first..first + act.regexes as usize] {
                     // Most tries would fail on the next byte: those are not made.
                     if !c.next.admits(next) {
@@ -348,20 +378,20 @@ impl<'r> Scanner<'r> {
                         .tried
                         .iter()
                         .rev()
-                        .take_while(|&&(_, _, e)| e > m.start())
-                        .any(|&(r, s, _)| r == rid && s == m.start());
+                        .take_while(|&&(_, _, e)| e > m_start)
+                        .any(|&(r, s, _)| r == rid && s == m_start);
                     if seen {
                         continue;
                     }
-                    self.tried.push((rid, m.start(), m.end()));
+                    self.tried.push((rid, m_start, m_end));
                     let re = &rules.regexes[rid as usize];
                     let Some(regex) = re.regex() else { continue };
                     let cache = self.regex_caches[rid as usize].get_or_insert_with(|| regex.create_cache());
-                    if let Some(rm) = regex.search_with(cache, &Input::new(&buf[m.start()..])) {
+                    if let Some(rm) = regex.search_with(cache, &Input::new(&buf[m_start..])) {
                         if rm.is_empty() {
                             continue;
                         }
-                        let (rs, re_end) = self.norm.original_span(m.start(), m.start() + rm.end());
+                        let (rs, re_end) = self.norm.original_span(m_start, m_start + rm.end());
                         if posting::right_boundary(text, re_end) {
                             self.hits.push(Hit::found(
                                 HitKind::Responsibility { role: re.role, area: re.area },
@@ -532,16 +562,17 @@ impl<'r> Scanner<'r> {
     /// words ("We ...", "Our ..."): only those sentences can change a verdict, and their openings are read apart, so
     /// "we" and "our" never enter the body scan.
     fn company_starts(&mut self, text: &str) {
-        if self.rules.company_starts.is_empty() {
+        if self.rules.company_starts.is_empty() || self.hits.is_empty() {
             return;
         }
         let mut seen_to = 0;
+        posting::sentence_stops(text, &mut self.stops);
         for k in 0..self.hits.len() {
             let (hs, he) = (self.hits[k].start, self.hits[k].end);
             if hs < seen_to {
                 continue;
             }
-            let (s, e) = posting::sentence_around(text, hs, he);
+            let (s, e) = posting::sentence_around_in(text, &self.stops, hs, he);
             seen_to = e.max(he);
             let Some(p) = text[s..e].char_indices().find(|&(_, c)| posting::is_word_char(c)).map(|(i, _)| s + i) else {
                 continue;
@@ -597,25 +628,41 @@ impl<'r> Scanner<'r> {
         if profile {
             self.hits.retain(|h| h.background || !is_profile(h));
         }
+        // Hits come by start: what depends only on the start (someone else, a negation before, boilerplate) is
+        // worked out once per start.
+        let mut at: Option<(usize, bool, bool)> = None;
+        let mut elsewhere_at: Option<(usize, bool)> = None;
         for k in 0..self.hits.len() {
+            let (hs, he) = (self.hits[k].start, self.hits[k].end);
             if matches!(self.hits[k].kind, HitKind::Name { .. }) {
-                self.hits[k].elsewhere = self.someone_else(text, self.hits[k].start);
+                let elsewhere = match elsewhere_at {
+                    Some((s, e)) if s == hs => e,
+                    _ => self.someone_else(text, hs),
+                };
+                elsewhere_at = Some((hs, elsewhere));
+                self.hits[k].elsewhere = elsewhere;
             }
-        }
-        for h in &mut self.hits {
-            let i = self.cues.neg_before.partition_point(|&(_, e)| e <= h.start);
-            let before = i > 0 && {
-                let (_, ce) = self.cues.neg_before[i - 1];
-                h.start - ce <= gap && !posting::has_clause_break(text, ce, h.start)
+            let (before, boilerplate) = match at {
+                Some((s, before, boilerplate)) if s == hs => (before, boilerplate),
+                _ => {
+                    let i = self.cues.neg_before.partition_point(|&(_, e)| e <= hs);
+                    let before = i > 0 && {
+                        let (_, ce) = self.cues.neg_before[i - 1];
+                        hs - ce <= gap && !posting::has_clause_break(text, ce, hs)
+                    };
+                    let b = self.boilerplate.partition_point(|&(_, e)| e <= hs);
+                    (before, b < self.boilerplate.len() && self.boilerplate[b].0 <= hs)
+                }
             };
-            let j = self.cues.neg_after.partition_point(|&(s, _)| s < h.end);
+            at = Some((hs, before, boilerplate));
+            let j = self.cues.neg_after.partition_point(|&(s, _)| s < he);
             let after = j < self.cues.neg_after.len() && {
                 let (cs, _) = self.cues.neg_after[j];
-                cs - h.end <= gap && !posting::has_clause_break(text, h.end, cs)
+                cs - he <= gap && !posting::has_clause_break(text, he, cs)
             };
+            let h = &mut self.hits[k];
             h.negated = before || after;
-            let k = self.boilerplate.partition_point(|&(_, e)| e <= h.start);
-            h.boilerplate = k < self.boilerplate.len() && self.boilerplate[k].0 <= h.start;
+            h.boilerplate = boilerplate;
         }
     }
 }
