@@ -17,7 +17,7 @@ use crate::ruleset::{
     Action, Area, Candidate, Example, Meaning, NearRule, NextBytes, Noise, Pattern, RegexRule, Role, RoleIdx, RuleSet,
     Seniority, TitleExample, Use, UseKind,
 };
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::{HashMap, HashSet};
 use toml::Spanned;
 
@@ -1016,7 +1016,17 @@ impl Builder {
         let title_automaton = build(&title_literals)?;
         let confirm_automaton = match confirm_literals.is_empty() {
             true => None,
-            false => Some(build(&confirm_literals)?),
+            // A DFA: the confirming sides are few (about half a megabyte of table for the default pack), and the
+            // stretches around the anchors are read about three times faster by one look-up a byte than by the
+            // NFA's failure chains. The matches are the same, in the same order. Should a pack's be too large to
+            // build, the default kind is used.
+            false => Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(confirm_literals.iter().map(|&i| self.literals[i as usize].text.as_str()))
+                    .or_else(|_| build(&confirm_literals))?,
+            ),
         };
         let confirm_text = || confirm_literals.iter().map(|&i| self.literals[i as usize].text.as_str());
         let confirm_max_len = confirm_text().map(str::len).max().unwrap_or(0);
