@@ -1028,9 +1028,19 @@ impl Builder {
                     .or_else(|_| build(&confirm_literals))?,
             ),
         };
-        let confirm_text = || confirm_literals.iter().map(|&i| self.literals[i as usize].text.as_str());
-        let confirm_max_len = confirm_text().map(str::len).max().unwrap_or(0);
-        let confirm_max_words = confirm_text().map(|t| t.split(' ').count()).max().unwrap_or(0);
+        // Each rule's own confirming side bounds the stretches around its trigger anchors (a pack-wide bound would
+        // make every rule's stretches as wide as its longest partner needs).
+        let mut near_partners = vec![(0usize, 0usize); self.near_rules.len()];
+        for &i in &confirm_literals {
+            let p = &self.literals[i as usize];
+            for u in &p.uses {
+                if let UseKind::NearAnchor { rule, confirm: true, .. } = u.kind {
+                    let (words, len) = &mut near_partners[rule as usize];
+                    *words = (*words).max(p.text.split(' ').count());
+                    *len = (*len).max(p.text.len());
+                }
+            }
+        }
         let warnings: Vec<Diagnostic> = self.diags.into_iter().filter(|d| d.severity == Severity::Warning).collect();
         let (mut actions, mut meanings, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
         for (i, p) in self.literals.iter().enumerate() {
@@ -1065,8 +1075,7 @@ impl Builder {
                 title_literals,
                 confirm_automaton,
                 confirm_literals,
-                confirm_max_len,
-                confirm_max_words,
+                near_partners,
                 actions,
                 meanings,
                 candidates,

@@ -475,10 +475,9 @@ pub struct RuleSet {
     /// pattern `i` is literal `confirm_literals[i]`.
     pub(crate) confirm_automaton: Option<AhoCorasick>,
     pub(crate) confirm_literals: Vec<u32>,
-    /// The longest confirming literal: how far before a trigger anchor its partner can start, beyond the reach.
-    pub(crate) confirm_max_len: usize,
-    /// The most words in a confirming literal.
-    pub(crate) confirm_max_words: usize,
+    /// Per proximity rule, the most words and bytes of its confirming literals: how far beyond the reach around a
+    /// trigger anchor its partner can stand.
+    pub(crate) near_partners: Vec<(usize, usize)>,
     /// Words that keep a company sentence about the job ("you", "this role"), ASCII case-insensitive: run only
     /// over the few sentences a company phrase marks, so these common words cost the body scan nothing.
     pub(crate) job_automaton: Option<AhoCorasick>,

@@ -303,8 +303,8 @@ impl<'r> Scanner<'r> {
         let rules = self.rules;
         let buf = self.norm.text.as_str();
         let mut cursor = 0;
-        // The anchor start and window that began the last proximity stretch.
-        let mut last_from: Option<(usize, u8)> = None;
+        // The anchor start, window and partner bounds that began the last proximity stretch.
+        let mut last_from: Option<(usize, (u8, usize, usize))> = None;
         // Whether `word_bits` holds this text's (built at the first proximity anchor).
         let mut word_bits = false;
         for m in rules.automaton.find_overlapping_iter(buf) {
@@ -334,24 +334,27 @@ impl<'r> Scanner<'r> {
                     UseKind::NearAnchor { rule, side, confirm: false } => {
                         self.cues.anchors.push((rule, side, start, end));
                         let window = rules.near_rules[rule as usize].window;
-                        let (words, len) = (rules.confirm_max_words, rules.confirm_max_len);
+                        let (words, len) = rules.near_partners[rule as usize];
                         if !word_bits {
                             self.word_bits.build(&self.norm.text);
                             word_bits = true;
                         }
                         let to = self.word_bits.near_stretch_end(&self.norm, m_end, window, words, len);
                         // Only the stretches' union is read. An anchor starting no earlier than the one that
-                        // began the last stretch, with no wider a window, begins its own stretch no earlier
-                        // either, and not after itself: when it starts inside the last stretch, the two join
-                        // without walking back.
+                        // began the last stretch, with no wider a window or partner, begins its own stretch no
+                        // earlier either, and not after itself: when it starts inside the last stretch, the two
+                        // join without walking back.
+                        let wide = (window, words, len);
                         match (last_from, self.cues.windows.last_mut()) {
-                            (Some((s0, w0)), Some(last)) if s0 <= m_start && window <= w0 && m_start <= last.1 => {
+                            (Some((s0, (w0, pw0, pl0))), Some(last))
+                                if s0 <= m_start && window <= w0 && words <= pw0 && len <= pl0 && m_start <= last.1 =>
+                            {
                                 last.1 = last.1.max(to);
                             }
                             _ => {
                                 let from = self.word_bits.near_stretch_start(&self.norm, m_start, window, words, len);
                                 self.cues.windows.push((from, to));
-                                last_from = Some((m_start, window));
+                                last_from = Some((m_start, wide));
                             }
                         }
                         continue;
