@@ -25,6 +25,10 @@ pub const MAX_HITS: usize = 100_000;
 /// The longest posting `Scanner::prescan` reads ahead (its normalised text and matches are kept until its scan).
 pub const PRESCAN_MAX: usize = 1 << 20;
 
+/// The most automaton matches one `Scanner::prescan` keeps (12 bytes each): a batch of texts dense in overlapping
+/// matches leaves the postings past this budget to their scans, so memory stays bounded whatever the input.
+pub const PRESCAN_MATCHES: usize = 1 << 20;
+
 /// What a hit is evidence of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HitKind {
@@ -296,9 +300,14 @@ impl<'r> Scanner<'r> {
     /// scans: the automaton's tables then stay in cache through the batch instead of being evicted by each
     /// posting's evidence work in between (about a tenth of `batch -j 1` on the bench corpus). Posting `k` is then
     /// scanned by calling [`Scanner::take_prescan`]`(k)` and scanning the same text (the same `&str`) next; the
-    /// matches are the automaton's, in its order, either way. Texts longer than [`PRESCAN_MAX`] are left to their
-    /// scan.
+    /// matches are the automaton's, in its order, either way. Texts longer than [`PRESCAN_MAX`], and those past
+    /// [`PRESCAN_MATCHES`] matches in all, are left to their scans.
     pub(crate) fn prescan<'t>(&mut self, texts: impl IntoIterator<Item = &'t str>) {
+        self.prescan_within(texts, PRESCAN_MATCHES);
+    }
+
+    /// [`Scanner::prescan`] keeping at most `budget` matches.
+    fn prescan_within<'t>(&mut self, texts: impl IntoIterator<Item = &'t str>, mut budget: usize) {
         let rules = self.rules;
         self.ahead_len = 0;
         self.ahead_next = None;
@@ -308,17 +317,25 @@ impl<'r> Scanner<'r> {
             }
             let a = &mut self.ahead[self.ahead_len];
             a.found.clear();
-            if text.len() <= PRESCAN_MAX {
-                a.text = (text.as_ptr() as usize, text.len());
+            a.text = (0, usize::MAX);
+            if text.len() <= PRESCAN_MAX && budget > 0 {
                 a.norm.build(text);
                 a.found.extend(
                     rules
                         .automaton
                         .find_overlapping_iter(a.norm.text.as_str())
+                        .take(budget.saturating_add(1))
                         .map(|m| (m.pattern().as_u32(), m.start() as u32, m.end() as u32)),
                 );
-            } else {
-                a.text = (0, usize::MAX);
+                if a.found.len() > budget {
+                    // Over the budget: this posting and the rest are scanned as they come.
+                    a.found.clear();
+                    a.found.shrink_to(budget.min(PRESCAN_MATCHES / 64));
+                    budget = 0;
+                } else {
+                    budget -= a.found.len();
+                    a.text = (text.as_ptr() as usize, text.len());
+                }
             }
             self.ahead_len += 1;
         }
@@ -838,6 +855,33 @@ boilerplate_phrases = ["equal opportunity employer"]
         let regex_hits =
             sc.scan("She owns the backlog.").iter().filter(|h| matches!(h.signal, Signal::Regex { .. })).count();
         assert_eq!(regex_hits, 1);
+    }
+
+    #[test]
+    fn a_posting_read_ahead_scans_as_it_would_alone() {
+        let rs = rules();
+        let texts = [
+            "You OWN the\n  Product-Backlog; talk to Stakeholders &amp; write <b>user</b> stories.",
+            "",
+            "She owns the backlog. No people management. Backlog: not required.",
+            "About us\nOur stakeholders love us.\nRequirements\n- backlog",
+            "backlog backlog backlog backlog backlog backlog backlog backlog",
+        ];
+        let alone: Vec<Vec<Hit>> = texts.iter().map(|t| Scanner::new(&rs).scan(t).to_vec()).collect();
+        // Budgets from none to plenty: the postings past it are scanned as they come.
+        for budget in [0, 1, 5, 12, usize::MAX] {
+            let mut sc = Scanner::new(&rs);
+            sc.prescan_within(texts, budget);
+            for (k, t) in texts.iter().enumerate() {
+                sc.take_prescan(k);
+                assert_eq!(sc.scan(t), &alone[k][..], "budget {budget}, posting {k}");
+            }
+            // A text that is not the one read ahead is scanned afresh.
+            sc.prescan_within(texts, budget);
+            sc.take_prescan(0);
+            let other = texts[2].to_string();
+            assert_eq!(sc.scan(&other), &alone[2][..]);
+        }
     }
 
     #[test]
