@@ -121,6 +121,17 @@ impl Normalized {
         }
     }
 
+    /// Gives back its buffers when they hold room for more than about `bytes` bytes of text (so that many kept
+    /// buffers cannot each keep the room of the longest text they ever held).
+    pub fn trim(&mut self, bytes: usize) {
+        if self.text.capacity() > bytes {
+            self.text = String::new();
+        }
+        if self.pieces.capacity() > bytes / 8 {
+            self.pieces = Vec::new();
+        }
+    }
+
     /// The stretch of the normalised text around a proximity rule's trigger anchor at `start..end` where its other
     /// side can stand: `window` words and then a whole partner (at most `partner_words` words, `partner_len`
     /// bytes) on either side, and no further than the pairing looks ([`near_reach`]). Words are counted loosely

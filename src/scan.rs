@@ -25,6 +25,9 @@ pub const MAX_HITS: usize = 100_000;
 /// The longest posting `Scanner::prescan` reads ahead (its normalised text and matches are kept until its scan).
 pub const PRESCAN_MAX: usize = 1 << 20;
 
+/// The room (in bytes of text) a buffer kept for `Scanner::prescan` may hold on to between batches.
+const PRESCAN_KEEP: usize = 16 << 10;
+
 /// The most automaton matches one `Scanner::prescan` keeps (12 bytes each): a batch of texts dense in overlapping
 /// matches leaves the postings past this budget to their scans, so memory stays bounded whatever the input.
 pub const PRESCAN_MATCHES: usize = 1 << 20;
@@ -316,6 +319,11 @@ impl<'r> Scanner<'r> {
                 self.ahead.push(Ahead::default());
             }
             let a = &mut self.ahead[self.ahead_len];
+            // Each of the (up to a chunk's worth of) kept buffers stays small: a long posting's room goes with it.
+            a.norm.trim(PRESCAN_KEEP);
+            if a.found.capacity() > PRESCAN_KEEP / 8 {
+                a.found = Vec::new();
+            }
             a.found.clear();
             a.text = (0, usize::MAX);
             if text.len() <= PRESCAN_MAX && budget > 0 {
