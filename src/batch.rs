@@ -615,7 +615,17 @@ impl<'r> Batch<'r> {
             OutputFormat::Csv => Rows::Csv(Box::new(csv::WriterBuilder::new().flexible(true).from_writer(buf))),
             OutputFormat::Jsonl => Rows::Jsonl(buf),
         };
-        let done = jobs.iter().map(|job| self.render(lane, job, &mut rows)).collect();
+        // The chunk's postings are normalised and run through the body automaton first, one after the other, and
+        // then classified one by one with that work done (see `Scanner::prescan`).
+        lane.scanner.prescan(jobs.iter().map(|j| j.as_ref().map_or("", |j| j.text.as_str())));
+        let done = jobs
+            .iter()
+            .enumerate()
+            .map(|(k, job)| {
+                lane.scanner.take_prescan(k);
+                self.render(lane, job, &mut rows)
+            })
+            .collect();
         let rows = match rows {
             // Flushing into a Vec cannot fail.
             Rows::Csv(w) => w.into_inner().unwrap_or_default(),

@@ -121,6 +121,17 @@ impl Normalized {
         }
     }
 
+    /// Gives back its buffers when they hold room for more than about `bytes` bytes of text (so that many kept
+    /// buffers cannot each keep the room of the longest text they ever held).
+    pub fn trim(&mut self, bytes: usize) {
+        if self.text.capacity() > bytes {
+            self.text = String::new();
+        }
+        if self.pieces.capacity() > bytes / 8 {
+            self.pieces = Vec::new();
+        }
+    }
+
     /// The stretch of the normalised text around a proximity rule's trigger anchor at `start..end` where its other
     /// side can stand: `window` words and then a whole partner (at most `partner_words` words, `partner_len`
     /// bytes) on either side, and no further than the pairing looks ([`near_reach`]). Words are counted loosely
@@ -134,9 +145,18 @@ impl Normalized {
         partner_words: usize,
         partner_len: usize,
     ) -> (usize, usize) {
+        (
+            self.near_stretch_start(start, window, partner_words, partner_len),
+            self.near_stretch_end(end, window, partner_words, partner_len),
+        )
+    }
+
+    /// Where [`Normalized::near_stretch`] starts, for an anchor starting at `start`. It never lies after `start`,
+    /// and never moves back when `start` moves forward or `window` shrinks (the word starts before a later place
+    /// include those before an earlier one).
+    pub fn near_stretch_start(&self, start: usize, window: u8, partner_words: usize, partner_len: usize) -> usize {
         let bytes = self.text.as_bytes();
-        let (start, end) = (start.min(bytes.len()), end.min(bytes.len()));
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80;
+        let start = start.min(bytes.len());
         // The gap's words, the partner's words, and one more for a word the anchor starts or ends inside.
         let words = usize::from(window) + partner_words + 1;
         let limit = near_reach(window) + partner_len + NEAR_SLACK;
@@ -144,7 +164,7 @@ impl Normalized {
         let lo = start.saturating_sub(limit);
         let (mut i, mut seen) = (start, 0);
         while i > lo {
-            if word(bytes[i - 1]) && (i - 1 == 0 || !word(bytes[i - 2])) {
+            if near_word(bytes[i - 1]) && (i - 1 == 0 || !near_word(bytes[i - 2])) {
                 seen += 1;
                 if seen == words {
                     i -= 1;
@@ -153,12 +173,20 @@ impl Normalized {
             }
             i -= 1;
         }
-        let from = floor_boundary(&self.text, i);
+        floor_boundary(&self.text, i)
+    }
+
+    /// Where [`Normalized::near_stretch`] ends, for an anchor ending at `end`.
+    pub fn near_stretch_end(&self, end: usize, window: u8, partner_words: usize, partner_len: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let end = end.min(bytes.len());
+        let words = usize::from(window) + partner_words + 1;
+        let limit = near_reach(window) + partner_len + NEAR_SLACK;
         // Forwards: stop at the end of the `words`-th word after `end`.
         let hi = (end + limit).min(bytes.len());
         let (mut j, mut seen) = (end, 0);
         while j < hi {
-            if word(bytes[j]) && (j + 1 == bytes.len() || !word(bytes[j + 1])) {
+            if near_word(bytes[j]) && (j + 1 == bytes.len() || !near_word(bytes[j + 1])) {
                 seen += 1;
                 if seen == words {
                     j += 1;
@@ -167,7 +195,7 @@ impl Normalized {
             }
             j += 1;
         }
-        (from, ceil_boundary(&self.text, j))
+        ceil_boundary(&self.text, j)
     }
 
     /// Maps a byte range of the normalised text back to a byte range of the original text.
@@ -506,6 +534,149 @@ pub fn has_clause_break(text: &str, a: usize, b: usize) -> bool {
     a < b && text[a..b].chars().any(is_clause_break)
 }
 
+/// The word bytes of a normalised text as bits ([`near_word`]: any non-ASCII byte is one), 64 to a `u64`: the
+/// proximity stretches ([`Normalized::near_stretch`]) count words by popcount instead of byte by byte. Built once
+/// per text, it answers for every anchor of it.
+#[derive(Debug, Default, Clone)]
+pub struct WordBits {
+    bits: Vec<u64>,
+    len: usize,
+}
+
+impl WordBits {
+    /// The bits of `text`, reusing this buffer.
+    pub fn build(&mut self, text: &str) {
+        let bytes = text.as_bytes();
+        self.len = bytes.len();
+        self.bits.clear();
+        self.bits.extend(bytes.chunks(64).map(|chunk| {
+            let mut m = 0u64;
+            let mut eights = chunk.chunks_exact(8);
+            for (k, eight) in eights.by_ref().enumerate() {
+                m |= word_byte_mask(u64::from_le_bytes(eight.try_into().expect("eight bytes"))) << (8 * k);
+            }
+            let done = chunk.len() - eights.remainder().len();
+            for (i, &b) in eights.remainder().iter().enumerate() {
+                m |= u64::from(near_word(b)) << (done + i);
+            }
+            m
+        }));
+    }
+
+    /// Word bits `k` (zero past the end).
+    fn word(&self, k: usize) -> u64 {
+        self.bits.get(k).copied().unwrap_or(0)
+    }
+
+    /// Bits of block `k` for the bytes that start a word.
+    fn starts(&self, k: usize) -> u64 {
+        let w = self.word(k);
+        let before = if k == 0 { 0 } else { self.word(k - 1) >> 63 };
+        w & !((w << 1) | before)
+    }
+
+    /// Bits of block `k` for the bytes that end a word.
+    fn ends(&self, k: usize) -> u64 {
+        let w = self.word(k);
+        w & !((w >> 1) | (self.word(k + 1) << 63))
+    }
+
+    /// [`Normalized::near_stretch_start`] of `norm`, which these bits were built from.
+    pub fn near_stretch_start(
+        &self,
+        norm: &Normalized,
+        start: usize,
+        window: u8,
+        partner_words: usize,
+        partner_len: usize,
+    ) -> usize {
+        debug_assert_eq!(self.len, norm.text.len());
+        let start = start.min(self.len);
+        let mut words = usize::from(window) + partner_words + 1;
+        let lo = start.saturating_sub(near_reach(window) + partner_len + NEAR_SLACK);
+        // The `words`-th word start in lo..start, counted down from `start`; `lo` when there are fewer.
+        let mut at = lo;
+        if start > lo {
+            let (first, last) = (lo / 64, (start - 1) / 64);
+            for k in (first..=last).rev() {
+                let mut m = self.starts(k);
+                if k == last {
+                    m &= u64::MAX >> (63 - (start - 1) % 64);
+                }
+                if k == first {
+                    m &= u64::MAX << (lo % 64);
+                }
+                let n = m.count_ones() as usize;
+                if n >= words {
+                    for _ in 1..words {
+                        m &= !(1u64 << (63 - m.leading_zeros()));
+                    }
+                    at = k * 64 + (63 - m.leading_zeros() as usize);
+                    break;
+                }
+                words -= n;
+            }
+        }
+        floor_boundary(&norm.text, at)
+    }
+
+    /// [`Normalized::near_stretch_end`] of `norm`, which these bits were built from.
+    pub fn near_stretch_end(
+        &self,
+        norm: &Normalized,
+        end: usize,
+        window: u8,
+        partner_words: usize,
+        partner_len: usize,
+    ) -> usize {
+        debug_assert_eq!(self.len, norm.text.len());
+        let end = end.min(self.len);
+        let mut words = usize::from(window) + partner_words + 1;
+        let hi = (end + near_reach(window) + partner_len + NEAR_SLACK).min(self.len);
+        // Just after the `words`-th word end in end..hi; `hi` when there are fewer.
+        let mut at = hi;
+        if hi > end {
+            let (first, last) = (end / 64, (hi - 1) / 64);
+            for k in first..=last {
+                let mut m = self.ends(k);
+                if k == first {
+                    m &= u64::MAX << (end % 64);
+                }
+                if k == last {
+                    m &= u64::MAX >> (63 - (hi - 1) % 64);
+                }
+                let n = m.count_ones() as usize;
+                if n >= words {
+                    for _ in 1..words {
+                        m &= m - 1;
+                    }
+                    at = k * 64 + m.trailing_zeros() as usize + 1;
+                    break;
+                }
+                words -= n;
+            }
+        }
+        ceil_boundary(&norm.text, at)
+    }
+}
+
+/// [`near_word`] of the eight bytes of `x` (little-endian) as eight bits, without a branch or a table per byte.
+fn word_byte_mask(x: u64) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HI;
+    // The high bit of each byte whose low seven bits lie in a..=b (no carry crosses a byte).
+    let within = |a: u8, b: u8| (low + LO * u64::from(0x80 - a)) & !(low + LO * u64::from(0x7f - b)) & HI;
+    let words = (x & HI) | within(b'0', b'9') | within(b'a', b'z') | within(b'A', b'Z') | within(b'_', b'_');
+    // Gather the eight high bits into the low byte.
+    ((words >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// A word byte as proximity stretches count words: loosely, any non-ASCII byte is one.
+fn near_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+}
+
 /// Bytes a proximity stretch may run beyond the pairing's reach: normalised text can run a little longer than the
 /// original (a few characters lower-case to longer forms).
 const NEAR_SLACK: usize = 32;
@@ -690,9 +861,19 @@ const MAX_SENTENCE: usize = 250;
 /// break or a bullet run into the text.
 pub fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let bytes = text.as_bytes();
-    // A sentence ends at . ! ? or a line break, and at a bullet run into the text (" - ", " • ", " – "): scraped
-    // ads flatten their lists, and one company sentence must not swallow the duty bullets after it.
-    let stop = |i: usize| match bytes[i] {
+    let back = floor_boundary(text, start.saturating_sub(MAX_SENTENCE));
+    let ahead = ceil_boundary(text, (end + MAX_SENTENCE).min(text.len()));
+    let s = (back..start).rev().find(|&i| sentence_stop(bytes, i)).map_or(back, |i| i + 1);
+    let e = (end..ahead).find(|&i| sentence_stop(bytes, i)).map_or(ahead, |i| i + 1);
+    (s, e)
+}
+
+/// Whether byte `i` ends a sentence. A sentence ends at . ! ? or a line break, and at a bullet run into the text
+/// (" - ", " • ", " – "): scraped ads flatten their lists, and one company sentence must not swallow the duty
+/// bullets after it.
+#[inline]
+fn sentence_stop(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
         b'.' | b'!' | b'?' | b'\n' => true,
         b'-' | b'*' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
         // The last byte of "–" (E2 80 93), "—" (E2 80 94) or "•" (E2 80 A2) between spaces.
@@ -704,11 +885,57 @@ pub fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
                 && bytes.get(i + 1) == Some(&b' ')
         }
         _ => false,
-    };
+    }
+}
+
+/// Every byte of `text` that ends a sentence (see [`sentence_around`]), ascending, into `out`: read once, so that
+/// the sentences around many places cost a binary search each ([`sentence_around_in`]).
+pub fn sentence_stops(text: &str, out: &mut Vec<usize>) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    out.clear();
+    let bytes = text.as_bytes();
+    // Every byte that can end a sentence is ASCII below '@' but not a space, or not ASCII: eight bytes at a time,
+    // the rest (letters, spaces: most of a text) are passed over, and the few others get the full test.
+    let mut at = 0;
+    let mut eights = bytes.chunks_exact(8);
+    for eight in eights.by_ref() {
+        let x = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
+        let low = x & !HI;
+        let below = !(low + LO * 0x40) & HI;
+        let y = x ^ (LO * u64::from(b' '));
+        let space = !(((y & !HI) + !HI) | y) & HI;
+        let mut may = (x & HI) | (below & !space);
+        while may != 0 {
+            let i = at + (may.trailing_zeros() / 8) as usize;
+            if sentence_stop(bytes, i) {
+                out.push(i);
+            }
+            may &= may - 1;
+        }
+        at += 8;
+    }
+    for i in at..bytes.len() {
+        if sentence_stop(bytes, i) {
+            out.push(i);
+        }
+    }
+}
+
+/// [`sentence_around`] from the text's [`sentence_stops`]: the same sentence.
+pub fn sentence_around_in(text: &str, stops: &[usize], start: usize, end: usize) -> (usize, usize) {
     let back = floor_boundary(text, start.saturating_sub(MAX_SENTENCE));
     let ahead = ceil_boundary(text, (end + MAX_SENTENCE).min(text.len()));
-    let s = (back..start).rev().find(|&i| stop(i)).map_or(back, |i| i + 1);
-    let e = (end..ahead).find(|&i| stop(i)).map_or(ahead, |i| i + 1);
+    let k = stops.partition_point(|&i| i < start);
+    let s = match k.checked_sub(1).map(|k| stops[k]) {
+        Some(i) if i >= back => i + 1,
+        _ => back,
+    };
+    let k = stops.partition_point(|&i| i < end);
+    let e = match stops.get(k).copied() {
+        Some(i) if i < ahead => i + 1,
+        _ => ahead,
+    };
     (s, e)
 }
 
@@ -950,6 +1177,35 @@ mod tests {
     }
 
     #[test]
+    fn sentences_from_the_stops_agree_with_the_scan() {
+        let unit = "Ship it. Own - the roadmap \u{2022} now! x\ny * z \u{2013} é? ";
+        let texts = [
+            unit.to_string(),
+            unit.repeat(12),
+            "no stop at all here ".repeat(30),
+            String::new(),
+            "-".into(),
+            "a.b!c?d\ne - f * g \u{2014} h \u{2022} i\t\u{2013}j .".repeat(5),
+        ];
+        let mut stops = Vec::new();
+        for text in &texts {
+            sentence_stops(text, &mut stops);
+            let every: Vec<usize> = (0..text.len()).filter(|&i| sentence_stop(text.as_bytes(), i)).collect();
+            assert_eq!(stops, every, "{text:?}");
+            let places: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            for (a, &start) in places.iter().enumerate() {
+                for &end in places[a..].iter().take(5) {
+                    assert_eq!(
+                        sentence_around_in(text, &stops, start, end),
+                        sentence_around(text, start, end),
+                        "{start}..{end} of {text:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn unclosed_boilerplate_section_is_bounded() {
         let text = format!("Benefits:\n{}\nYou will own the roadmap.", "free fruit. ".repeat(200));
         let mut out = Vec::new();
@@ -999,6 +1255,53 @@ mod tests {
         let at = n.text.find("anchor").unwrap();
         let (a, b) = n.near_stretch(at, at + 6, 12, 3, 8);
         assert!(at - a <= near_reach(12) + 8 + NEAR_SLACK && b == n.text.len());
+    }
+
+    #[test]
+    fn word_byte_masks_agree_with_the_byte_rule() {
+        for b in 0..=255u8 {
+            for at in 0..8 {
+                for fill in [b' ', b'a', 0xC3] {
+                    let mut eight = [fill; 8];
+                    eight[at] = b;
+                    let want = eight.iter().enumerate().fold(0, |m, (i, &c)| m | (u64::from(near_word(c)) << i));
+                    assert_eq!(word_byte_mask(u64::from_le_bytes(eight)), want, "{eight:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn word_bits_give_the_same_stretches() {
+        let unit = "Own the product backlog, é and 漢字 x_y 42 -- the end. ";
+        let texts = [
+            unit.to_string(),
+            unit.repeat(9),
+            "a".repeat(200),
+            " ".repeat(130),
+            "ab ".repeat(70),
+            String::new(),
+            "x".into(),
+        ];
+        let mut bits = WordBits::default();
+        for text in &texts {
+            let n = Normalized::new(text);
+            bits.build(&n.text);
+            for at in 0..=n.text.len() {
+                for (window, words, len) in [(0, 0, 0), (1, 1, 8), (5, 3, 40), (12, 3, 8), (255, 9, 400)] {
+                    assert_eq!(
+                        bits.near_stretch_start(&n, at, window, words, len),
+                        n.near_stretch_start(at, window, words, len),
+                        "start {at} {window} of {text:?}"
+                    );
+                    assert_eq!(
+                        bits.near_stretch_end(&n, at, window, words, len),
+                        n.near_stretch_end(at, window, words, len),
+                        "end {at} {window} of {text:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

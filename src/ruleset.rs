@@ -387,6 +387,12 @@ pub(crate) struct Action {
     pub first_regex: u32,
     /// How many regexes start with this literal.
     pub regexes: u32,
+    /// No meaning of the literal is open on the left (`*phrase`): a match without a word boundary before it does
+    /// nothing (no meaning holds and no regex is tried).
+    pub closed_left: bool,
+    /// No meaning of the literal is open on the right (`phrase*`): without a word boundary after it, no meaning
+    /// holds.
+    pub closed_right: bool,
 }
 
 /// A regex to confirm where one of its prefix literals is found, with the bytes that can follow that literal in a
@@ -478,10 +484,9 @@ pub struct RuleSet {
     /// pattern `i` is literal `confirm_literals[i]`.
     pub(crate) confirm_automaton: Option<AhoCorasick>,
     pub(crate) confirm_literals: Vec<u32>,
-    /// The longest confirming literal: how far before a trigger anchor its partner can start, beyond the reach.
-    pub(crate) confirm_max_len: usize,
-    /// The most words in a confirming literal.
-    pub(crate) confirm_max_words: usize,
+    /// Per proximity rule, the most words and bytes of its confirming literals: how far beyond the reach around a
+    /// trigger anchor its partner can stand.
+    pub(crate) near_partners: Vec<(usize, usize)>,
     /// Words that keep a company sentence about the job ("you", "this role"), ASCII case-insensitive: run only
     /// over the few sentences a company phrase marks, so these common words cost the body scan nothing.
     pub(crate) job_automaton: Option<AhoCorasick>,
