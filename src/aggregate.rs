@@ -644,7 +644,7 @@ const EXCERPT_CONTEXT: usize = 90;
 const EXCERPTS: usize = 4;
 
 /// Short excerpts of `text` around `marks` (byte ranges with their kind): overlapping windows merge, at most
-/// [`EXCERPTS`] are kept (those with the most marks, then in text order), and each excerpt's marks are relative
+/// `EXCERPTS` are kept (those with the most marks, then in text order), and each excerpt's marks are relative
 /// to it. The excerpt keeps the text's own whitespace.
 pub fn excerpts(text: &str, mut marks: Vec<(usize, usize, MarkKind)>) -> Vec<Excerpt> {
     marks.retain(|&(s, e, _)| s < e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e));

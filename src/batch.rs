@@ -13,7 +13,7 @@ use crate::posting::Posting;
 use crate::report::{round4, Report};
 use crate::ruleset::RuleSet;
 use crate::scan::HitKind;
-use crate::scan::Scanner;
+use crate::Session;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Read, Write};
@@ -204,7 +204,7 @@ pub struct Progress {
 /// scanners side by side would make the cores fight over a shared line.
 #[repr(align(128))]
 struct Lane<'r> {
-    scanner: Scanner<'r>,
+    scanner: Session<'r>,
     /// This worker's part of the drift aggregate (merged at the end: every figure is a sum).
     drift: DriftSummary,
 }
@@ -328,7 +328,7 @@ impl<'r> Batch<'r> {
             errors,
             progress,
             scanners: (0..self.threads.max(1))
-                .map(|_| Lane { scanner: Scanner::new(self.rules), drift: DriftSummary::new(top_n, period) })
+                .map(|_| Lane { scanner: Session::new(self.rules), drift: DriftSummary::new(top_n, period) })
                 .collect(),
             summary: Summary::default(),
         };
@@ -617,12 +617,12 @@ impl<'r> Batch<'r> {
         };
         // The chunk's postings are normalised and run through the body automaton first, one after the other, and
         // then classified one by one with that work done (see `Scanner::prescan`).
-        lane.scanner.prescan(jobs.iter().map(|j| j.as_ref().map_or("", |j| j.text.as_str())));
+        lane.scanner.scanner().prescan(jobs.iter().map(|j| j.as_ref().map_or("", |j| j.text.as_str())));
         let done = jobs
             .iter()
             .enumerate()
             .map(|(k, job)| {
-                lane.scanner.take_prescan(k);
+                lane.scanner.scanner().take_prescan(k);
                 self.render(lane, job, &mut rows)
             })
             .collect();
@@ -657,7 +657,7 @@ impl<'r> Batch<'r> {
                 }
                 let mut report = Report::new(&c, &job.text, &job.id, job.title.as_deref());
                 if let Some(t) = job.title.as_deref().filter(|t| !t.trim().is_empty()) {
-                    let reading = scanner.read_title(t);
+                    let reading = scanner.title(t);
                     let d =
                         crate::drift::DriftReading::assess(self.rules, reading, scanner.rescore(crate::drift::BASIS));
                     report = report.with_drift(crate::drift::DriftReport::new(&d, t, &job.text));
@@ -677,7 +677,7 @@ impl<'r> Batch<'r> {
                 let title_role = job
                     .title
                     .as_deref()
-                    .and_then(|t| scanner.read_title(t).role)
+                    .and_then(|t| scanner.title(t).role)
                     .map_or("", |r| self.rules.roles()[r as usize].id.as_str());
                 let fields = [
                     record.as_str(),

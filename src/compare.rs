@@ -7,7 +7,6 @@
 //! the leader's distinguishing evidence blanked out of the text (same byte offsets, spaces instead of the phrases),
 //! which says whether that evidence is what made the difference.
 
-use crate::posting::Posting;
 use crate::ruleset::RoleIdx;
 use crate::scan::{HitKind, Scanner};
 use crate::score::{Classification, RoleScore};
@@ -60,7 +59,14 @@ pub struct Comparison<'r> {
 impl<'r> Comparison<'r> {
     /// Compares roles `a` and `b` on `text`, given the text's classification `c` (made by the same scanner's
     /// rules on [`crate::score::Basis::All`]). Scans the text once more for the counterfactual.
-    pub fn new(scanner: &mut Scanner<'r>, c: &Classification<'r>, text: &str, a: RoleIdx, b: RoleIdx) -> Self {
+    pub fn new(
+        scanner: &mut Scanner<'r>,
+        scratch: &mut crate::score::Scratch,
+        c: &Classification<'r>,
+        text: &str,
+        a: RoleIdx,
+        b: RoleIdx,
+    ) -> Self {
         let side = |role: RoleIdx| {
             let score = c.ranking.iter().find(|s| s.role == role).cloned();
             let areas = &c.rules.roles()[role as usize].areas;
@@ -88,7 +94,7 @@ impl<'r> Comparison<'r> {
             lead.distinguishing.iter().flat_map(|d| d.evidence.iter().map(|&(s, e, _)| (s, e))).collect();
         let without_lead_distinguishing = (!spans.is_empty()).then(|| {
             let blanked = blank(text, &spans);
-            let c2 = scanner.classify(Posting::new(&blanked));
+            let c2 = crate::score::classify_with(c.rules, scanner.scan(&blanked), crate::score::Basis::All, scratch);
             let of = |r: RoleIdx| c2.ranking.iter().find(|s| s.role == r).map_or(0.0, |s| s.score);
             (of(lead.role), of(trail.role))
         });
@@ -174,7 +180,7 @@ pub struct Counterfactual {
 impl<'a> ComparisonReport<'a> {
     /// The report of `cmp`, made on `text` with `rules`.
     pub fn new(rules: &'a crate::RuleSet, cmp: &Comparison<'a>, text: &'a str) -> ComparisonReport<'a> {
-        let r4 = crate::report::round4;
+        let r4 = crate::score::round4;
         let side = |s: &Side<'a>| {
             let role = &rules.roles()[s.role as usize];
             SideLine {
@@ -259,7 +265,7 @@ impl<'a> ExplainReport<'a> {
         source: &'a str,
     ) -> ExplainReport<'a> {
         let rules = c.rules;
-        let r4 = crate::report::round4;
+        let r4 = crate::score::round4;
         ExplainReport {
             source,
             verdict: VerdictLine { role: c.role_id(), status: c.status, score: r4(c.score()) },
@@ -292,6 +298,7 @@ fn blank(text: &str, spans: &[(usize, usize)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Posting, Session};
 
     fn pack() -> crate::RuleSet {
         let po = "id = \"po\"\nname = \"PO\"\nfamily = \"product\"\nsummary = \"s\"\nnames = [\"product owner\"]\n\
@@ -314,9 +321,9 @@ mod tests {
         let (po, tpo) = (rules.role("po").unwrap().0, rules.role("tpo").unwrap().0);
         let text =
             "You order the product backlog and write user stories. You lead API design and pay down technical debt.";
-        let mut scanner = Scanner::new(&rules);
+        let mut scanner = Session::new(&rules);
         let c = scanner.classify(Posting::new(text));
-        let cmp = Comparison::new(&mut scanner, &c, text, po, tpo);
+        let cmp = scanner.compare(&c, text, po, tpo);
         assert_eq!(cmp.lead.role, tpo, "the refining role leads: {cmp:?}");
         assert!(cmp.lead_builds_on_trail && !cmp.trail_builds_on_lead);
         assert!(cmp.gap() > 0.0);
@@ -332,9 +339,9 @@ mod tests {
         let rules = pack();
         let (po, tpo) = (rules.role("po").unwrap().0, rules.role("tpo").unwrap().0);
         let text = "You order the product backlog and write user stories with the team.";
-        let mut scanner = Scanner::new(&rules);
+        let mut scanner = Session::new(&rules);
         let c = scanner.classify(Posting::new(text));
-        let cmp = Comparison::new(&mut scanner, &c, text, tpo, po);
+        let cmp = scanner.compare(&c, text, tpo, po);
         assert_eq!(cmp.lead.role, po);
         assert!(cmp.trail_builds_on_lead);
         assert!(cmp.trail.distinguishing.iter().all(|d| d.evidence.is_empty() && d.score == 0.0));

@@ -342,8 +342,8 @@ impl Builder {
             areas,
             file: src.name.clone(),
             builds_on: Vec::new(),
-            builds_on_share: crate::score::BUILDS_ON_FACTOR,
-            distinguishing_min: crate::score::MIN_DISTINGUISHING,
+            builds_on_share: crate::ruleset::BUILDS_ON_FACTOR,
+            distinguishing_min: crate::ruleset::MIN_DISTINGUISHING,
         });
     }
 

@@ -12,8 +12,9 @@
 
 use crate::posting::Posting;
 use crate::ruleset::RuleSet;
-use crate::scan::{HitKind, Scanner, Signal};
+use crate::scan::{HitKind, Signal};
 use crate::score::Status;
+use crate::Session;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -235,7 +236,7 @@ pub fn evaluate_on<R: Read>(
     let title_i = cols.title.as_deref().map(find).transpose()?;
     let by_i = cols.by.as_deref().map(find).transpose()?;
 
-    let mut scanner = Scanner::new(rules);
+    let mut scanner = Session::new(rules);
     let mut predictions = Vec::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
     let mut unlabelled = 0;
@@ -297,7 +298,7 @@ pub fn evaluate_on<R: Read>(
             label: label.to_string(),
             predicted: c.role_id().to_string(),
             status: c.status,
-            confidence: crate::report::round4(c.confidence),
+            confidence: crate::score::round4(c.confidence),
             title: title_i.and_then(|i| record.get(i)).map(str::to_string),
             group: by_i.map(|i| record.get(i).unwrap_or("").to_string()),
             evidence: c.top_phrases(&text, 6).into_iter().map(|p| p.into_owned()).collect(),

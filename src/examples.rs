@@ -7,12 +7,12 @@
 
 use crate::posting::Posting;
 use crate::ruleset::{Example, TitleExample};
-use crate::scan::Scanner;
+use crate::Session;
 
 /// Checks one title example: the title must name the example's role (alone, or first of a dual title) and, when
 /// the example says, state its seniority. `Err` says what went wrong, in one line.
-pub fn check_title(scanner: &mut Scanner<'_>, ex: &TitleExample) -> Result<(), String> {
-    let r = scanner.read_title(&ex.title);
+pub fn check_title(scanner: &mut Session<'_>, ex: &TitleExample) -> Result<(), String> {
+    let r = scanner.title(&ex.title);
     let roles = scanner.rules().roles();
     let got = r.role.map_or("none", |i| roles[i as usize].id.as_str());
     if got != ex.role {
@@ -33,7 +33,7 @@ pub fn check_title(scanner: &mut Scanner<'_>, ex: &TitleExample) -> Result<(), S
 }
 
 /// Checks one example; `Err` says what went wrong, in one line.
-pub fn check(scanner: &mut Scanner<'_>, ex: &Example) -> Result<(), String> {
+pub fn check(scanner: &mut Session<'_>, ex: &Example) -> Result<(), String> {
     let c = scanner.classify(Posting::new(&ex.text));
     let got = c.role_id();
     let runner = c.ranking.iter().find(|s| Some(s.role) != c.role).map_or(String::new(), |s| {
@@ -76,7 +76,7 @@ pub struct Checked<'r> {
 
 /// Checks every posting example, then every title example, of `rules`, in pack order.
 pub fn check_all(rules: &crate::RuleSet) -> Vec<Checked<'_>> {
-    let mut scanner = Scanner::new(rules);
+    let mut scanner = Session::new(rules);
     let mut out: Vec<Checked<'_>> = rules
         .examples()
         .iter()

@@ -5,24 +5,30 @@
 //! status (`match`, `ambiguous`, `none` → `other`), a confidence, the runners-up, and the evidence: every phrase
 //! that counted, as a byte span of the original text, with the responsibility area it supports.
 //!
-//! The pipeline, one stage per module: rule files are loaded ([`rulefile`]) and compiled ([`compile`]) into one
-//! immutable [`RuleSet`] ([`ruleset`]) holding a single Aho-Corasick automaton over every phrase of every role; a
-//! posting is normalised with a map back to its original bytes ([`posting`]); a per-thread [`Scanner`] runs the
-//! automaton once, checks word boundaries, confirms regexes and marks negated and boilerplate mentions
-//! ([`scan`]); the hits are scored into a [`Classification`] ([`score`]); printers render it ([`report`]);
-//! [`eval`] measures agreement with labelled data. The library never prints.
+//! **Start at the front door, [`Engine`]**: it compiles the rules once (the built-in pack, or your own files) and
+//! hands out a per-thread [`Session`] that classifies postings, reads titles, assesses title drift and compares two
+//! roles ([`engine`] shows each call). The command line, `rolecall serve` and the Python package all go through it.
 //!
 //! ```
-//! use rolecall::{Posting, Scanner};
-//! let rules = rolecall::default_rules().expect("the default pack compiles");
-//! let mut scanner = Scanner::new(&rules); // one per thread; the rule set is shared
+//! use rolecall::{Engine, Posting};
+//! let engine = Engine::with_default_rules().expect("the default pack compiles");
+//! let mut session = engine.session(); // one per thread; the engine is shared
 //! let text = "You will facilitate daily stand-ups, sprint planning and retrospectives, remove impediments \
 //!             and coach the team and the organisation in Scrum and agile practices.";
-//! let c = scanner.classify(Posting::new(text));
+//! let c = session.classify(Posting::new(text));
 //! assert_eq!(c.role_id(), "scrum-master");
 //! let counted: Vec<&str> = c.evidence.iter().filter(|e| e.counted).map(|e| &text[e.hit.start..e.hit.end]).collect();
 //! assert!(counted.contains(&"remove impediments"), "{counted:?}");
 //! ```
+//!
+//! Behind it, one stage per module, each importing only the ones before it: a posting is normalised with a map back
+//! to its original bytes ([`posting`]); rule files are loaded ([`rulefile`]) and compiled ([`compile`](mod@compile)) into one
+//! immutable [`RuleSet`] ([`ruleset`]) holding a single Aho-Corasick automaton over every phrase of every role; a
+//! [`Scanner`] runs the automaton once, checks word boundaries, confirms regexes and marks negated, boilerplate,
+//! background and someone-else mentions ([`scan`]: matching only, no scores); the hits are scored into a
+//! [`Classification`] ([`score`]); titles are read ([`title`]), drift assessed ([`drift`]) and roles compared
+//! ([`compare`]); printers render it ([`report`]); the jobs run many postings ([`batch`], [`aggregate`], [`eval`],
+//! [`mine`]). The library never prints.
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod aggregate;
@@ -31,6 +37,7 @@ pub mod compare;
 pub mod compile;
 pub mod diag;
 pub mod drift;
+pub mod engine;
 pub mod eval;
 pub mod examples;
 pub mod lint;
@@ -45,6 +52,7 @@ pub mod title;
 
 pub use compile::{compile, Compiled};
 pub use diag::{Diagnostic, Span};
+pub use engine::{Engine, Session};
 pub use posting::Posting;
 pub use rulefile::Source;
 pub use ruleset::RuleSet;

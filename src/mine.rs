@@ -17,7 +17,7 @@
 use crate::eval::Columns;
 use crate::posting::{is_word_char, Posting};
 use crate::ruleset::RuleSet;
-use crate::scan::Scanner;
+use crate::Session;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::Read;
@@ -214,7 +214,7 @@ impl Tally {
 
 /// The state of one mining run, over its two passes.
 struct Miner<'r, 'o> {
-    scanner: Scanner<'r>,
+    scanner: Session<'r>,
     role_idx: Option<crate::ruleset::RoleIdx>,
     opts: &'o MineOptions,
     errors: Vec<(u64, String)>,
@@ -376,7 +376,7 @@ pub fn mine<R: Read>(
 ) -> Result<Mined, MineError> {
     let io_err = |e: std::io::Error| MineError::Input(crate::eval::EvalError::Csv(e.into()));
     let mut m = Miner {
-        scanner: Scanner::new(rules),
+        scanner: Session::new(rules),
         role_idx: rules.role(&opts.role).map(|(i, _)| i),
         opts,
         errors: Vec::new(),

@@ -534,7 +534,7 @@ pub fn has_clause_break(text: &str, a: usize, b: usize) -> bool {
     a < b && text[a..b].chars().any(is_clause_break)
 }
 
-/// The word bytes of a normalised text as bits ([`near_word`]: any non-ASCII byte is one), 64 to a `u64`: the
+/// The word bytes of a normalised text as bits (`near_word`: any non-ASCII byte is one), 64 to a `u64`: the
 /// proximity stretches ([`Normalized::near_stretch`]) count words by popcount instead of byte by byte. Built once
 /// per text, it answers for every anchor of it.
 #[derive(Debug, Default, Clone)]
@@ -857,7 +857,7 @@ fn inline_capitals(text: &str, start: usize, end: usize) -> bool {
 /// lists together without a full stop, and a cue must not blank out the requirements before it.
 const MAX_SENTENCE: usize = 250;
 
-/// The sentence around `text[start..end]`: at most [`MAX_SENTENCE`] bytes each way, ended by `.`, `!`, `?`, a line
+/// The sentence around `text[start..end]`: at most `MAX_SENTENCE` bytes each way, ended by `.`, `!`, `?`, a line
 /// break or a bullet run into the text.
 pub fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
     let bytes = text.as_bytes();

@@ -46,7 +46,7 @@ pub struct RoleFile {
     #[serde(default)]
     pub builds_on_share: Option<Spanned<f64>>,
     /// How much evidence the role's distinguishing areas need together before it counts in full (0.1 ..= 5.0;
-    /// default [`crate::score::MIN_DISTINGUISHING`]).
+    /// default [`crate::ruleset::MIN_DISTINGUISHING`]).
     #[serde(default)]
     pub distinguishing_min: Option<Spanned<f64>>,
     /// Responsibility areas.

@@ -9,6 +9,15 @@
 
 use aho_corasick::AhoCorasick;
 
+/// Default share of the best `builds_on` role's responsibility score that a role adds to its own (only when it has
+/// evidence of its own); a role file may set its own `builds_on_share`. A rule setting's default, so it lives
+/// with the rules (the compiler fills it in, the scorer reads it from the role).
+pub const BUILDS_ON_FACTOR: f64 = 0.7;
+/// A role that declares distinguishing areas is *distinguished* in a posting when those areas score at least this
+/// much together (about one specific phrase in an area of weight 1), or when the body names it. A role file may
+/// ask for more with `distinguishing_min`.
+pub const MIN_DISTINGUISHING: f64 = 0.6;
+
 /// Index of a role in [`RuleSet::roles`].
 pub type RoleIdx = u16;
 
@@ -328,7 +337,7 @@ pub struct NearRule {
     pub area: u16,
     /// Most words between the two sides.
     pub window: u8,
-    /// The side the body automaton looks for (the rarer one, by [`crate::compile`]'s estimate); the other side is
+    /// The side the body automaton looks for (the rarer one, by [`crate::compile`](mod@crate::compile)'s estimate); the other side is
     /// looked for only around its anchors.
     pub trigger: u8,
     /// `k^-0.5` when `k` roles write the same rule.

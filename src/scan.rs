@@ -10,9 +10,8 @@
 //! section or sentence). Hits carry byte spans into the original text. Scoring is `score.rs`'s job. A posting
 //! yields at most [`MAX_HITS`] hits: beyond that the scan stops, so memory stays bounded on giant inputs.
 
-use crate::posting::{self, Normalized, Posting, SectionCue};
+use crate::posting::{self, Normalized, SectionCue};
 use crate::ruleset::{RoleIdx, RuleSet, UseKind};
-use crate::score::{self, Classification};
 use regex_automata::Input;
 
 /// The longest cue read apart from the body scan, in bytes ("in close collaboration with the").
@@ -139,7 +138,8 @@ impl crate::ruleset::Meaning {
     }
 }
 
-/// Per-thread scratch for classifying postings with one rule set.
+/// Per-thread scratch for matching postings with one rule set (scoring is [`crate::score`], and the front door
+/// [`crate::Session`] joins the two).
 #[derive(Debug)]
 pub struct Scanner<'r> {
     rules: &'r RuleSet,
@@ -165,7 +165,6 @@ pub struct Scanner<'r> {
     ahead_next: Option<usize>,
     /// The sentence ends of the text being scanned ([`posting::sentence_stops`]).
     stops: Vec<usize>,
-    scratch: score::Scratch,
 }
 
 /// One posting read ahead by [`Scanner::prescan`].
@@ -256,7 +255,6 @@ impl<'r> Scanner<'r> {
             ahead_len: 0,
             ahead_next: None,
             stops: Vec::new(),
-            scratch: score::Scratch::default(),
         }
     }
 
@@ -265,38 +263,15 @@ impl<'r> Scanner<'r> {
         self.rules
     }
 
-    /// Classifies one posting: scan, then score. The title (if any) is carried along, never scored.
-    pub fn classify(&mut self, posting: Posting<'_>) -> Classification<'r> {
-        self.classify_on(posting, score::Basis::All)
-    }
-
-    /// [`Scanner::classify`] on a chosen basis (responsibilities alone for title drift).
-    pub fn classify_on(&mut self, posting: Posting<'_>, basis: score::Basis) -> Classification<'r> {
-        self.scan(posting.text);
-        score::classify_with(self.rules, &self.hits, basis, &mut self.scratch)
-    }
-
-    /// Title drift of one posting: the title's role against the body's, on responsibility evidence alone.
-    pub fn drift(&mut self, title: &str, text: &str) -> crate::drift::DriftReading<'r> {
-        let reading = self.read_title(title);
-        let body = self.classify_on(Posting::new(text), crate::drift::BASIS);
-        crate::drift::DriftReading::assess(self.rules, reading, body)
-    }
-
-    /// Scores the hits of the last [`Scanner::scan`] or classification again, on another basis.
-    pub fn rescore(&mut self, basis: score::Basis) -> Classification<'r> {
-        score::classify_with(self.rules, &self.hits, basis, &mut self.scratch)
+    /// The hits of the last [`Scanner::scan`].
+    pub fn hits(&self) -> &[Hit] {
+        &self.hits
     }
 
     /// The boilerplate ranges of the last [`Scanner::scan`] (byte ranges of the original text, sorted and
     /// disjoint).
     pub fn boilerplate(&self) -> &[(usize, usize)] {
         &self.boilerplate
-    }
-
-    /// Reads a job title: its role, seniority and the parts around the role (see `title.rs`).
-    pub fn read_title(&mut self, title: &str) -> crate::title::TitleReading {
-        crate::title::read(self.rules, &mut self.norm, title)
     }
 
     /// Normalises a batch of postings and runs the body automaton over each, one after the other, ahead of their
@@ -1015,7 +990,9 @@ boilerplate_phrases = ["equal opportunity employer"]
 mod wording_tests {
     use super::*;
     use crate::compile::compile;
+    use crate::posting::Posting;
     use crate::rulefile::Source;
+    use crate::Session;
 
     const PO: &str = r#"
 id = "po"
@@ -1062,7 +1039,7 @@ spellings = [["ise", "ize"]]
 
     /// (matched text, signal kind, background) of every hit.
     fn hits(rs: &RuleSet, text: &str) -> Vec<(String, &'static str, bool)> {
-        let mut sc = Scanner::new(rs);
+        let mut sc = Session::new(rs);
         sc.scan(text)
             .iter()
             .map(|h| {
@@ -1082,7 +1059,7 @@ spellings = [["ise", "ize"]]
         let text = "Prioritising features; prioritization of features? no: prioritizes features. Risks and risk.";
         let got: Vec<String> = hits(&rs, text).into_iter().map(|h| h.0).collect();
         assert_eq!(got, ["Prioritising features", "prioritizes features", "Risks", "risk"]);
-        let c = Scanner::new(&rs).classify(Posting::new(text));
+        let c = Session::new(&rs).classify(Posting::new(text));
         assert_eq!(c.evidence.iter().filter(|e| e.counted).count(), 2, "two written phrases, each counted once");
         assert_eq!(c.ranking[0].areas[0].phrases, 2);
     }
@@ -1155,13 +1132,13 @@ spellings = [["ise", "ize"]]
             [("software developer".into(), "phrase", true), ("software developer".into(), "name", true)],
             "the PO's background profile and the developer's name, both in the background clause"
         );
-        let c = Scanner::new(&rs).classify(Posting::new(text));
+        let c = Session::new(&rs).classify(Posting::new(text));
         let dev = c.ranking.iter().find(|r| rs.roles[r.role as usize].id == "dev");
         assert!(dev.is_none(), "a past job names nothing: {:?}", c.ranking);
         let po = c.ranking.iter().find(|r| rs.roles[r.role as usize].id == "po").expect("the PO scores");
         assert!(po.areas[1].phrases == 1 && rs.roles[0].areas[1].background);
         // The same words outside a background clause name the developer job, and the PO's background is silent.
-        let c = Scanner::new(&rs).classify(Posting::new("We hire a software developer to write code."));
+        let c = Session::new(&rs).classify(Posting::new("We hire a software developer to write code."));
         assert_eq!(c.role_id(), "dev");
         assert!(c.ranking.iter().all(|r| rs.roles[r.role as usize].id != "po"));
         // A cue after the phrase, in the same clause, makes it background too.
@@ -1180,7 +1157,7 @@ spellings = [["ise", "ize"]]
         );
         let src = |n: &str, t: &str| Source { name: n.into(), text: t.into() };
         let rs = compile(&[src("po.toml", &two), src("en.toml", LANG)]).unwrap().rules;
-        let c = Scanner::new(&rs).classify(Posting::new("Own the delivery risk backlog."));
+        let c = Session::new(&rs).classify(Posting::new("Own the delivery risk backlog."));
         let counted: Vec<&str> = c.evidence.iter().filter(|e| e.counted).map(|e| e.phrase).collect();
         assert!(counted.contains(&"own~|order~ .. backlog") && counted.contains(&"delivery risk"), "{counted:?}");
     }
@@ -1208,7 +1185,7 @@ spellings = [["ise", "ize"]]
         // `~` with no language inflections: a warning, and the word as written still matches.
         let c = compile(&[src("po.toml", PO), src("dev.toml", DEV)]).unwrap();
         assert!(c.warnings.iter().any(|d| d.code == crate::diag::codes::NO_INFLECTION));
-        let mut sc = Scanner::new(&c.rules);
+        let mut sc = Session::new(&c.rules);
         assert_eq!(sc.scan("risk and risks").len(), 1);
     }
 }

@@ -28,6 +28,11 @@ use crate::ruleset::{RoleIdx, RuleSet};
 use crate::scan::{Hit, HitKind, Signal};
 use std::borrow::Cow;
 
+/// Rounds to 4 decimals, as every score and confidence is printed (in every output, by every layer above).
+pub(crate) fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
 /// Saturation scale of an area's evidence (see the module docs).
 pub const SATURATION: f64 = 1.0;
 /// Context factor of evidence inside boilerplate.
@@ -40,15 +45,10 @@ pub const NEGATIVE_FACTOR: f64 = 0.7;
 pub const MIN_SCORE: f64 = 1.5;
 /// Runner-up at or above this share of the best score makes the verdict `ambiguous`.
 pub const AMBIGUOUS_RATIO: f64 = 0.9;
-/// Default share of the best `builds_on` role's responsibility score that a role adds to its own (only when it has
-/// evidence of its own); a role file may set its own `builds_on_share`.
-pub const BUILDS_ON_FACTOR: f64 = 0.7;
+pub use crate::ruleset::BUILDS_ON_FACTOR;
 /// Scale of the strength part of the confidence.
 pub const STRENGTH_SCALE: f64 = 3.0;
-/// A role that declares distinguishing areas is *distinguished* in a posting when those areas score at least this
-/// much together (about one specific phrase in an area of weight 1), or when the body names it. A role file may
-/// ask for more with `distinguishing_min`.
-pub const MIN_DISTINGUISHING: f64 = 0.6;
+pub use crate::ruleset::MIN_DISTINGUISHING;
 /// Factor on the score of a role that declares distinguishing areas but is not distinguished: evidence only in
 /// areas its neighbours share (stakeholders, roadmaps, mentoring) does not make a verdict.
 pub const UNDISTINGUISHED_FACTOR: f64 = 0.5;
@@ -476,7 +476,7 @@ mod tests {
     use crate::compile::compile;
     use crate::posting::Posting;
     use crate::rulefile::Source;
-    use crate::scan::Scanner;
+    use crate::Session;
 
     #[test]
     fn packed_keys_order_like_kind_then_signal() {
@@ -536,7 +536,7 @@ mod tests {
     }
 
     fn run<'r>(rs: &'r RuleSet, text: &str) -> Classification<'r> {
-        Scanner::new(rs).classify(Posting::new(text))
+        Session::new(rs).classify(Posting::new(text))
     }
 
     #[test]
@@ -627,7 +627,7 @@ mod tests {
         // Naming the role distinguishes it too (not on the responsibilities-only basis).
         let named = run(&rs, "As our team lead you mentor engineers.");
         assert!(!lead_of(&named).unwrap().undistinguished);
-        let masked = Scanner::new(&rs)
+        let masked = Session::new(&rs)
             .classify_on(Posting::new("As our team lead you mentor engineers."), Basis::Responsibilities);
         assert!(lead_of(&masked).unwrap().undistinguished);
     }

@@ -94,7 +94,7 @@ pub const GUESS_MAX_WORDS: usize = 12;
 /// (at most [`GUESS_MAX_CHARS`] characters and [`GUESS_MAX_WORDS`] words), not a sentence (no closing `.`, `!` or
 /// `?`), and naming a role (`match` or `dual`). Markdown or list marks around it (`# `, `**`, `- `) are left out of
 /// the span. The faces use it as the title and say so; the verdict never depends on it.
-pub fn first_line_title(scanner: &mut crate::Scanner<'_>, text: &str) -> Option<(usize, usize)> {
+pub fn first_line_title(rules: &RuleSet, norm: &mut Normalized, text: &str) -> Option<(usize, usize)> {
     let mut at = 0;
     let line = text.split_inclusive('\n').find_map(|l| {
         let start = at;
@@ -111,7 +111,7 @@ pub fn first_line_title(scanner: &mut crate::Scanner<'_>, text: &str) -> Option<
     {
         return None;
     }
-    let reading = scanner.read_title(body);
+    let reading = read(rules, norm, body);
     matches!(reading.status, TitleStatus::Match | TitleStatus::Dual)
         .then_some((start + lead, start + lead + body.len()))
 }
@@ -465,7 +465,7 @@ impl<'a> StatedLine<'a> {
 
 #[cfg(test)]
 mod tests {
-    use crate::scan::Scanner;
+    use crate::Session;
 
     fn rules() -> crate::RuleSet {
         crate::default_rules().unwrap()
@@ -500,8 +500,8 @@ mod tests {
     #[test]
     fn nested_phrase_names_only_the_longer_role() {
         let rs = rules();
-        let mut sc = Scanner::new(&rs);
-        let r = sc.read_title("Technical Product Owner");
+        let mut sc = Session::new(&rs);
+        let r = sc.title("Technical Product Owner");
         assert_eq!(r.role.map(|i| rs.roles()[i as usize].id.as_str()), Some("technical-product-owner"));
         assert_eq!(r.matched, Some((0, 23)));
     }
@@ -509,23 +509,23 @@ mod tests {
     #[test]
     fn title_only_words_are_read_in_titles_but_never_scanned_in_bodies() {
         let rs = rules();
-        let mut sc = Scanner::new(&rs);
-        let r = sc.read_title("Senior PO (m/w/d)");
+        let mut sc = Session::new(&rs);
+        let r = sc.title("Senior PO (m/w/d)");
         assert_eq!(r.role.map(|i| rs.roles()[i as usize].id.as_str()), Some("product-owner"));
         assert!(r.parts.iter().any(|p| p.kind == crate::ruleset::Noise::Gender), "{:?}", r.parts);
         // "po" and "em" are title phrases only: the body automaton does not even report them.
         assert_eq!(rs.raw_scan(b"po em"), 0);
         // A name is both: a body mention and a title.
         assert!(rs.raw_scan(b"product owner") > 0);
-        assert_eq!(sc.read_title("Product Owner").role, rs.role("product-owner").map(|(i, _)| i));
+        assert_eq!(sc.title("Product Owner").role, rs.role("product-owner").map(|(i, _)| i));
     }
 
     #[test]
     fn field_words_and_other_role_phrases_name_the_title_s_domain() {
         let rs = rules();
-        let mut sc = Scanner::new(&rs);
-        let domains = |t: &str, sc: &mut Scanner| -> Vec<String> {
-            sc.read_title(t).domains.iter().map(|&r| rs.roles()[r as usize].id.clone()).collect()
+        let mut sc = Session::new(&rs);
+        let domains = |t: &str, sc: &mut Session| -> Vec<String> {
+            sc.title(t).domains.iter().map(|&r| rs.roles()[r as usize].id.clone()).collect()
         };
         // A field word qualifying the role, before or after it.
         assert!(domains("Security Program Manager", &mut sc).contains(&"security-engineer".to_string()));
@@ -543,8 +543,8 @@ mod tests {
     #[test]
     fn a_short_first_line_naming_a_role_reads_as_the_title() {
         let rs = rules();
-        let mut sc = Scanner::new(&rs);
-        let guess = |t: &str, sc: &mut Scanner| super::first_line_title(sc, t).map(|(s, e)| t[s..e].to_string());
+        let mut sc = Session::new(&rs);
+        let guess = |t: &str, sc: &mut Session| sc.first_line_title(t).map(|(s, e)| t[s..e].to_string());
         let ad = "\n  ## Senior Product Owner (m/w/d) **\nYou own the backlog.";
         assert_eq!(guess(ad, &mut sc).as_deref(), Some("Senior Product Owner (m/w/d)"));
         assert_eq!(
@@ -565,8 +565,8 @@ mod tests {
     #[test]
     fn a_tech_lead_manager_is_both_and_reads_ambiguous() {
         let rs = rules();
-        let mut sc = Scanner::new(&rs);
-        let r = sc.read_title("Tech Lead Manager, Payments");
+        let mut sc = Session::new(&rs);
+        let r = sc.title("Tech Lead Manager, Payments");
         assert_eq!(r.status, super::TitleStatus::Ambiguous);
         let ids: Vec<&str> = r.candidates.iter().map(|&i| rs.roles()[i as usize].id.as_str()).collect();
         assert_eq!(ids, ["engineering-manager", "tech-lead"]);
@@ -575,8 +575,8 @@ mod tests {
     #[test]
     fn noise_regexes_still_run_when_the_combined_pass_finds_something() {
         let rs = rules();
-        let mut sc = Scanner::new(&rs);
-        let kinds = |t: &str, sc: &mut Scanner| sc.read_title(t).parts.iter().map(|p| p.kind).collect::<Vec<_>>();
+        let mut sc = Session::new(&rs);
+        let kinds = |t: &str, sc: &mut Session| sc.title(t).parts.iter().map(|p| p.kind).collect::<Vec<_>>();
         use crate::ruleset::Noise;
         assert!(kinds("Scrum Master, Austin, TX - $120k", &mut sc).contains(&Noise::Salary));
         assert!(kinds("Scrum Master REQ-20931", &mut sc).contains(&Noise::Requisition));

@@ -7,7 +7,7 @@
 //! correctly titled ones flagged as drift.
 
 use rolecall::drift::Drift;
-use rolecall::Scanner;
+use rolecall::Session;
 
 /// (body, true role) pairs from the pack's examples and the fixture postings.
 fn postings(rules: &rolecall::RuleSet) -> Vec<(String, String)> {
@@ -37,7 +37,7 @@ fn title_of<'r>(rules: &'r rolecall::RuleSet, role: &str) -> &'r str {
 #[test]
 fn swapped_titles_are_far_and_true_titles_do_not_drift() {
     let rules = rolecall::default_rules().unwrap();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     let roles = rules.roles();
     let family = |id: &str| rules.role(id).unwrap().1.family.clone();
     let (mut swapped, mut far, mut true_n, mut drifted, mut wrong, mut overlap) = (0, 0, 0, 0, 0, 0);
@@ -102,7 +102,7 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
 #[test]
 fn name_mentions_are_shown_but_do_not_decide_drift() {
     let rules = rolecall::default_rules().unwrap();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     // A body that calls itself a Product Owner but describes sales work.
     let body = "As our Product Owner you will own a sales quota, prospect new business by cold calling, \
                 manage key accounts and close deals with new customers in your territory.";
@@ -123,7 +123,7 @@ fn name_mentions_are_shown_but_do_not_decide_drift() {
 #[test]
 fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     let rules = rolecall::default_rules().unwrap();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     let data_engineering = "You will build and run batch and streaming data pipelines in Spark and Airflow, model the \
         warehouse in dbt, keep data quality checks green, tune Kafka consumers and own the ETL jobs that feed our \
         Snowflake warehouse; on-call for the data platform one week in six.";

@@ -1,11 +1,11 @@
 //! Every example of every rule file in the default pack must hold, and every focus role must carry enough of them.
 
-use rolecall::{examples, Scanner};
+use rolecall::{examples, Session};
 
 #[test]
 fn every_rule_example_holds() {
     let rules = rolecall::default_rules().expect("default pack compiles");
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     let mut failures = Vec::new();
     for ex in rules.examples() {
         if let Err(why) = examples::check(&mut scanner, ex) {
@@ -25,7 +25,7 @@ fn every_rule_example_holds() {
 #[test]
 fn every_title_example_holds_and_every_role_has_some() {
     let rules = rolecall::default_rules().expect("default pack compiles");
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     let failures: Vec<String> = rules
         .title_examples()
         .iter()
@@ -94,7 +94,7 @@ fn default_pack_has_the_focus_roles_and_neighbours() {
 #[test]
 fn sink_roles_take_their_postings() {
     let rules = rolecall::default_rules().unwrap();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     let cases = [
         ("legal", "As in-house counsel you will draft and negotiate commercial contracts, advise the business on privacy law and intellectual property, and manage outside counsel. You hold a law degree and are admitted to practice in at least one state."),
         ("healthcare", "Registered nurse for our cardiac unit: assess patients, administer medication, keep accurate charting in the electronic health record and follow infection control protocols. Current RN licensure and BLS certification required."),

@@ -199,7 +199,7 @@ fn hostile_rule_packs_fail_with_diagnostics() {
 fn a_giant_posting_keeps_a_bounded_number_of_hits() {
     let text = PO.repeat(40_000); // about 4 MB, a few hundred thousand phrase occurrences
     let rules = rolecall::default_rules().unwrap();
-    let mut scanner = rolecall::Scanner::new(&rules);
+    let mut scanner = rolecall::Session::new(&rules);
     let hits = scanner.scan(&text).len();
     assert!(hits <= rolecall::scan::MAX_HITS, "{hits} hits");
     let c = scanner.classify(rolecall::Posting::new(&text));

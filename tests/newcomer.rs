@@ -5,7 +5,7 @@
 //! phrases are the point, with a small pack of our own where the mechanism is.
 
 use rolecall::scan::{HitKind, Signal};
-use rolecall::{Posting, RuleSet, Scanner, Source};
+use rolecall::{Posting, RuleSet, Session, Source};
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{}/fixtures/newcomer/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
@@ -25,7 +25,7 @@ fn default_rules() -> RuleSet {
 #[test]
 fn a_plain_words_tpo_ad_is_a_tpo_with_and_without_its_title_line() {
     let rules = default_rules();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     for name in ["tpo-plain-words.txt", "tpo-plain-words-untitled.txt"] {
         let text = fixture(name);
         let c = scanner.classify(Posting::new(&text));
@@ -46,7 +46,7 @@ fn a_plain_words_tpo_ad_is_a_tpo_with_and_without_its_title_line() {
 fn a_tpm_ad_scores_its_background_and_its_risk_work() {
     let rules = default_rules();
     let text = fixture("tpm-background-risks.txt");
-    let c = Scanner::new(&rules).classify(Posting::new(&text));
+    let c = Session::new(&rules).classify(Posting::new(&text));
     assert_eq!(c.role_id(), "technical-program-manager");
     let (tpm, role) = rules.role("technical-program-manager").unwrap();
     let ranked = c.ranking.iter().find(|s| s.role == tpm).unwrap();
@@ -63,7 +63,7 @@ fn a_tpm_ad_scores_its_background_and_its_risk_work() {
 fn an_intern_ad_ending_in_hiring_boilerplate_is_not_a_recruiter() {
     let rules = default_rules();
     let text = fixture("intern-hiring-boilerplate.txt");
-    let c = Scanner::new(&rules).classify(Posting::new(&text));
+    let c = Session::new(&rules).classify(Posting::new(&text));
     assert_ne!(c.role_id(), "recruiter");
     assert_eq!(c.role_id(), "software-engineer");
     let recruiter = rules.role("recruiter").unwrap().0;
@@ -78,7 +78,7 @@ fn an_intern_ad_ending_in_hiring_boilerplate_is_not_a_recruiter() {
 fn named_past_jobs_are_background_not_the_job() {
     let rules = default_rules();
     let text = case("background-named-past-job");
-    let c = Scanner::new(&rules).classify(Posting::new(&text));
+    let c = Session::new(&rules).classify(Posting::new(&text));
     assert_eq!(c.role_id(), "product-owner");
     let past: Vec<&str> = c
         .evidence
@@ -97,7 +97,7 @@ fn named_past_jobs_are_background_not_the_job() {
 #[test]
 fn company_and_hiring_prose_without_headings_do_not_vote() {
     let rules = default_rules();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     let text = case("company-prose-no-headings");
     let job = text.find("You will join").unwrap();
     let c = scanner.classify(Posting::new(&text));
@@ -130,7 +130,7 @@ near = ["own~|order~ .. backlog"]
 }
 
 fn near_hits(rules: &RuleSet, text: &str) -> Vec<String> {
-    let mut scanner = Scanner::new(rules);
+    let mut scanner = Session::new(rules);
     scanner
         .scan(text)
         .iter()
@@ -155,7 +155,7 @@ fn proximity_holds_in_either_order_and_stops_at_a_sentence() {
 fn inflected_forms_match_and_count_once() {
     let rules = mechanism_pack();
     let text = case("inflections");
-    let c = Scanner::new(&rules).classify(Posting::new(&text));
+    let c = Session::new(&rules).classify(Posting::new(&text));
     let found: Vec<String> = c.evidence.iter().map(|e| text[e.hit.start..e.hit.end].to_lowercase()).collect();
     for want in ["prioritising", "prioritisation", "risk mitigations"] {
         assert!(found.iter().any(|f| f == want), "{want} in {found:?}");

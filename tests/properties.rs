@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use rolecall::report::Report;
-use rolecall::{Posting, RuleSet, Scanner};
+use rolecall::{Posting, RuleSet, Session};
 use std::sync::OnceLock;
 
 fn rules() -> &'static RuleSet {
@@ -48,7 +48,7 @@ proptest! {
 
     #[test]
     fn classify_never_panics_and_spans_are_exact(text in posting()) {
-        let mut scanner = Scanner::new(rules());
+        let mut scanner = Session::new(rules());
         let c = scanner.classify(Posting::new(&text));
         prop_assert!((0.0..=1.0).contains(&c.confidence));
         prop_assert!(c.ranking.windows(2).all(|w| w[0].score >= w[1].score));
@@ -65,7 +65,7 @@ proptest! {
 
     #[test]
     fn arbitrary_unicode_never_panics(text in "\\PC{0,400}") {
-        let mut scanner = Scanner::new(rules());
+        let mut scanner = Session::new(rules());
         let c = scanner.classify(Posting::new(&text));
         for e in &c.evidence {
             prop_assert!(text.get(e.hit.start..e.hit.end).is_some());
@@ -75,7 +75,7 @@ proptest! {
 
 #[test]
 fn repeating_a_phrase_cannot_beat_covering_the_role() {
-    let mut scanner = Scanner::new(rules());
+    let mut scanner = Session::new(rules());
     let covering =
         "Facilitate sprint planning and retrospectives, remove impediments, coach the team in agile practices \
                     and track velocity.";

@@ -4,7 +4,7 @@
 //! below (set from what the pack reached when the set landed; raise them as the pack improves, never lower them).
 //! Run with `--nocapture` to see the per-role table and the confusions.
 
-use rolecall::{Posting, Scanner};
+use rolecall::{Posting, Session};
 use std::collections::BTreeMap;
 
 /// Accuracy floors in per cent: (with the title line, body only), overall.
@@ -46,7 +46,7 @@ type Tally = (f64, BTreeMap<String, (usize, usize)>, BTreeMap<(String, String), 
 
 fn tally(ads: &[Ad], titled: bool) -> Tally {
     let rules = rolecall::default_rules().unwrap();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     let (mut per, mut conf) = (BTreeMap::new(), BTreeMap::new());
     let mut correct = 0;
     for ad in ads {

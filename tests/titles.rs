@@ -2,13 +2,13 @@
 //! `ambiguous`), the seniority, the second role of a dual title, and the parts that must be kept apart.
 
 use rolecall::title::TitleStatus;
-use rolecall::Scanner;
+use rolecall::Session;
 
 #[test]
 fn title_table_normalises_as_written() {
     let table = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/titles.tsv")).unwrap();
     let rules = rolecall::default_rules().unwrap();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     let id = |r: Option<u16>| r.map_or("-", |i| rules.roles()[i as usize].id.as_str());
     let (mut rows, mut failures) = (0, Vec::new());
     for (n, line) in table.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()) {
@@ -16,7 +16,7 @@ fn title_table_normalises_as_written() {
         let cols: Vec<&str> = line.split('\t').collect();
         assert!(cols.len() >= 4, "fixtures/titles.tsv:{}: needs 4 or 5 tab-separated columns", n + 1);
         let (title, role, seniority, also) = (cols[0], cols[1], cols[2], cols[3]);
-        let r = scanner.read_title(title);
+        let r = scanner.title(title);
         let got_role = match r.status {
             TitleStatus::None => "none",
             TitleStatus::Ambiguous => "ambiguous",
@@ -54,7 +54,7 @@ fn title_table_normalises_as_written() {
 #[test]
 fn title_spans_slice_the_title_and_never_overlap_the_role() {
     let rules = rolecall::default_rules().unwrap();
-    let mut scanner = Scanner::new(&rules);
+    let mut scanner = Session::new(&rules);
     for title in [
         "Sr. TPO (m/w/d) – Remote, Berlin – €80k–€95k",
         "  ",
@@ -63,7 +63,7 @@ fn title_spans_slice_the_title_and_never_overlap_the_role() {
         "(((",
         "Ürün Sahibi",
     ] {
-        let r = scanner.read_title(title);
+        let r = scanner.title(title);
         let spans =
             r.parts.iter().map(|p| (p.start, p.end)).chain(r.matched).chain(r.seniority.map(|(_, s, e)| (s, e)));
         for (s, e) in spans {

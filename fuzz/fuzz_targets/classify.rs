@@ -11,7 +11,7 @@ fn rules() -> &'static rolecall::RuleSet {
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    let mut scanner = rolecall::Scanner::new(rules());
+    let mut scanner = rolecall::Session::new(rules());
     let c = scanner.classify(rolecall::Posting::new(&text));
     for e in &c.evidence {
         assert!(e.hit.start < e.hit.end && e.hit.end <= text.len());
@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let report = rolecall::report::Report::new(&c, &text, "fuzz", None);
     let _ = serde_json::to_string(&report).unwrap();
     let title: String = text.chars().take(120).collect();
-    let t = scanner.read_title(&title);
+    let t = scanner.title(&title);
     for p in &t.parts {
         assert!(title.get(p.start..p.end).is_some());
     }

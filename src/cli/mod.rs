@@ -9,7 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use rolecall::batch::Task;
 use rolecall::eval::{self, Columns};
 use rolecall::report::{CsvPrinter, HumanPrinter, JsonPrinter, Printer, Report};
-use rolecall::{Diagnostic, Posting, RuleSet, Scanner};
+use rolecall::{Diagnostic, Posting, RuleSet, Session};
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -579,7 +579,7 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
         Format::Json => Box::new(JsonPrinter::new(out)),
         Format::Csv => Box::new(CsvPrinter::new(out)),
     };
-    let mut scanner = Scanner::new(rules);
+    let mut scanner = Session::new(rules);
     let (mut found, mut errors) = (false, false);
     for f in &files {
         let input = match read_posting(f) {
@@ -608,14 +608,14 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
 /// when it reads as one, and the title's drift when there is a title. The title never changes the verdict: it is
 /// read apart and compared with the body.
 pub(crate) fn classify_report<'r: 'a, 'a>(
-    scanner: &mut Scanner<'r>,
+    scanner: &mut Session<'r>,
     text: &'a str,
     source: &'a str,
     given: Option<&'a str>,
     guess: bool,
 ) -> Report<'a> {
     let guessed = match given {
-        None if guess => rolecall::title::first_line_title(scanner, text),
+        None if guess => scanner.first_line_title(text),
         _ => None,
     };
     let title = given.or(guessed.map(|(s, e)| &text[s..e]));
@@ -625,9 +625,7 @@ pub(crate) fn classify_report<'r: 'a, 'a>(
         report.title_from = Some(rolecall::report::TitleFrom::FirstLine);
     }
     if let Some(t) = title {
-        let reading = scanner.read_title(t);
-        let body = scanner.rescore(rolecall::drift::BASIS);
-        let d = rolecall::drift::DriftReading::assess(scanner.rules(), reading, body);
+        let d = scanner.drift_of_last(t);
         report = report.with_drift(rolecall::drift::DriftReport::new(&d, t, text));
     }
     report
@@ -647,11 +645,11 @@ fn titles(rules: &RuleSet, a: TitleArgs) -> Result<Outcome, Failure> {
             list.push(t);
         }
     }
-    let mut scanner = Scanner::new(rules);
+    let mut scanner = Session::new(rules);
     let mut out = io::BufWriter::new(io::stdout().lock());
     let mut found = false;
     for t in &list {
-        let reading = scanner.read_title(t);
+        let reading = scanner.title(t);
         found |= reading.role.is_some();
         let r = rolecall::title::TitleReport::new(rules, &reading, t);
         match a.format {

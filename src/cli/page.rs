@@ -3,9 +3,8 @@
 //! through [`esc`]; the page loads nothing from elsewhere (its CSS and script come from the same server).
 
 use super::serve::PageForm;
-use rolecall::compare::Comparison;
 use rolecall::report::{EvidenceItem, Report, RoleDetail, TitleFrom};
-use rolecall::{RuleSet, Scanner};
+use rolecall::{RuleSet, Session};
 use std::fmt::Write as _;
 
 /// HTML-escapes `s` for text and attribute values.
@@ -66,7 +65,7 @@ pub(super) fn render(rules: &RuleSet, result: Option<&str>) -> String {
 }
 
 /// The verdict section for one submitted form.
-pub(super) fn render_result(scanner: &mut Scanner<'static>, form: &PageForm) -> String {
+pub(super) fn render_result(scanner: &mut Session<'static>, form: &PageForm) -> String {
     let mut h = String::new();
     let text = form.text.as_str();
     if text.trim().is_empty() {
@@ -183,7 +182,7 @@ fn area_chart(h: &mut String, a: &RoleDetail<'_>, b: Option<&RoleDetail<'_>>) {
 /// The `explain --vs` comparison of the verdict's role (or the best one) with `vs`.
 fn comparison(
     h: &mut String,
-    scanner: &mut Scanner<'static>,
+    scanner: &mut Session<'static>,
     rules: &RuleSet,
     report: &Report<'_>,
     text: &str,
@@ -206,7 +205,7 @@ fn comparison(
         );
         return;
     }
-    let cmp = Comparison::new(scanner, &c, text, a, b);
+    let cmp = scanner.compare(&c, text, a, b);
     let r = rolecall::compare::ComparisonReport::new(rules, &cmp, text);
     let _ = write!(
         h,

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use rolecall::compare::Comparison;
 use rolecall::ruleset::{RoleIdx, UseKind};
 use rolecall::scan::HitKind;
-use rolecall::{Posting, RuleSet, Scanner};
+use rolecall::{Posting, RuleSet, Session};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -340,11 +340,11 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
     if let Some(vs) = &a.vs {
         roles.push(find(vs)?);
     }
-    let mut scanner = Scanner::new(rules);
+    let mut scanner = Session::new(rules);
     let c = scanner.classify(Posting::new(&input.text));
     if a.format == ToolFormat::Json {
         let cmp = match roles[..] {
-            [x, y] => Some(Comparison::new(&mut scanner, &c, &input.text, x, y)),
+            [x, y] => Some(scanner.compare(&c, &input.text, x, y)),
             _ => None,
         };
         let report = rolecall::compare::ExplainReport::new(&c, &roles, cmp.as_ref(), &input.text, &input.name);
@@ -359,7 +359,7 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
     writeln!(out, "== {}", input.name)?;
     writeln!(out, "verdict: {} ({}), score {:.2}", c.role_id(), c.status.as_str(), c.score())?;
     if let [x, y] = roles[..] {
-        let cmp = Comparison::new(&mut scanner, &c, &input.text, x, y);
+        let cmp = scanner.compare(&c, &input.text, x, y);
         write_comparison(&mut out, rules, &cmp, &input.text, &index)?;
     }
     let score_of = |r: RoleIdx| c.ranking.iter().find(|s| s.role == r);

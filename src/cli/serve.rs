@@ -1,7 +1,7 @@
 //! `rolecall serve`: the web page and the JSON API over HTTP (axum on tokio), a face like the command line.
 //!
 //! The rule set is compiled once and shared by every request; the classifying work runs on tokio's blocking pool,
-//! each pool thread keeping its own [`Scanner`] (the rule set is immutable, the scanner is scratch). A semaphore
+//! each pool thread keeping its own [`Session`] (the rule set is immutable, the scanner is scratch). A semaphore
 //! bounds the requests at work; a bounded queue waits for a slot at most the request timeout, and beyond it the
 //! server answers 503 at once instead of queueing without end.
 //!
@@ -26,7 +26,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
-use rolecall::{RuleSet, Scanner};
+use rolecall::{RuleSet, Session};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -74,7 +74,7 @@ struct App {
 
 thread_local! {
     /// The blocking-pool thread's scanner (scratch over the shared rules).
-    static SCANNER: RefCell<Option<Scanner<'static>>> = const { RefCell::new(None) };
+    static SCANNER: RefCell<Option<Session<'static>>> = const { RefCell::new(None) };
 }
 
 /// An HTTP error with a JSON body.
@@ -120,7 +120,7 @@ impl App {
     async fn work<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Scanner<'static>) -> T + Send + 'static,
+        F: FnOnce(&mut Session<'static>) -> T + Send + 'static,
     {
         let permit = self.slot().await?;
         let rules = self.rules;
@@ -128,7 +128,7 @@ impl App {
             let _permit = permit; // held until the work ends, even past a timeout
             SCANNER.with(|cell| {
                 // Taken out while in use: a panic drops it instead of leaving a half-used scanner behind.
-                let mut scanner = cell.borrow_mut().take().unwrap_or_else(|| Scanner::new(rules));
+                let mut scanner = cell.borrow_mut().take().unwrap_or_else(|| Session::new(rules));
                 let out = f(&mut scanner);
                 *cell.borrow_mut() = Some(scanner);
                 out
@@ -209,7 +209,7 @@ async fn title(State(app): Shared, body: Result<Json<TitleRequest>, JsonRejectio
     let Json(req) = body?;
     let json = app
         .work(move |scanner| {
-            let reading = scanner.read_title(&req.title);
+            let reading = scanner.title(&req.title);
             serde_json::to_vec(&rolecall::title::TitleReport::new(scanner.rules(), &reading, &req.title))
         })
         .await?
@@ -248,7 +248,7 @@ async fn explain(State(app): Shared, body: Result<Json<ExplainRequest>, JsonReje
         .work(move |scanner| {
             let c = scanner.classify(rolecall::Posting::new(&req.text));
             let cmp = match roles[..] {
-                [x, y] => Some(rolecall::compare::Comparison::new(scanner, &c, &req.text, x, y)),
+                [x, y] => Some(scanner.compare(&c, &req.text, x, y)),
                 _ => None,
             };
             serde_json::to_vec(&rolecall::compare::ExplainReport::new(&c, &roles, cmp.as_ref(), &req.text, "-"))

@@ -238,10 +238,7 @@ impl Uncounted {
     }
 }
 
-/// Rounds to 4 decimals, as every printed number is.
-pub(crate) fn round4(x: f64) -> f64 {
-    (x * 10_000.0).round() / 10_000.0
-}
+pub(crate) use crate::score::round4;
 
 impl<'a> Report<'a> {
     /// Builds the report of classification `c` of `text`.
@@ -382,12 +379,12 @@ pub trait Printer {
 #[cfg(test)]
 mod tests {
     use super::{Report, Uncounted};
-    use crate::{Posting, Scanner};
+    use crate::{Posting, Session};
 
     #[test]
     fn every_uncounted_span_says_why() {
         let rules = crate::default_rules().unwrap();
-        let mut scanner = Scanner::new(&rules);
+        let mut scanner = Session::new(&rules);
         let text = "Acceptance criteria matter here. You report to the CTO. Acceptance criteria again, always. \
             There is no people management in this role. You will evaluate technical options. You bring five years \
             as a Scrum Master.";
