@@ -183,6 +183,8 @@ pub struct Summary {
     pub classified: u64,
     /// Records whose verdict is `other`.
     pub abstained: u64,
+    /// Records whose verdict is `uncertain` (below the minimum confidence; counted apart from `other`).
+    pub uncertain: u64,
     /// Error records.
     pub errors: u64,
     /// Bytes of posting text classified.
@@ -235,7 +237,7 @@ type Chunk = Vec<Result<Job, RecordError>>;
 
 /// One record's outcome (its row, if any, is in the chunk's [`Rendered::rows`]).
 enum Done<'r> {
-    Row { role: &'r str },
+    Row { role: &'r str, uncertain: bool },
     Error(RecordError),
 }
 
@@ -275,6 +277,8 @@ pub struct Batch<'r> {
     pub max_field_bytes: usize,
     /// Classify or drift.
     pub task: Task,
+    /// Below this confidence a verdict is `uncertain` ([`crate::Session::set_min_confidence`]); `None`: never.
+    pub min_confidence: Option<f64>,
 }
 
 impl<'r> Batch<'r> {
@@ -328,7 +332,11 @@ impl<'r> Batch<'r> {
             errors,
             progress,
             scanners: (0..self.threads.max(1))
-                .map(|_| Lane { scanner: Session::new(self.rules), drift: DriftSummary::new(top_n, period) })
+                .map(|_| {
+                    let mut scanner = Session::new(self.rules);
+                    scanner.set_min_confidence(self.min_confidence);
+                    Lane { scanner, drift: DriftSummary::new(top_n, period) }
+                })
                 .collect(),
             summary: Summary::default(),
         };
@@ -585,8 +593,9 @@ impl<'r> Batch<'r> {
         for (d, job) in rendered.done.into_iter().zip(jobs) {
             summary.read += 1;
             match d {
-                Done::Row { role } => {
+                Done::Row { role, uncertain } => {
                     summary.classified += 1;
+                    summary.uncertain += u64::from(uncertain);
                     if let Ok(j) = job {
                         summary.text_bytes += j.text.len() as u64;
                     }
@@ -697,7 +706,7 @@ impl<'r> Batch<'r> {
                 rows.csv(fields.into_iter().chain(job.keep.iter().map(String::as_str)));
             }
         }
-        Done::Row { role: c.role_id() }
+        Done::Row { role: c.role_id(), uncertain: c.status == crate::Status::Uncertain }
     }
 }
 
@@ -814,7 +823,7 @@ impl<'r> Batch<'r> {
                 excerpts: crate::aggregate::excerpts(&job.text, marks),
             });
         }
-        Done::Row { role: d.body.role_id() }
+        Done::Row { role: d.body.role_id(), uncertain: d.body.status == crate::Status::Uncertain }
     }
 }
 
@@ -1062,6 +1071,7 @@ mod tests {
             threads,
             max_field_bytes: 10_000,
             task: Task::Classify,
+            min_confidence: None,
         };
         let mut out = Vec::new();
         let mut errs = Vec::new();
@@ -1129,6 +1139,7 @@ mod tests {
                 threads: 2,
                 max_field_bytes: 10_000,
                 task: Task::Classify,
+                min_confidence: None,
             };
             let mut seen = Vec::new();
             b.run_with_progress(input.as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}, &mut |p| seen.push(p))
@@ -1237,6 +1248,7 @@ mod tests {
             threads: 1,
             max_field_bytes: 10,
             task: Task::Classify,
+            min_confidence: None,
         };
         let err = b.run("a,b,c\n1,2,3\n".as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("the header has: a, b, c"), "{err}");

@@ -20,7 +20,8 @@
 //! - `near`: a different role of the same family (product-owner ↔ technical-product-owner);
 //! - `far`: a role of another family;
 //! - `unknown`: the title names no role (or an ambiguous one), or the body fits none, or it does not testify
-//!   clearly: its verdict is ambiguous, its role is not distinguished (evidence only in shared areas), or its best
+//!   clearly: its verdict is `uncertain` (below `--min-confidence`) or ambiguous, its role is not distinguished
+//!   (evidence only in shared areas), or its best
 //!   score is below [`DRIFT_MIN_SCORE`].
 //!
 //! The strength says how much better the body fits its own role than the stated one:
@@ -145,7 +146,10 @@ impl<'r> DriftReading<'r> {
                 stated_present = present;
                 let ratio = if near || superset { AMBIGUOUS_RATIO } else { DRIFT_RATIO };
                 let distinguished = body.ranking.first().is_some_and(|s| s.role == b && !s.undistinguished);
-                if stated.contains(&b) {
+                if body.status == Status::Uncertain {
+                    // Below the confidence the caller asked for: the body testifies neither way.
+                    (Drift::Unknown, None)
+                } else if stated.contains(&b) {
                     (Drift::None, Some(0.0))
                 } else if body.status != Status::Match || !distinguished || best < DRIFT_MIN_SCORE {
                     // A body that does not testify clearly says neither "drift" nor "fits".

@@ -87,12 +87,24 @@ pub struct Session<'r> {
     scanner: Scanner<'r>,
     scratch: score::Scratch,
     title_norm: Normalized,
+    min_confidence: Option<f64>,
 }
 
 impl<'r> Session<'r> {
     /// A session over `rules` (the same as [`Engine::session`] for code that holds a [`RuleSet`]).
     pub fn new(rules: &'r RuleSet) -> Session<'r> {
-        Session { scanner: Scanner::new(rules), scratch: score::Scratch::default(), title_norm: Normalized::default() }
+        Session {
+            scanner: Scanner::new(rules),
+            scratch: score::Scratch::default(),
+            title_norm: Normalized::default(),
+            min_confidence: None,
+        }
+    }
+
+    /// From now on, a verdict whose confidence is below `min` is reported `uncertain` (its role the best guess);
+    /// `None` (the default) reports every verdict as scored. Drift then reads an uncertain body as `unknown`.
+    pub fn set_min_confidence(&mut self, min: Option<f64>) {
+        self.min_confidence = min;
     }
 
     /// The rule set.
@@ -109,12 +121,13 @@ impl<'r> Session<'r> {
     pub fn classify_on(&mut self, posting: Posting<'_>, basis: Basis) -> Classification<'r> {
         let rules = self.scanner.rules();
         let hits = self.scanner.scan(posting.text);
-        score::classify_with(rules, hits, basis, &mut self.scratch)
+        score::classify_with(rules, hits, basis, &mut self.scratch).with_min_confidence(self.min_confidence)
     }
 
     /// Scores the evidence of the last posting again, on another basis (no second scan).
     pub fn rescore(&mut self, basis: Basis) -> Classification<'r> {
         score::classify_with(self.scanner.rules(), self.scanner.hits(), basis, &mut self.scratch)
+            .with_min_confidence(self.min_confidence)
     }
 
     /// Reads a job title: its role, seniority and the parts around the role.

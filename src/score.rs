@@ -63,15 +63,19 @@ pub enum Status {
     Ambiguous,
     /// No role fits: the answer is `other`.
     None,
+    /// A role leads, but its confidence is below the minimum the caller asked for (`--min-confidence`): the role
+    /// is the best guess, reported apart from both a verdict and `other`.
+    Uncertain,
 }
 
 impl Status {
-    /// `match`, `ambiguous` or `none`.
+    /// `match`, `ambiguous`, `none` or `uncertain`.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Match => "match",
             Status::Ambiguous => "ambiguous",
             Status::None => "none",
+            Status::Uncertain => "uncertain",
         }
     }
 }
@@ -144,6 +148,19 @@ pub struct Classification<'r> {
     pub ranking: Vec<RoleScore>,
     /// Every hit, ascending by position.
     pub evidence: Vec<Evidence<'r>>,
+}
+
+impl Classification<'_> {
+    /// The same classification, `uncertain` when a role leads with a confidence below `min` (a `match` or an
+    /// `ambiguous` verdict alike; `none` stays `none`). `None` leaves it as it is.
+    pub fn with_min_confidence(mut self, min: Option<f64>) -> Self {
+        if let Some(min) = min {
+            if self.role.is_some() && self.confidence < min {
+                self.status = Status::Uncertain;
+            }
+        }
+        self
+    }
 }
 
 impl<'r> Classification<'r> {
@@ -473,6 +490,21 @@ fn phrase_of(rules: &RuleSet, s: Signal) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_minimum_confidence_makes_weak_verdicts_uncertain_and_leaves_none_alone() {
+        let rs = crate::default_rules().unwrap();
+        let mut session = crate::Session::new(&rs);
+        let c = session.classify(crate::Posting::new("Own the product backlog."));
+        let (role, conf) = (c.role, c.confidence);
+        assert_eq!(c.status, Status::Match);
+        let weak = c.clone().with_min_confidence(Some(conf + 0.01));
+        assert_eq!((weak.status, weak.role), (Status::Uncertain, role), "the role stays as the best guess");
+        assert_eq!(c.clone().with_min_confidence(Some(conf)).status, Status::Match, "at the minimum it holds");
+        assert_eq!(c.clone().with_min_confidence(None).status, Status::Match);
+        let none = session.classify(crate::Posting::new("Bread and croissants."));
+        assert_eq!(none.with_min_confidence(Some(1.0)).status, Status::None);
+    }
     use crate::compile::compile;
     use crate::posting::Posting;
     use crate::rulefile::Source;

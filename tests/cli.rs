@@ -608,3 +608,69 @@ fn eval_detects_the_delimiter_and_the_columns_like_batch() {
     assert!(text(&none.stderr).contains("no label column found") && text(&none.stderr).contains("id, description"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn min_confidence_reports_weak_verdicts_as_uncertain_apart_from_other() {
+    let thin = b"Own the product backlog.".as_slice();
+    let json = |args: &[&str]| -> serde_json::Value {
+        let out = rolecall(args, Some(thin));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let plain = json(&["classify", "--format", "json", "-"]);
+    let conf = plain["confidence"].as_f64().unwrap();
+    assert_eq!(plain["status"], "match");
+    let above = format!("{:.4}", (conf + 0.1).min(1.0));
+    let below = format!("{:.4}", (conf - 0.05).max(0.0));
+    let weak = json(&["classify", "--format", "json", "--min-confidence", &above, "-"]);
+    assert_eq!(
+        (weak["status"].as_str(), weak["role"].as_str()),
+        (Some("uncertain"), plain["role"].as_str()),
+        "the role stays, as the best guess"
+    );
+    assert_eq!(weak["evidence"], plain["evidence"]);
+    assert_eq!(json(&["classify", "--format", "json", "--min-confidence", &below, "-"])["status"], "match");
+    let bad = rolecall(&["classify", "--min-confidence", "1.5", "-"], Some(thin));
+    assert_eq!(bad.status.code(), Some(2));
+
+    // batch counts them apart from other; drift reads such a body as not testifying.
+    let csv = format!(
+        "id,title,description\n1,Scrum Master,\"{}\"\n2,PO,Own the product backlog.\n3,Baker,Bread.\n",
+        std::fs::read_to_string(root().join("fixtures/postings/scrum-master.txt")).unwrap().replace('"', "'")
+    );
+    let out = rolecall(&["batch", "-", "--format", "jsonl", "--min-confidence", &above], Some(csv.as_bytes()));
+    let summary = text(&out.stderr);
+    assert!(summary.contains("(other 1, uncertain 1)"), "{summary}");
+    let rows: Vec<serde_json::Value> = text(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let statuses: Vec<&str> = rows.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["match", "uncertain", "none"]);
+    let out = rolecall(&["drift", "-", "--format", "jsonl", "--min-confidence", "0.99"], Some(csv.as_bytes()));
+    for line in text(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_ne!(v["drift"], "none", "nothing is confident enough to fit or drift: {v}");
+    }
+}
+
+#[test]
+fn output_to_a_device_or_fifo_is_written_in_place_never_replaced() {
+    // `-o /dev/null` once replaced /dev/null with a regular file (an atomic rename over it, as root). A FIFO stands
+    // in for any such target here: it must stay a FIFO and receive the rows.
+    use std::os::unix::fs::FileTypeExt;
+    let dir = std::env::temp_dir().join(format!("rolecall-fifo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let fifo = dir.join("rows.csv");
+    let _ = std::fs::remove_file(&fifo);
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let csv = "id,description\n1,Facilitate sprint planning and retrospectives and remove impediments.\n";
+    let out = rolecall(&["batch", "-", "-q", "-o", fifo.to_str().unwrap()], Some(csv.as_bytes()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let rows = reader.join().unwrap();
+    assert!(rows.lines().count() == 2 && rows.contains("scrum-master"), "{rows}");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo(), "still a FIFO");
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().filter(|e| e.path() != fifo).collect();
+    assert!(leftovers.is_empty(), "no temporary file left: {leftovers:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -121,6 +121,7 @@ fn run_batch(
         threads,
         max_field_bytes: 1 << 20,
         task: Task::Classify,
+        min_confidence: None,
     };
     let (mut out, mut errors) = (Vec::new(), 0u64);
     let summary = batch

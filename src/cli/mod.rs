@@ -206,6 +206,10 @@ struct RecordArgs {
     /// No summary and no progress bar on stderr.
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Report a verdict whose confidence is below X (0 to 1) as `uncertain`, its role the best guess, counted
+    /// apart from `other` (and, in drift, read as a body that does not testify: `unknown`).
+    #[arg(long, value_name = "X", value_parser = confidence)]
+    min_confidence: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -285,6 +289,9 @@ struct ClassifyArgs {
     /// Do not read the posting's first line as its title when no --title is given.
     #[arg(long)]
     no_title_guess: bool,
+    /// Report a verdict whose confidence is below X (0 to 1) as `uncertain`, its role the best guess.
+    #[arg(long, value_name = "X", value_parser = confidence)]
+    min_confidence: Option<f64>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
@@ -580,6 +587,7 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
         Format::Csv => Box::new(CsvPrinter::new(out)),
     };
     let mut scanner = Session::new(rules);
+    scanner.set_min_confidence(a.min_confidence);
     let (mut found, mut errors) = (false, false);
     for f in &files {
         let input = match read_posting(f) {
@@ -726,6 +734,14 @@ fn mine(rules: &RuleSet, a: MineArgs) -> Result<Outcome, Failure> {
     }
     out.flush()?;
     Ok(if mined.phrases.is_empty() && mined.pairs.is_empty() { Outcome::NothingMatched } else { Outcome::Found })
+}
+
+/// A confidence from the command line: a number from 0 to 1.
+fn confidence(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{s}` is not a confidence: give a number from 0 to 1")),
+    }
 }
 
 fn parse_delimiter(s: &str) -> Result<u8, Failure> {
@@ -916,24 +932,37 @@ fn has_ext(p: &Path, exts: &[&str]) -> bool {
 
 /// Writes to a temporary file beside `target`, renamed over it by `commit`; dropped uncommitted, it is removed.
 struct AtomicFile {
-    tmp: PathBuf,
+    /// The temporary file renamed over the target at commit; `None` when the target is written in place.
+    tmp: Option<PathBuf>,
     target: PathBuf,
     file: Option<io::BufWriter<std::fs::File>>,
 }
 
 impl AtomicFile {
+    /// A regular file (or a new one) is written beside it and renamed over it at commit. Anything else that exists
+    /// (`/dev/null`, a FIFO, a terminal) is written in place: renaming over a device would replace it.
     fn create(target: &Path) -> io::Result<AtomicFile> {
+        if std::fs::metadata(target).is_ok_and(|m| !m.is_file()) {
+            let file = std::fs::OpenOptions::new().write(true).open(target)?;
+            return Ok(AtomicFile { tmp: None, target: target.to_path_buf(), file: Some(io::BufWriter::new(file)) });
+        }
         let dir = target.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
         let name = target.file_name().map_or("out".into(), |n| n.to_string_lossy().into_owned());
         let tmp = dir.join(format!(".{name}.rolecall-{}.tmp", std::process::id()));
         let file = std::fs::File::create(&tmp)?;
-        Ok(AtomicFile { tmp, target: target.to_path_buf(), file: Some(io::BufWriter::new(file)) })
+        Ok(AtomicFile { tmp: Some(tmp), target: target.to_path_buf(), file: Some(io::BufWriter::new(file)) })
     }
 
     fn commit(mut self) -> io::Result<()> {
         let file = self.file.take().expect("open until commit");
-        file.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-        std::fs::rename(&self.tmp, &self.target)
+        let file = file.into_inner().map_err(|e| e.into_error())?;
+        match &self.tmp {
+            Some(tmp) => {
+                file.sync_all()?;
+                std::fs::rename(tmp, &self.target)
+            }
+            None => Ok(()),
+        }
     }
 }
 
@@ -948,8 +977,8 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = std::fs::remove_file(&self.tmp);
+        if let (Some(_), Some(tmp)) = (self.file.take(), &self.tmp) {
+            let _ = std::fs::remove_file(tmp);
         }
     }
 }
@@ -1046,7 +1075,7 @@ fn run_records(
             }
         }
     };
-    let quiet = a.quiet;
+    let (quiet, min_confidence) = (a.quiet, a.min_confidence);
     let mut on_columns = |c: &rolecall::batch::Chosen| {
         if !quiet {
             eprintln!("rolecall: columns {}", c.describe());
@@ -1061,6 +1090,7 @@ fn run_records(
         threads,
         max_field_bytes: a.max_field_bytes,
         task,
+        min_confidence: a.min_confidence,
     };
     let started = std::time::Instant::now();
     let mut progress = |p| bar.borrow_mut().update(p);
@@ -1092,10 +1122,11 @@ fn run_records(
         let secs = started.elapsed().as_secs_f64().max(1e-9);
         let summary = &summary.0;
         eprintln!(
-            "rolecall: read {}, classified {} (other {}), errors {}; {:.2} s, {:.0} postings/s, {:.1} MB/s of text",
+            "rolecall: read {}, classified {} (other {}{}), errors {}; {:.2} s, {:.0} postings/s, {:.1} MB/s of text",
             summary.read,
             summary.classified,
             summary.abstained,
+            if min_confidence.is_some() { format!(", uncertain {}", summary.uncertain) } else { String::new() },
             summary.errors,
             secs,
             summary.classified as f64 / secs,

@@ -176,6 +176,8 @@ struct ClassifyRequest {
     title: Option<String>,
     /// Read the first line as the title when none is given (default true, as `classify`).
     title_guess: Option<bool>,
+    /// Below this confidence (0 to 1) the verdict is `uncertain` (as `classify --min-confidence`).
+    min_confidence: Option<f64>,
 }
 
 async fn classify(
@@ -186,12 +188,17 @@ async fn classify(
     if req.text.trim().is_empty() {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "`text` is empty"));
     }
+    if req.min_confidence.is_some_and(|x| !(0.0..=1.0).contains(&x)) {
+        return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "`min_confidence` runs from 0 to 1"));
+    }
     let app2 = app.clone();
     let json = app
         .work(move |scanner| {
             app2.check_panic(&req.text);
             let guess = req.title_guess.unwrap_or(true);
+            scanner.set_min_confidence(req.min_confidence);
             let report = classify_report(scanner, &req.text, "-", req.title.as_deref(), guess);
+            scanner.set_min_confidence(None);
             serde_json::to_vec(&report)
         })
         .await?
@@ -335,6 +342,7 @@ async fn batch(State(app): Shared, request: Request) -> Result<Response, ApiErro
             threads: 1,
             max_field_bytes: 4 << 20,
             task: Default::default(),
+            min_confidence: None,
         };
         let mut on_error = |e: &rolecall::batch::RecordError| -> io::Result<()> {
             #[derive(Serialize)]

@@ -111,6 +111,9 @@ impl<W: Write> Printer for HumanPrinter<W> {
                 let second = r.roles.get(1).map_or("", |x| x.name);
                 format!("ambiguous: too close to call against {second}")
             }
+            crate::score::Status::Uncertain => {
+                "uncertain: confidence below the minimum asked for (the role is the best guess)".to_string()
+            }
             s => s.as_str().to_string(),
         };
         writeln!(o, "status      {status}    confidence {:.2}    score {:.2}", r.confidence, r.score)?;

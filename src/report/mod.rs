@@ -12,7 +12,7 @@
 //! | `role` | string | best role id, or `other` when no role fits |
 //! | `name` | string or null | the role's display name |
 //! | `family` | string | the role's family, or `other` |
-//! | `status` | string | `match`, `ambiguous` (top two too close; both in `roles`) or `none` |
+//! | `status` | string | `match`, `ambiguous` (top two too close; both in `roles`), `none`, or `uncertain` (below `--min-confidence`: `role` is the best guess) |
 //! | `score` | number | the best role's score (see `score.rs`) |
 //! | `confidence` | number | in [0, 1]: strength × separation for a role; for `none`, how clearly nothing fits |
 //! | `runners_up` | array | the next (up to 3) roles: `{role, name, family, score}` |
@@ -354,7 +354,7 @@ impl<'a> Report<'a> {
     /// The roles whose evidence a reader should see: the best, and the runner-up when ambiguous.
     pub fn focus_roles(&self) -> Vec<&'a str> {
         match self.status {
-            Status::Match => vec![self.role],
+            Status::Match | Status::Uncertain => vec![self.role],
             Status::Ambiguous => self.roles.iter().take(2).map(|r| r.role).collect(),
             Status::None => self.roles.iter().take(1).map(|r| r.role).collect(),
         }
