@@ -201,6 +201,25 @@ fn faults_get_clear_json_errors_with_their_status() {
     assert!(matches!(status_of(&nested), 400 | 413), "deeply nested JSON is refused");
     let big = serde_json::json!({ "text": "x".repeat(5000) });
     assert_eq!(status_of(&post_json(p, "/v1/classify", &big)), 413);
+    // A 100 MiB body: refused on its declared length, without reading it, and the server goes on.
+    let mut s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let head = format!(
+        "POST /v1/classify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        100 << 20
+    );
+    s.write_all(head.as_bytes()).unwrap();
+    let _ = s.write_all(&vec![b' '; 1 << 16]);
+    let mut raw = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !raw.windows(4).any(|w| w == b"\r\n\r\n") {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => raw.extend_from_slice(&buf[..n]),
+        }
+    }
+    assert!(raw.starts_with(b"HTTP/1.1 413"), "{}", String::from_utf8_lossy(&raw));
+    drop(s);
     let plain = request(p, "POST", "/v1/classify", Some("text/plain"), b"{\"text\":\"hello\"}");
     assert_eq!(status_of(&plain), 415);
     assert_eq!(status_of(&post_json(p, "/v1/classify", &serde_json::json!({ "txt": "typo" }))), 422);

@@ -26,7 +26,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Json, Router};
-use rolecall::{RuleSet, Session};
+use rolecall::{Engine, RuleSet, Session};
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::io::{self, Write};
@@ -62,6 +62,7 @@ pub(super) struct ServeArgs {
 
 /// What every handler shares.
 struct App {
+    engine: &'static Engine,
     rules: &'static RuleSet,
     busy: Arc<Semaphore>,
     /// Requests waiting for a slot now, and how many may.
@@ -123,12 +124,12 @@ impl App {
         F: FnOnce(&mut Session<'static>) -> T + Send + 'static,
     {
         let permit = self.slot().await?;
-        let rules = self.rules;
+        let engine = self.engine;
         let task = tokio::task::spawn_blocking(move || {
             let _permit = permit; // held until the work ends, even past a timeout
             SCANNER.with(|cell| {
                 // Taken out while in use: a panic drops it instead of leaving a half-used scanner behind.
-                let mut scanner = cell.borrow_mut().take().unwrap_or_else(|| Session::new(rules));
+                let mut scanner = cell.borrow_mut().take().unwrap_or_else(|| engine.session());
                 let out = f(&mut scanner);
                 *cell.borrow_mut() = Some(scanner);
                 out
@@ -553,10 +554,12 @@ fn router(app: Arc<App>, max_body: usize, quiet: bool) -> Router {
 
 /// Runs the server until SIGINT or SIGTERM, then finishes the requests in flight.
 pub(super) fn serve(rules: RuleSet, a: ServeArgs) -> Result<Outcome, Failure> {
-    // The rule set lives as long as the process: every blocking thread's scanner borrows it.
-    let rules: &'static RuleSet = Box::leak(Box::new(rules));
+    // The engine lives as long as the process: every blocking thread's session borrows it.
+    let engine: &'static Engine = Box::leak(Box::new(Engine::new(rules)));
+    let rules = engine.rules();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let app = Arc::new(App {
+        engine,
         rules,
         busy: Arc::new(Semaphore::new(a.concurrency.unwrap_or(4 * cores).max(1))),
         waiting: std::sync::atomic::AtomicUsize::new(0),
