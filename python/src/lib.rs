@@ -1,0 +1,215 @@
+//! `rolecall._rolecall`: the Python face of the library's front door ([`rolecall::Engine`]). The pure-Python
+//! package (`python/rolecall/`) wraps it into typed classes; this module only converts.
+//!
+//! Every answer crosses as the same JSON the command line prints (so `Verdict.to_dict()` is the CLI's object),
+//! plus the evidence spans as Python string indices (code points), computed here from the byte offsets. Work on
+//! many postings runs without the GIL on scoped threads, one `Session` each, answers in input order. Errors are
+//! Python exceptions with the CLI's messages; a Rust panic becomes a `PanicException` and never aborts Python.
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use rolecall::{Engine as Core, Posting, Session};
+use std::path::PathBuf;
+
+create_exception!(
+    _rolecall,
+    RulesError,
+    PyValueError,
+    "The rule pack does not compile; the message lists every diagnostic with file:line:col."
+);
+
+/// Byte offsets of `text` → Python string indices (code points), for sorted lookups.
+struct CharIndex {
+    /// Byte offset of every character, in order.
+    starts: Vec<usize>,
+    len: usize,
+}
+
+impl CharIndex {
+    fn new(text: &str) -> CharIndex {
+        CharIndex { starts: text.char_indices().map(|(i, _)| i).collect(), len: text.len() }
+    }
+
+    fn at(&self, byte: usize) -> usize {
+        if byte >= self.len {
+            return self.starts.len();
+        }
+        self.starts.partition_point(|&b| b < byte)
+    }
+}
+
+/// One posting's answer: the CLI's JSON and the evidence spans as string indices.
+type Answer = (String, Vec<(usize, usize)>);
+
+fn classify_one(session: &mut Session<'_>, text: &str, title: Option<&str>, guess: bool) -> Answer {
+    let guessed = match title {
+        None if guess => session.first_line_title(text),
+        _ => None,
+    };
+    let title = title.or(guessed.map(|(s, e)| &text[s..e]));
+    let c = session.classify(Posting { text, title });
+    let mut report = rolecall::report::Report::new(&c, text, "-", title);
+    if guessed.is_some() {
+        report.title_from = Some(rolecall::report::TitleFrom::FirstLine);
+    }
+    if let Some(t) = title {
+        let d = session.drift_of_last(t);
+        report = report.with_drift(rolecall::drift::DriftReport::new(&d, t, text));
+    }
+    let index = CharIndex::new(text);
+    let spans = report.evidence.iter().map(|e| (index.at(e.start), index.at(e.end))).collect();
+    (serde_json::to_string(&report).unwrap_or_default(), spans)
+}
+
+fn sources(rules: Option<PathBuf>, rules_add: Vec<PathBuf>) -> PyResult<Vec<rolecall::Source>> {
+    let err = |d: rolecall::Diagnostic| RulesError::new_err(rolecall::diag::render(&[d]));
+    let mut sources = match rules {
+        Some(dir) => rolecall::rulefile::read_dir(&dir).map_err(err)?,
+        None => rolecall::rulefile::embedded(),
+    };
+    for dir in rules_add {
+        sources.extend(rolecall::rulefile::read_dir(&dir).map_err(err)?);
+    }
+    Ok(sources)
+}
+
+/// The compiled rules (see `rolecall.Engine`).
+#[pyclass(frozen, module = "rolecall._rolecall")]
+struct Engine {
+    core: Core,
+}
+
+#[pymethods]
+impl Engine {
+    #[new]
+    #[pyo3(signature = (rules=None, rules_add=Vec::new()))]
+    fn new(py: Python<'_>, rules: Option<PathBuf>, rules_add: Vec<PathBuf>) -> PyResult<Engine> {
+        let sources = sources(rules, rules_add)?;
+        let core = py
+            .detach(|| Core::compile(&sources))
+            .map_err(|diags| RulesError::new_err(rolecall::diag::render(&diags)))?;
+        Ok(Engine { core })
+    }
+
+    #[getter]
+    fn rules_hash(&self) -> &str {
+        self.core.rules_hash()
+    }
+
+    /// `[(id, name, family)]` of every role.
+    fn roles(&self) -> Vec<(String, String, String)> {
+        self.core.rules().roles().iter().map(|r| (r.id.clone(), r.name.clone(), r.family.clone())).collect()
+    }
+
+    #[pyo3(signature = (text, title=None, title_guess=true))]
+    fn classify(&self, py: Python<'_>, text: &str, title: Option<&str>, title_guess: bool) -> Answer {
+        py.detach(|| classify_one(&mut self.core.session(), text, title, title_guess))
+    }
+
+    #[pyo3(signature = (texts, titles=None, threads=None, title_guess=true))]
+    fn classify_many(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        titles: Option<Vec<Option<String>>>,
+        threads: Option<usize>,
+        title_guess: bool,
+    ) -> PyResult<Vec<Answer>> {
+        if let Some(t) = &titles {
+            if t.len() != texts.len() {
+                return Err(PyValueError::new_err(format!(
+                    "titles has {} items for {} texts; give one per text (None for no title)",
+                    t.len(),
+                    texts.len()
+                )));
+            }
+        }
+        let threads = threads
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .clamp(1, texts.len().max(1));
+        let core = &self.core;
+        let out = py.detach(|| {
+            let chunk = texts.len().div_ceil(threads).max(1);
+            let mut out: Vec<Answer> = Vec::with_capacity(texts.len());
+            std::thread::scope(|s| {
+                let handles: Vec<_> = texts
+                    .chunks(chunk)
+                    .enumerate()
+                    .map(|(k, part)| {
+                        let titles = titles.as_ref();
+                        s.spawn(move || {
+                            let mut session = core.session();
+                            part.iter()
+                                .enumerate()
+                                .map(|(i, t)| {
+                                    let title = titles.and_then(|v| v[k * chunk + i].as_deref());
+                                    classify_one(&mut session, t, title, title_guess)
+                                })
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                for h in handles {
+                    match h.join() {
+                        Ok(v) => out.extend(v),
+                        Err(_) => return Err(()),
+                    }
+                }
+                Ok(())
+            })
+            .map(|()| out)
+        });
+        out.map_err(|()| PyRuntimeError::new_err("internal error while classifying (a worker panicked)"))
+    }
+
+    /// The title's reading as `rolecall title --format json`.
+    fn title(&self, title: &str) -> String {
+        let mut session = self.core.session();
+        let reading = session.title(title);
+        serde_json::to_string(&rolecall::title::TitleReport::new(self.core.rules(), &reading, title))
+            .unwrap_or_default()
+    }
+
+    /// The drift of `title` over `text` as `rolecall drift --format jsonl` prints one posting (without `record`).
+    fn drift(&self, py: Python<'_>, title: &str, text: &str) -> String {
+        py.detach(|| {
+            let mut session = self.core.session();
+            let d = session.drift(title, text);
+            serde_json::to_string(&rolecall::drift::DriftReport::new(&d, title, text)).unwrap_or_default()
+        })
+    }
+
+    /// `rolecall explain --format json` for `role` (and `vs`).
+    #[pyo3(signature = (text, role, vs=None))]
+    fn explain(&self, py: Python<'_>, text: &str, role: &str, vs: Option<&str>) -> PyResult<String> {
+        let rules = self.core.rules();
+        let find = |id: &str| {
+            rules.role(id).map(|(i, _)| i).ok_or_else(|| {
+                let ids: Vec<&str> = rules.roles().iter().map(|r| r.id.as_str()).collect();
+                PyValueError::new_err(format!("no role `{id}` in the pack; roles: {}", ids.join(", ")))
+            })
+        };
+        let mut roles = vec![find(role)?];
+        if let Some(v) = vs {
+            roles.push(find(v)?);
+        }
+        Ok(py.detach(|| {
+            let mut session = self.core.session();
+            let c = session.classify(Posting::new(text));
+            let cmp = match roles[..] {
+                [a, b] => Some(session.compare(&c, text, a, b)),
+                _ => None,
+            };
+            let r = rolecall::compare::ExplainReport::new(&c, &roles, cmp.as_ref(), text, "-");
+            serde_json::to_string(&r).unwrap_or_default()
+        }))
+    }
+}
+
+#[pymodule]
+fn _rolecall(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Engine>()?;
+    m.add("RulesError", m.py().get_type::<RulesError>())?;
+    Ok(())
+}
