@@ -33,43 +33,57 @@ PathLike = Union[str, "os.PathLike[str]"]
 class Verdict:
     """One posting's answer.
 
-    Attributes: ``role`` (role id or ``"other"``), ``name``, ``family``, ``status`` (``match``, ``ambiguous``,
-    ``none`` or ``uncertain``), ``score``, ``confidence``, ``runners_up`` (list of dicts), ``roles`` (the shown roles
-    with their ``areas``), ``areas`` (the best role's areas), ``evidence`` (dicts whose ``start``/``end`` are Python
-    string indices into the text; ``byte_start``/``byte_end`` keep the UTF-8 offsets), ``title``, ``title_from``,
-    ``drift`` (a dict when there is a title) and ``rules`` (the pack's hash).
+    Attributes: ``role`` (role id or ``"other"``), ``family``, ``status`` (``match``, ``ambiguous``, ``none`` or
+    ``uncertain``), ``score`` and ``confidence`` are read at once; ``name``, ``runners_up``, ``roles``, ``areas`` (the
+    best role's areas), ``evidence`` (dicts whose ``start``/``end`` are Python string indices into the text;
+    ``byte_start``/``byte_end`` keep the UTF-8 offsets), ``title``, ``title_from``, ``drift`` and ``rules`` come from
+    the full answer, parsed on first use (a batch that only reads roles never pays for the evidence).
     """
 
-    __slots__ = ("_data", "evidence")
+    __slots__ = ("role", "family", "status", "score", "confidence", "_json", "_spans", "_data", "_evidence")
 
-    def __init__(self, data: Dict[str, Any], spans: Sequence[Tuple[int, int]]):
-        self._data = data
-        evidence = []
-        for e, (start, end) in zip(data.get("evidence", []), spans):
-            item = dict(e)
-            item["byte_start"], item["byte_end"] = e["start"], e["end"]
-            item["start"], item["end"] = start, end
-            evidence.append(item)
-        self.evidence: List[Dict[str, Any]] = evidence
+    def __init__(self, raw: str, spans: Sequence[Tuple[int, int]], head: Tuple[str, str, str, float, float]):
+        self.role, self.family, self.status, self.score, self.confidence = head
+        self._json, self._spans = raw, spans
+        self._data: Optional[Dict[str, Any]] = None
+        self._evidence: Optional[List[Dict[str, Any]]] = None
+
+    def _full(self) -> Dict[str, Any]:
+        if self._data is None:
+            self._data = json.loads(self._json)
+        return self._data
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("_"):
+            raise AttributeError(name)
         try:
-            return self._data[name]
+            return self._full()[name]
         except KeyError:
             raise AttributeError(name) from None
 
     @property
+    def evidence(self) -> List[Dict[str, Any]]:
+        if self._evidence is None:
+            evidence = []
+            for e, (start, end) in zip(self._full().get("evidence", []), self._spans):
+                item = dict(e)
+                item["byte_start"], item["byte_end"] = e["start"], e["end"]
+                item["start"], item["end"] = start, end
+                evidence.append(item)
+            self._evidence = evidence
+        return self._evidence
+
+    @property
     def areas(self) -> List[Dict[str, Any]]:
-        roles = self._data.get("roles") or []
-        return roles[0]["areas"] if roles and roles[0]["role"] == self._data["role"] else []
+        roles = self._full().get("roles") or []
+        return roles[0]["areas"] if roles and roles[0]["role"] == self.role else []
 
     def to_dict(self) -> Dict[str, Any]:
         """The ``rolecall classify --format json`` object (a fresh copy)."""
-        return json.loads(json.dumps(self._data))
+        return json.loads(self._json)
 
     def __repr__(self) -> str:
-        d = self._data
-        return f"Verdict(role={d['role']!r}, status={d['status']!r}, score={d['score']}, confidence={d['confidence']})"
+        return f"Verdict(role={self.role!r}, status={self.status!r}, score={self.score}, confidence={self.confidence})"
 
 
 def _paths(p: Union[None, PathLike, Iterable[PathLike]]) -> List[str]:
@@ -102,8 +116,7 @@ class Engine:
     def classify(self, text: str, title: Optional[str] = None, title_guess: bool = True) -> Verdict:
         """Classifies one posting. ``title`` is reported with its drift, never scored; without it, a short first
         line naming a role is read as the title (``title_guess=False`` turns that off), as the CLI does."""
-        data, spans = self._engine.classify(text, title, title_guess)
-        return Verdict(json.loads(data), spans)
+        return Verdict(*self._engine.classify(text, title, title_guess))
 
     def classify_many(
         self,
@@ -114,7 +127,7 @@ class Engine:
     ) -> List[Verdict]:
         """Classifies many postings on all cores (the GIL is released), answers in input order."""
         answers = self._engine.classify_many(list(texts), None if titles is None else list(titles), threads, title_guess)
-        return [Verdict(json.loads(d), s) for d, s in answers]
+        return [Verdict(*a) for a in answers]
 
     def title(self, title: str) -> Dict[str, Any]:
         """A job title's reading: role, seniority and what was kept apart (``rolecall title --format json``)."""

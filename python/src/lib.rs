@@ -39,8 +39,9 @@ impl CharIndex {
     }
 }
 
-/// One posting's answer: the CLI's JSON and the evidence spans as string indices.
-type Answer = (String, Vec<(usize, usize)>);
+/// One posting's answer: the CLI's JSON, the evidence spans as string indices, and the verdict's headline
+/// (role, family, status, score, confidence) so that reading those costs Python no JSON parse.
+type Answer = (String, Vec<(usize, usize)>, (String, String, &'static str, f64, f64));
 
 fn classify_one(session: &mut Session<'_>, text: &str, title: Option<&str>, guess: bool) -> Answer {
     let guessed = match title {
@@ -59,7 +60,9 @@ fn classify_one(session: &mut Session<'_>, text: &str, title: Option<&str>, gues
     }
     let index = CharIndex::new(text);
     let spans = report.evidence.iter().map(|e| (index.at(e.start), index.at(e.end))).collect();
-    (serde_json::to_string(&report).unwrap_or_default(), spans)
+    let head =
+        (report.role.to_string(), report.family.to_string(), report.status.as_str(), report.score, report.confidence);
+    (serde_json::to_string(&report).unwrap_or_default(), spans, head)
 }
 
 fn sources(rules: Option<PathBuf>, rules_add: Vec<PathBuf>) -> PyResult<Vec<rolecall::Source>> {
