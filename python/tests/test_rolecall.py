@@ -104,3 +104,23 @@ def test_pandas_round_trip_keeps_every_row():
         v = engine.classify(t, title="Product Owner", title_guess=False)
         assert (out["role"][i], out["status"][i], out["title_role"][i]) == (v.role, v.status, "product-owner")
     assert out["error"][: len(texts)].isna().all()
+
+
+def test_polars_round_trip_keeps_every_row():
+    pl = pytest.importorskip("polars")
+    import rolecall.polars as rpl
+
+    texts = [p.read_text() for p in FIXTURES]
+    df = pl.DataFrame({"id": list(range(len(texts) + 1)), "description": texts + [None]})
+    out = rpl.classify(df, title=None, keep=["id"])
+    assert out["id"].to_list() == df["id"].to_list()
+    assert out["error"].to_list()[-1] == "the posting text is missing"
+    engine = rolecall.Engine()
+    assert out["role"].to_list()[:-1] == [engine.classify(t, title_guess=False).role for t in texts]
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    failures, tried = doctest.testmod(rolecall, verbose=False)
+    assert tried >= 4 and failures == 0
