@@ -154,6 +154,36 @@ impl<'r> Session<'r> {
         DriftReading::assess(self.rules(), reading, body)
     }
 
+    /// One posting's full report as `classify` prints it (and `serve` and the Python package answer): the title
+    /// given, else (with `guess`) the first line when it reads as one ([`crate::report::TitleFrom`] says which),
+    /// and the title's drift when there is a title. The title never changes the verdict.
+    pub fn report<'a>(
+        &mut self,
+        text: &'a str,
+        source: &'a str,
+        given: Option<&'a str>,
+        guess: bool,
+    ) -> crate::report::Report<'a>
+    where
+        'r: 'a,
+    {
+        let guessed = match given {
+            None if guess => self.first_line_title(text),
+            _ => None,
+        };
+        let title = given.or(guessed.map(|(s, e)| &text[s..e]));
+        let c = self.classify(Posting { text, title });
+        let mut report = crate::report::Report::new(&c, text, source, title);
+        if guessed.is_some() {
+            report.title_from = Some(crate::report::TitleFrom::FirstLine);
+        }
+        if let Some(t) = title {
+            let d = self.drift_of_last(t);
+            report = report.with_drift(crate::drift::DriftReport::new(&d, t, text));
+        }
+        report
+    }
+
     /// Roles `a` and `b` on `text` side by side, given the text's classification `c` ([`Comparison`]).
     pub fn compare(&mut self, c: &Classification<'r>, text: &str, a: RoleIdx, b: RoleIdx) -> Comparison<'r> {
         Comparison::new(&mut self.scanner, &mut self.scratch, c, text, a, b)

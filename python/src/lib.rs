@@ -44,20 +44,7 @@ impl CharIndex {
 type Answer = (String, Vec<(usize, usize)>, (String, String, &'static str, f64, f64));
 
 fn classify_one(session: &mut Session<'_>, text: &str, title: Option<&str>, guess: bool) -> Answer {
-    let guessed = match title {
-        None if guess => session.first_line_title(text),
-        _ => None,
-    };
-    let title = title.or(guessed.map(|(s, e)| &text[s..e]));
-    let c = session.classify(Posting { text, title });
-    let mut report = rolecall::report::Report::new(&c, text, "-", title);
-    if guessed.is_some() {
-        report.title_from = Some(rolecall::report::TitleFrom::FirstLine);
-    }
-    if let Some(t) = title {
-        let d = session.drift_of_last(t);
-        report = report.with_drift(rolecall::drift::DriftReport::new(&d, t, text));
-    }
+    let report = session.report(text, "-", title, guess);
     let index = CharIndex::new(text);
     let spans = report.evidence.iter().map(|e| (index.at(e.start), index.at(e.end))).collect();
     let head =

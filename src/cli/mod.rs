@@ -8,8 +8,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use rolecall::batch::Task;
 use rolecall::eval::{self, Columns};
-use rolecall::report::{CsvPrinter, HumanPrinter, JsonPrinter, Printer, Report};
-use rolecall::{Diagnostic, Posting, RuleSet, Session};
+use rolecall::report::{CsvPrinter, HumanPrinter, JsonPrinter, Printer};
+use rolecall::{Diagnostic, RuleSet, Session};
 use std::io::{self, BufRead, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -598,7 +598,7 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
                 continue;
             }
         };
-        let report = classify_report(&mut scanner, &input.text, &input.name, a.title.as_deref(), !a.no_title_guess);
+        let report = scanner.report(&input.text, &input.name, a.title.as_deref(), !a.no_title_guess);
         found |= report.name.is_some();
         printer.print(&report)?;
     }
@@ -610,33 +610,6 @@ fn classify(rules: &RuleSet, a: ClassifyArgs) -> Result<Outcome, Failure> {
     } else {
         Outcome::NothingMatched
     })
-}
-
-/// One posting's report as `classify` (and `serve`) make it: the title given, else (with `guess`) the first line
-/// when it reads as one, and the title's drift when there is a title. The title never changes the verdict: it is
-/// read apart and compared with the body.
-pub(crate) fn classify_report<'r: 'a, 'a>(
-    scanner: &mut Session<'r>,
-    text: &'a str,
-    source: &'a str,
-    given: Option<&'a str>,
-    guess: bool,
-) -> Report<'a> {
-    let guessed = match given {
-        None if guess => scanner.first_line_title(text),
-        _ => None,
-    };
-    let title = given.or(guessed.map(|(s, e)| &text[s..e]));
-    let c = scanner.classify(Posting { text, title });
-    let mut report = Report::new(&c, text, source, title);
-    if guessed.is_some() {
-        report.title_from = Some(rolecall::report::TitleFrom::FirstLine);
-    }
-    if let Some(t) = title {
-        let d = scanner.drift_of_last(t);
-        report = report.with_drift(rolecall::drift::DriftReport::new(&d, t, text));
-    }
-    report
 }
 
 fn titles(rules: &RuleSet, a: TitleArgs) -> Result<Outcome, Failure> {

@@ -72,7 +72,7 @@ pub(super) fn render_result(scanner: &mut Session<'static>, form: &PageForm) -> 
         return r#"<p class="error" role="alert">Paste an ad first: the text is empty.</p>"#.to_string();
     }
     let given = Some(form.title.trim()).filter(|t| !t.is_empty());
-    let report = super::classify_report(scanner, text, "-", given, true);
+    let report = scanner.report(text, "-", given, true);
     let rules = scanner.rules();
 
     // The verdict.

@@ -18,7 +18,7 @@
 //! Faults are JSON `{"error": {"status", "message"}}`: 400 invalid JSON or UTF-8, 413 a body over the cap, 415 not
 //! JSON, 422 a missing or wrong field, 503 busy or out of time, 500 a handler that panicked (the server goes on).
 
-use super::{classify_report, page, Failure, Outcome};
+use super::{page, Failure, Outcome};
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -198,7 +198,7 @@ async fn classify(
             app2.check_panic(&req.text);
             let guess = req.title_guess.unwrap_or(true);
             scanner.set_min_confidence(req.min_confidence);
-            let report = classify_report(scanner, &req.text, "-", req.title.as_deref(), guess);
+            let report = scanner.report(&req.text, "-", req.title.as_deref(), guess);
             scanner.set_min_confidence(None);
             serde_json::to_vec(&report)
         })
