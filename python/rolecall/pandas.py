@@ -24,22 +24,15 @@ def rows(engine: Engine, texts: Sequence[Any], titles: Optional[Sequence[Any]] =
     texts = [clean(t) for t in texts]
     titles = None if titles is None else [clean(t) for t in titles]
     todo = [i for i, t in enumerate(texts) if t is not None and t.strip()]
-    verdicts = engine.classify_many([texts[i] for i in todo], None if titles is None else [titles[i] for i in todo],
-                                    threads=threads, title_guess=False)
+    found = engine._engine.rows_many([texts[i] for i in todo], None if titles is None else [titles[i] for i in todo],
+                                     threads)
     out: List[Dict[str, Any]] = [dict.fromkeys(COLUMNS) for _ in texts]
     for i, row in enumerate(out):
         row["error"] = "the posting text is missing" if texts[i] is None else "the posting text is empty"
         row["title"] = None if titles is None else titles[i]
-    for i, v in zip(todo, verdicts):
-        d = v.to_dict()
-        first = (d.get("runners_up") or [None])[0]
-        counted = [e["text"] for e in v.evidence if e["counted"] and e["role"] == d["role"]]
-        out[i].update(
-            role=d["role"], family=d["family"], status=d["status"], score=d["score"], confidence=d["confidence"],
-            runner_up=first["role"] if first else None, runner_up_score=first["score"] if first else None,
-            evidence="; ".join(dict.fromkeys(counted)), title=d["title"],
-            title_role=(d.get("drift") or {}).get("stated", {}).get("role"), rules=d["rules"], error=None,
-        )
+    for i, values in zip(todo, found):
+        out[i].update(zip(COLUMNS[:-1], values))
+        out[i]["error"] = None
     return out
 
 

@@ -52,6 +52,87 @@ fn classify_one(session: &mut Session<'_>, text: &str, title: Option<&str>, gues
     (serde_json::to_string(&report).unwrap_or_default(), spans, head)
 }
 
+/// One posting as the batch columns (`role, family, status, score, confidence, runner_up, runner_up_score,
+/// evidence, title, title_role, rules`), as `rolecall batch` writes its CSV row (no title guess).
+type Row = (
+    String,
+    String,
+    &'static str,
+    f64,
+    f64,
+    Option<String>,
+    Option<f64>,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+
+fn row_one(session: &mut Session<'_>, text: &str, title: Option<&str>) -> Row {
+    let r = session.report(text, "-", title, false);
+    let first = r.runners_up.first();
+    (
+        r.role.to_string(),
+        r.family.to_string(),
+        r.status.as_str(),
+        r.score,
+        r.confidence,
+        first.map(|x| x.role.to_string()),
+        first.map(|x| x.score),
+        r.top_phrases(rolecall::report::EVIDENCE_PHRASES).join("; "),
+        r.title.map(str::to_string),
+        r.title_role().map(str::to_string),
+        r.rules.to_string(),
+    )
+}
+
+/// Runs `one` over `texts` (with `titles`) on up to `threads` scoped threads, one session each, in input order.
+fn many<T: Send>(
+    core: &Core,
+    texts: &[String],
+    titles: Option<&[Option<String>]>,
+    threads: Option<usize>,
+    one: impl Fn(&mut Session<'_>, &str, Option<&str>) -> T + Sync,
+) -> PyResult<Vec<T>> {
+    if let Some(t) = titles {
+        if t.len() != texts.len() {
+            return Err(PyValueError::new_err(format!(
+                "titles has {} items for {} texts; give one per text (None for no title)",
+                t.len(),
+                texts.len()
+            )));
+        }
+    }
+    let threads = threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, texts.len().max(1));
+    let chunk = texts.len().div_ceil(threads).max(1);
+    let one = &one;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = texts
+            .chunks(chunk)
+            .enumerate()
+            .map(|(k, part)| {
+                s.spawn(move || {
+                    let mut session = core.session();
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, t)| one(&mut session, t, titles.and_then(|v| v[k * chunk + i].as_deref())))
+                        .collect::<Vec<T>>()
+                })
+            })
+            .collect();
+        let mut out = Vec::with_capacity(texts.len());
+        for h in handles {
+            out.extend(
+                h.join()
+                    .map_err(|_| PyRuntimeError::new_err("internal error while classifying (a worker panicked)"))?,
+            );
+        }
+        Ok(out)
+    })
+}
+
 fn sources(rules: Option<PathBuf>, rules_add: Vec<PathBuf>) -> PyResult<Vec<rolecall::Source>> {
     let err = |d: rolecall::Diagnostic| RulesError::new_err(rolecall::diag::render(&[d]));
     let mut sources = match rules {
@@ -106,51 +187,21 @@ impl Engine {
         threads: Option<usize>,
         title_guess: bool,
     ) -> PyResult<Vec<Answer>> {
-        if let Some(t) = &titles {
-            if t.len() != texts.len() {
-                return Err(PyValueError::new_err(format!(
-                    "titles has {} items for {} texts; give one per text (None for no title)",
-                    t.len(),
-                    texts.len()
-                )));
-            }
-        }
-        let threads = threads
-            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-            .clamp(1, texts.len().max(1));
-        let core = &self.core;
-        let out = py.detach(|| {
-            let chunk = texts.len().div_ceil(threads).max(1);
-            let mut out: Vec<Answer> = Vec::with_capacity(texts.len());
-            std::thread::scope(|s| {
-                let handles: Vec<_> = texts
-                    .chunks(chunk)
-                    .enumerate()
-                    .map(|(k, part)| {
-                        let titles = titles.as_ref();
-                        s.spawn(move || {
-                            let mut session = core.session();
-                            part.iter()
-                                .enumerate()
-                                .map(|(i, t)| {
-                                    let title = titles.and_then(|v| v[k * chunk + i].as_deref());
-                                    classify_one(&mut session, t, title, title_guess)
-                                })
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                for h in handles {
-                    match h.join() {
-                        Ok(v) => out.extend(v),
-                        Err(_) => return Err(()),
-                    }
-                }
-                Ok(())
-            })
-            .map(|()| out)
-        });
-        out.map_err(|()| PyRuntimeError::new_err("internal error while classifying (a worker panicked)"))
+        py.detach(|| {
+            many(&self.core, &texts, titles.as_deref(), threads, |s, t, title| classify_one(s, t, title, title_guess))
+        })
+    }
+
+    /// The batch columns per text (see [`Row`]): what the DataFrame helpers build their frames from.
+    #[pyo3(signature = (texts, titles=None, threads=None))]
+    fn rows_many(
+        &self,
+        py: Python<'_>,
+        texts: Vec<String>,
+        titles: Option<Vec<Option<String>>>,
+        threads: Option<usize>,
+    ) -> PyResult<Vec<Row>> {
+        py.detach(|| many(&self.core, &texts, titles.as_deref(), threads, row_one))
     }
 
     /// The title's reading as `rolecall title --format json`.

@@ -124,3 +124,31 @@ def test_docstring_examples_run():
 
     failures, tried = doctest.testmod(rolecall, verbose=False)
     assert tried >= 4 and failures == 0
+
+
+def test_dataframe_columns_are_rolecall_batch_rows(tmp_path):
+    pd = pytest.importorskip("pandas")
+    import csv
+    import rolecall.pandas as rp
+
+    texts = [p.read_text() for p in FIXTURES]
+    titles = ["Product Owner", None, "Chief Technology Officer"] * len(texts)
+    df = pd.DataFrame({"id": [f"r{i}" for i in range(len(texts))], "title": titles[: len(texts)], "description": texts})
+    src = tmp_path / "in.csv"
+    df.to_csv(src, index=False)
+    batch = list(csv.DictReader(open(cli_out(tmp_path, "batch", str(src), "--format", "csv", "-q"), newline="")))
+    out = rp.classify(df, keep=["id"])
+    assert len(batch) == len(out)
+    for want, (_, got) in zip(batch, out.iterrows()):
+        for col in ["role", "family", "status", "runner_up", "evidence", "title", "title_role", "rules"]:
+            value = "" if got[col] is None or (isinstance(got[col], float) and pd.isna(got[col])) else got[col]
+            assert value == want[col], (col, got["id"])
+        for col in ["score", "confidence", "runner_up_score"]:
+            assert (float(want[col]) if want[col] else None) == (None if pd.isna(got[col]) else got[col]), (col, got["id"])
+
+
+def cli_out(tmp_path, *args):
+    """Runs the CLI with `-o` into a file under `tmp_path` and returns its path."""
+    target = tmp_path / "out.csv"
+    subprocess.run([cli_binary(), *args, "-o", str(target)], check=True, capture_output=True)
+    return target

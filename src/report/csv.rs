@@ -24,7 +24,7 @@ pub const VERDICT_COLUMNS: [&str; 11] = [
 ];
 
 /// How many phrases the compact evidence column holds.
-const EVIDENCE_PHRASES: usize = 5;
+pub const EVIDENCE_PHRASES: usize = 5;
 
 /// Writes a header, then one row per report.
 #[derive(Debug)]

@@ -28,7 +28,7 @@ mod drift;
 mod human;
 mod json;
 
-pub use self::csv::{CsvPrinter, VERDICT_COLUMNS};
+pub use self::csv::{CsvPrinter, EVIDENCE_PHRASES, VERDICT_COLUMNS};
 pub use drift::{drift_html, drift_tables, escape, truncate};
 pub use human::HumanPrinter;
 pub use json::JsonPrinter;
