@@ -184,6 +184,24 @@ impl<'r> Session<'r> {
         report
     }
 
+    /// Why `text` scores as it does for `roles` (one, or two to compare), as `explain --format json` prints it.
+    pub fn explain<'a>(
+        &mut self,
+        text: &'a str,
+        source: &'a str,
+        roles: &[RoleIdx],
+    ) -> crate::compare::ExplainReport<'a>
+    where
+        'r: 'a,
+    {
+        let c = self.classify(Posting::new(text));
+        let cmp = match *roles {
+            [a, b] => Some(self.compare(&c, text, a, b)),
+            _ => None,
+        };
+        crate::compare::ExplainReport::new(&c, roles, cmp.as_ref(), text, source)
+    }
+
     /// Roles `a` and `b` on `text` side by side, given the text's classification `c` ([`Comparison`]).
     pub fn compare(&mut self, c: &Classification<'r>, text: &str, a: RoleIdx, b: RoleIdx) -> Comparison<'r> {
         Comparison::new(&mut self.scanner, &mut self.scratch, c, text, a, b)

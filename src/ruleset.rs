@@ -539,6 +539,14 @@ impl RuleSet {
         self.roles.iter().enumerate().find(|(_, r)| r.id == id).map(|(i, r)| (i as RoleIdx, r))
     }
 
+    /// The index of role `id`, or the message every face gives for an unknown one (naming the pack's roles).
+    pub fn role_index(&self, id: &str) -> Result<RoleIdx, String> {
+        self.role(id).map(|(i, _)| i).ok_or_else(|| {
+            let ids: Vec<&str> = self.roles.iter().map(|r| r.id.as_str()).collect();
+            format!("no role `{id}` in the pack; roles: {}", ids.join(", "))
+        })
+    }
+
     /// A short hash identifying the compiled pack: the same rules give the same hash on every machine.
     pub fn hash(&self) -> &str {
         &self.hash

@@ -9,7 +9,7 @@
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
-use rolecall::{Engine as Core, Posting, Session};
+use rolecall::{Engine as Core, Session};
 use std::path::PathBuf;
 
 create_exception!(
@@ -224,27 +224,12 @@ impl Engine {
     /// `rolecall explain --format json` for `role` (and `vs`).
     #[pyo3(signature = (text, role, vs=None))]
     fn explain(&self, py: Python<'_>, text: &str, role: &str, vs: Option<&str>) -> PyResult<String> {
-        let rules = self.core.rules();
-        let find = |id: &str| {
-            rules.role(id).map(|(i, _)| i).ok_or_else(|| {
-                let ids: Vec<&str> = rules.roles().iter().map(|r| r.id.as_str()).collect();
-                PyValueError::new_err(format!("no role `{id}` in the pack; roles: {}", ids.join(", ")))
-            })
-        };
+        let find = |id: &str| self.core.rules().role_index(id).map_err(PyValueError::new_err);
         let mut roles = vec![find(role)?];
         if let Some(v) = vs {
             roles.push(find(v)?);
         }
-        Ok(py.detach(|| {
-            let mut session = self.core.session();
-            let c = session.classify(Posting::new(text));
-            let cmp = match roles[..] {
-                [a, b] => Some(session.compare(&c, text, a, b)),
-                _ => None,
-            };
-            let r = rolecall::compare::ExplainReport::new(&c, &roles, cmp.as_ref(), text, "-");
-            serde_json::to_string(&r).unwrap_or_default()
-        }))
+        Ok(py.detach(|| serde_json::to_string(&self.core.session().explain(text, "-", &roles)).unwrap_or_default()))
     }
 }
 

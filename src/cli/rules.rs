@@ -285,10 +285,8 @@ pub(super) fn inspect(rules: &RuleSet, cmd: RulesCommand) -> Result<Outcome, Fai
             }
         }
         RulesCommand::Show(a) => {
-            let Some((idx, r)) = rules.role(&a.role) else {
-                let ids: Vec<&str> = rules.roles().iter().map(|r| r.id.as_str()).collect();
-                return Err(Failure::Input(format!("no role `{}` in the pack; roles: {}", a.role, ids.join(", "))));
-            };
+            let idx = rules.role_index(&a.role).map_err(Failure::Input)?;
+            let r = &rules.roles()[idx as usize];
             let p = profile(rules, idx);
             writeln!(out, "{} ({}), family {}", r.name, r.id, r.family)?;
             writeln!(out, "  {}", r.summary)?;
@@ -330,30 +328,21 @@ pub(super) fn inspect(rules: &RuleSet, cmd: RulesCommand) -> Result<Outcome, Fai
 /// `explain`: area by area, every signal that fired for the role and every one that did not.
 pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failure> {
     let input = read_posting(&a.file).map_err(Failure::Input)?;
-    let find = |id: &str| {
-        rules.role(id).map(|(i, _)| i).ok_or_else(|| {
-            let ids: Vec<&str> = rules.roles().iter().map(|r| r.id.as_str()).collect();
-            Failure::Input(format!("no role `{id}` in the pack; roles: {}", ids.join(", ")))
-        })
-    };
+    let find = |id: &str| rules.role_index(id).map_err(Failure::Input);
     let mut roles = vec![find(&a.role)?];
     if let Some(vs) = &a.vs {
         roles.push(find(vs)?);
     }
     let mut scanner = Session::new(rules);
-    let c = scanner.classify(Posting::new(&input.text));
     if a.format == ToolFormat::Json {
-        let cmp = match roles[..] {
-            [x, y] => Some(scanner.compare(&c, &input.text, x, y)),
-            _ => None,
-        };
-        let report = rolecall::compare::ExplainReport::new(&c, &roles, cmp.as_ref(), &input.text, &input.name);
+        let report = scanner.explain(&input.text, &input.name, &roles);
         let mut out = io::BufWriter::new(io::stdout().lock());
         serde_json::to_writer(&mut out, &report).map_err(io::Error::other)?;
         writeln!(out)?;
         out.flush()?;
         return Ok(Outcome::Found);
     }
+    let c = scanner.classify(Posting::new(&input.text));
     let index = rolecall::diag::LineIndex::new(&input.text);
     let mut out = io::BufWriter::new(io::stdout().lock());
     writeln!(out, "== {}", input.name)?;

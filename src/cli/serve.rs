@@ -63,7 +63,6 @@ pub(super) struct ServeArgs {
 /// What every handler shares.
 struct App {
     engine: &'static Engine,
-    rules: &'static RuleSet,
     busy: Arc<Semaphore>,
     /// Requests waiting for a slot now, and how many may.
     waiting: std::sync::atomic::AtomicUsize,
@@ -161,6 +160,20 @@ impl App {
         }
     }
 
+    /// [`App::work`] for a handler whose answer is JSON: `f` serialises it.
+    async fn json_work<F>(&self, f: F) -> Result<Response, ApiError>
+    where
+        F: FnOnce(&mut Session<'static>) -> serde_json::Result<Vec<u8>> + Send + 'static,
+    {
+        let bytes = self.work(f).await?.map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+        Ok(([(header::CONTENT_TYPE, "application/json")], bytes).into_response())
+    }
+
+    /// The rule set.
+    fn rules(&self) -> &'static RuleSet {
+        self.engine.rules()
+    }
+
     fn check_panic(&self, text: &str) {
         if self.panic_on.as_deref().is_some_and(|p| !p.is_empty() && text.contains(p)) {
             panic!("ROLECALL_SERVE_PANIC_ON matched (fault test)");
@@ -193,18 +206,15 @@ async fn classify(
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "`min_confidence` runs from 0 to 1"));
     }
     let app2 = app.clone();
-    let json = app
-        .work(move |scanner| {
-            app2.check_panic(&req.text);
-            let guess = req.title_guess.unwrap_or(true);
-            scanner.set_min_confidence(req.min_confidence);
-            let report = scanner.report(&req.text, "-", req.title.as_deref(), guess);
-            scanner.set_min_confidence(None);
-            serde_json::to_vec(&report)
-        })
-        .await?
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(json_bytes(json))
+    app.json_work(move |scanner| {
+        app2.check_panic(&req.text);
+        let guess = req.title_guess.unwrap_or(true);
+        scanner.set_min_confidence(req.min_confidence);
+        let report = scanner.report(&req.text, "-", req.title.as_deref(), guess);
+        scanner.set_min_confidence(None);
+        serde_json::to_vec(&report)
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -215,14 +225,11 @@ struct TitleRequest {
 
 async fn title(State(app): Shared, body: Result<Json<TitleRequest>, JsonRejection>) -> Result<Response, ApiError> {
     let Json(req) = body?;
-    let json = app
-        .work(move |scanner| {
-            let reading = scanner.title(&req.title);
-            serde_json::to_vec(&rolecall::title::TitleReport::new(scanner.rules(), &reading, &req.title))
-        })
-        .await?
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(json_bytes(json))
+    app.json_work(move |scanner| {
+        let reading = scanner.title(&req.title);
+        serde_json::to_vec(&rolecall::title::TitleReport::new(scanner.rules(), &reading, &req.title))
+    })
+    .await
 }
 
 #[derive(Deserialize)]
@@ -235,16 +242,7 @@ struct ExplainRequest {
 
 async fn explain(State(app): Shared, body: Result<Json<ExplainRequest>, JsonRejection>) -> Result<Response, ApiError> {
     let Json(req) = body?;
-    let rules = app.rules;
-    let find = |id: &str| {
-        rules.role(id).map(|(i, _)| i).ok_or_else(|| {
-            let ids: Vec<&str> = rules.roles().iter().map(|r| r.id.as_str()).collect();
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                format!("no role `{id}` in the pack; roles: {}", ids.join(", ")),
-            )
-        })
-    };
+    let find = |id: &str| app.rules().role_index(id).map_err(|m| ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, m));
     let mut roles = vec![find(&req.role)?];
     if let Some(vs) = &req.vs {
         roles.push(find(vs)?);
@@ -252,18 +250,7 @@ async fn explain(State(app): Shared, body: Result<Json<ExplainRequest>, JsonReje
     if req.text.trim().is_empty() {
         return Err(ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "`text` is empty"));
     }
-    let json = app
-        .work(move |scanner| {
-            let c = scanner.classify(rolecall::Posting::new(&req.text));
-            let cmp = match roles[..] {
-                [x, y] => Some(scanner.compare(&c, &req.text, x, y)),
-                _ => None,
-            };
-            serde_json::to_vec(&rolecall::compare::ExplainReport::new(&c, &roles, cmp.as_ref(), &req.text, "-"))
-        })
-        .await?
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-    Ok(json_bytes(json))
+    app.json_work(move |scanner| serde_json::to_vec(&scanner.explain(&req.text, "-", &roles))).await
 }
 
 /// `GET /v1/rules`: the pack's hash, roles and areas.
@@ -283,7 +270,7 @@ async fn rules_info(State(app): Shared) -> Response {
         areas: Vec<Area<'a>>,
     }
     let roles: Vec<Role<'_>> = app
-        .rules
+        .rules()
         .roles()
         .iter()
         .map(|r| Role {
@@ -297,11 +284,11 @@ async fn rules_info(State(app): Shared) -> Response {
                 .collect(),
         })
         .collect();
-    Json(serde_json::json!({ "rules": app.rules.hash(), "roles": roles })).into_response()
+    Json(serde_json::json!({ "rules": app.rules().hash(), "roles": roles })).into_response()
 }
 
 async fn healthz(State(app): Shared) -> Response {
-    Json(serde_json::json!({ "status": "ok", "rules": app.rules.hash() })).into_response()
+    Json(serde_json::json!({ "status": "ok", "rules": app.rules().hash() })).into_response()
 }
 
 async fn openapi() -> Response {
@@ -328,7 +315,7 @@ async fn batch(State(app): Shared, request: Request) -> Result<Response, ApiErro
     });
     let reader = tokio_util::io::SyncIoBridge::new(tokio_util::io::StreamReader::new(Box::pin(stream)));
     let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, io::Error>>(8);
-    let rules = app.rules;
+    let rules = app.rules();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
         // Records that cannot be read are answered in their place: held until the output reaches their number.
@@ -443,10 +430,6 @@ impl Write for ChannelWriter {
     }
 }
 
-fn json_bytes(bytes: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], bytes).into_response()
-}
-
 /// The page form's fields.
 #[derive(Deserialize, Default)]
 pub(super) struct PageForm {
@@ -459,7 +442,7 @@ pub(super) struct PageForm {
 }
 
 async fn page_get(State(app): Shared) -> Response {
-    html(page::render(app.rules, None))
+    html(page::render(app.rules(), None))
 }
 
 async fn page_post(State(app): Shared, form: Result<Form<PageForm>, FormRejection>) -> Result<Response, ApiError> {
@@ -471,7 +454,7 @@ async fn page_post(State(app): Shared, form: Result<Form<PageForm>, FormRejectio
             page::render_result(scanner, &form)
         })
         .await?;
-    Ok(html(page::render(app.rules, Some(&body))))
+    Ok(html(page::render(app.rules(), Some(&body))))
 }
 
 fn html(body: String) -> Response {
@@ -560,7 +543,6 @@ pub(super) fn serve(rules: RuleSet, a: ServeArgs) -> Result<Outcome, Failure> {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let app = Arc::new(App {
         engine,
-        rules,
         busy: Arc::new(Semaphore::new(a.concurrency.unwrap_or(4 * cores).max(1))),
         waiting: std::sync::atomic::AtomicUsize::new(0),
         queue: a.queue,
