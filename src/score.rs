@@ -299,8 +299,10 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
     let mut evidence: Vec<Evidence<'r>> = hits
         .iter()
         .map(|h| {
-            let someone_else = matches!(h.kind, HitKind::Name { .. }) && h.background;
-            let context = if h.negated || h.elsewhere || someone_else {
+            // A name in a past job's clause or in company and hiring prose ("Our tech leads pair daily") names
+            // nobody's job here.
+            let is_name = matches!(h.kind, HitKind::Name { .. });
+            let context = if h.negated || h.elsewhere || (is_name && (h.background || h.boilerplate)) {
                 0.0
             } else if h.boilerplate {
                 BOILERPLATE_FACTOR
@@ -376,10 +378,8 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
                 touched[role as usize] = true;
             }
             HitKind::Name { role } => {
-                if !e.hit.boilerplate {
-                    names[role as usize] += 1;
-                    touched[role as usize] = true;
-                }
+                names[role as usize] += 1;
+                touched[role as usize] = true;
             }
             HitKind::Negative { role } => negatives[role as usize] += 1,
         }

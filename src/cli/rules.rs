@@ -440,6 +440,8 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
                     "a past job (background clause)"
                 } else if e.hit.negated {
                     "negated"
+                } else if e.hit.boilerplate {
+                    "in company or hiring prose"
                 } else if e.counted {
                     "counts"
                 } else {

@@ -192,7 +192,10 @@ impl<W: Write> Printer for HumanPrinter<W> {
                 }
                 let reason = match e.uncounted {
                     // Already said by a flag above.
-                    None | Some(Uncounted::Negated | Uncounted::SomeoneElse | Uncounted::PastJob) => None,
+                    None
+                    | Some(Uncounted::Negated | Uncounted::SomeoneElse | Uncounted::PastJob | Uncounted::Boilerplate) => {
+                        None
+                    }
                     Some(why) => Some(format!("not counted: {}", why.as_str())),
                 };
                 let mut flags: Vec<String> = flags.into_iter().map(String::from).collect();

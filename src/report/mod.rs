@@ -17,7 +17,7 @@
 //! | `confidence` | number | in [0, 1]: strength × separation for a role; for `none`, how clearly nothing fits |
 //! | `runners_up` | array | the next (up to 3) roles: `{role, name, family, score}` |
 //! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, builds_on, areas: [{id, name, weight, evidence, score, phrases}]}`; `builds_on` is null or `{role, added}` |
-//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, background, boilerplate, uncounted, start, end, line, col}`; `uncounted` is null when the evidence counted, else why not: `negated`, `someone-else`, `past-job` (a name in a clause about the candidate's past), `inside-longer` (inside longer evidence of the same area or name) or `repeated` (the same phrase counted elsewhere); `elsewhere` marks a name mention about someone else ("reports to the CTO"); `background` marks evidence in a clause about the candidate's past ("5 years as a software developer"): a name there does not count; `kind` is `responsibility`, `background` (the role's background profile, counted only in such a clause), `name` or `negative`; `phrase` is the phrase, pattern or proximity rule (`own~ .. backlog`) as written; `area` is null unless `kind` is `responsibility` or `background`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
+//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, background, boilerplate, uncounted, start, end, line, col}`; `uncounted` is null when the evidence counted, else why not: `negated`, `someone-else`, `past-job` (a name in a clause about the candidate's past), `boilerplate` (a name in company or hiring prose), `inside-longer` (inside longer evidence of the same area or name) or `repeated` (the same phrase counted elsewhere); `elsewhere` marks a name mention about someone else ("reports to the CTO"); `background` marks evidence in a clause about the candidate's past ("5 years as a software developer"): a name there does not count; `kind` is `responsibility`, `background` (the role's background profile, counted only in such a clause), `name` or `negative`; `phrase` is the phrase, pattern or proximity rule (`own~ .. backlog`) as written; `area` is null unless `kind` is `responsibility` or `background`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
 //! | `rules` | string | the rule set's hash: same hash, same answers |
 //! | `drift` | object or null | with a title (`classify --title`): the title's role against the body's, on responsibility evidence alone; the schema of [`crate::drift::DriftReport`] |
 //!
@@ -202,6 +202,8 @@ pub enum Uncounted {
     SomeoneElse,
     /// A role's name in a clause about the candidate's past ("5 years as a developer").
     PastJob,
+    /// A role's name in company or hiring prose ("Our tech leads pair daily", an "about us" section).
+    Boilerplate,
     /// Inside a longer piece of evidence for the same area or name ("product owner" in "technical product owner").
     InsideLonger,
     /// The same phrase already counted for the role elsewhere in the posting.
@@ -219,6 +221,8 @@ impl Uncounted {
             Uncounted::SomeoneElse
         } else if e.hit.background && matches!(e.hit.kind, HitKind::Name { .. }) {
             Uncounted::PastJob
+        } else if e.hit.boilerplate && matches!(e.hit.kind, HitKind::Name { .. }) {
+            Uncounted::Boilerplate
         } else if e.weight <= 0.0 {
             Uncounted::InsideLonger
         } else {
@@ -232,6 +236,7 @@ impl Uncounted {
             Uncounted::Negated => "negated",
             Uncounted::SomeoneElse => "someone else",
             Uncounted::PastJob => "past job",
+            Uncounted::Boilerplate => "company or hiring prose",
             Uncounted::InsideLonger => "inside a longer phrase",
             Uncounted::Repeated => "repeated",
         }
@@ -387,7 +392,7 @@ mod tests {
         let mut scanner = Session::new(&rules);
         let text = "Acceptance criteria matter here. You report to the CTO. Acceptance criteria again, always. \
             There is no people management in this role. You will evaluate technical options. You bring five years \
-            as a Scrum Master.";
+            as a Scrum Master. We are a bank of 200 people. Our tech lead pairs with the data team.";
         let c = scanner.classify(Posting { text, title: None });
         let r = Report::new(&c, text, "-", None);
         // The reason on `role`'s nth span of `words`.
@@ -402,6 +407,7 @@ mod tests {
         assert_eq!(why("cto", "CTO", 0), Some(Some(Uncounted::SomeoneElse)));
         assert_eq!(why("engineering-manager", "people management", 0), Some(Some(Uncounted::Negated)));
         assert_eq!(why("scrum-master", "Scrum Master", 0), Some(Some(Uncounted::PastJob)));
+        assert_eq!(why("tech-lead", "tech lead", 0), Some(Some(Uncounted::Boilerplate)), "company prose names no job");
         // Counted evidence has no reason, and every uncounted one has one.
         assert!(r.evidence.iter().all(|e| e.counted == e.uncounted.is_none()));
     }
