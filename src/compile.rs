@@ -165,6 +165,7 @@ struct Builder {
     /// Each proximity rule's two sides as written (alternatives), to choose its trigger side in `finish`.
     near_sides: Vec<[Vec<String>; 2]>,
     other_phrases: Vec<String>,
+    other_after_phrases: Vec<String>,
     company_starts: Vec<String>,
     /// The next written phrase's group (see [`Use::group`]).
     next_group: u32,
@@ -670,8 +671,12 @@ impl Builder {
         }
         // Cue lists looked for only where they matter (before a name, in a company sentence, at a sentence's
         // start): common words that would cost every posting's scan if they were in the automaton.
-        let side_lists: [(&Vec<Spanned<String>>, &str); 3] =
-            [(&l.job_phrases, "job"), (&l.other_person_before, "other"), (&l.company_sentence_starts, "start")];
+        let side_lists: [(&Vec<Spanned<String>>, &str); 4] = [
+            (&l.job_phrases, "job"),
+            (&l.other_person_before, "other"),
+            (&l.other_person_after, "other-after"),
+            (&l.company_sentence_starts, "start"),
+        ];
         for (list, what) in side_lists {
             for p in list {
                 let w = normalize_phrase(p.get_ref());
@@ -688,6 +693,7 @@ impl Builder {
                 let into = match what {
                     "job" => &mut self.job_phrases,
                     "other" => &mut self.other_phrases,
+                    "other-after" => &mut self.other_after_phrases,
                     _ => &mut self.company_starts,
                 };
                 if !into.contains(&w) {
@@ -1086,6 +1092,7 @@ impl Builder {
                 near_rules: self.near_rules,
                 job_automaton: side_automaton(&self.job_phrases),
                 other_automaton: side_automaton(&self.other_phrases),
+                other_after_automaton: side_automaton(&self.other_after_phrases),
                 company_starts: self.company_starts,
                 global_regexes: self.global_regexes,
                 title_regexes: self.title_regexes,

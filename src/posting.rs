@@ -227,6 +227,19 @@ impl Normalized {
         (self.range_in(j, start).0, self.range_in(k, last).1)
     }
 
+    /// The normalised offset that original offset `orig` maps to: where the normalised text stands when the
+    /// original text reaches `orig` (a byte inside a squeezed character maps to that character's start).
+    pub fn normalized_offset(&self, orig: usize) -> usize {
+        let k = self.pieces.partition_point(|p| p.from as usize <= orig);
+        let Some(p) = k.checked_sub(1).map(|k| self.pieces[k]) else { return 0 };
+        let next_at = self.pieces.get(k).map_or(self.text.len(), |q| q.at as usize);
+        match p.squeezed {
+            Some(end) if orig >= end as usize => next_at,
+            Some(_) => p.at as usize,
+            None => (p.at as usize + (orig - p.from as usize)).min(next_at),
+        }
+    }
+
     /// The original byte range normalised byte `i` came from.
     fn original_range(&self, i: usize) -> (usize, usize) {
         let k = self.pieces.partition_point(|p| p.at as usize <= i);
@@ -961,6 +974,22 @@ pub(crate) fn ceil_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalized_offsets_invert_the_map() {
+        let text = "Own  the <b>Backlog</b> &amp; more";
+        let n = Normalized::new(text);
+        assert_eq!(n.text, "own the backlog & more");
+        for word in ["Own", "the", "Backlog", "more"] {
+            let o = text.find(word).unwrap();
+            let k = n.normalized_offset(o);
+            assert_eq!(&n.text[k..k + word.len()], word.to_lowercase(), "{word}");
+            assert_eq!(n.original_span(k, k + word.len()), (o, o + word.len()));
+        }
+        // Inside collapsed whitespace: the space it became; past the end: the end.
+        assert_eq!(n.normalized_offset(4), 3);
+        assert_eq!(n.normalized_offset(text.len()), n.text.len());
+    }
 
     #[test]
     fn ceil_boundary_stops_at_the_end() {

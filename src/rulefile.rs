@@ -185,6 +185,9 @@ pub struct LanguageSpec {
     /// "work closely with"): that name mention does not count.
     #[serde(default)]
     pub other_person_before: Vec<Spanned<String>>,
+    /// A cue after a role's name, in the same clause, means the same ("reports to you", "who report to you").
+    #[serde(default)]
+    pub other_person_after: Vec<Spanned<String>>,
     /// Most bytes between a cue and the phrase it negates.
     #[serde(default)]
     pub negation_gap: Option<Spanned<i64>>,

@@ -503,6 +503,9 @@ pub struct RuleSet {
     /// case-insensitive over normalised text: looked for only in the few bytes before a name mention, so these
     /// common words cost the body scan nothing.
     pub(crate) other_automaton: Option<AhoCorasick>,
+    /// Cues after a role's name that make it someone else ("reports to you"), looked for the same way in the few
+    /// bytes after a name mention.
+    pub(crate) other_after_automaton: Option<AhoCorasick>,
     /// Words that, opening a sentence, make it company prose ("we", "our"; normalised): checked only at the start of
     /// the sentences that hold evidence.
     pub(crate) company_starts: Vec<String>,

@@ -144,8 +144,6 @@ impl crate::ruleset::Meaning {
 pub struct Scanner<'r> {
     rules: &'r RuleSet,
     norm: Normalized,
-    /// Scratch for the short stretches read apart from the body scan (before a name, a sentence's opening words).
-    side: Normalized,
     hits: Vec<Hit>,
     /// (regex, start, end) of the candidates tried in this posting, in the automaton's order (by end): two prefix
     /// literals of one regex ("own", "owns") can start at the same place.
@@ -244,7 +242,6 @@ impl<'r> Scanner<'r> {
         Scanner {
             rules,
             norm: Normalized::default(),
-            side: Normalized::default(),
             hits: Vec::new(),
             tried: Vec::new(),
             regex_caches: (0..rules.regexes.len()).map(|_| None).collect(),
@@ -628,24 +625,31 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// Whether a role's name at `start` is someone else: an `other_person_before` cue ("reports to the", "with a")
-    /// ends within the negation gap before it, in the same clause. Read from the few bytes before the name, so the
+    /// Whether a role's name at `start..end` is someone else: an `other_person_before` cue ("reports to the",
+    /// "with a") ends within the negation gap before it, or an `other_person_after` cue ("reports to you") starts
+    /// within the gap after it, in the same clause. Only the few normalised bytes around the name are read, so the
     /// cues' common words never enter the body scan.
-    fn someone_else(&mut self, text: &str, start: usize) -> bool {
-        let Some(ac) = self.rules.other_automaton.as_ref() else { return false };
+    fn someone_else(&self, text: &str, start: usize, end: usize) -> bool {
         let gap = self.rules.negation_gap;
-        let lo = posting::floor_boundary(text, start.saturating_sub(gap + MAX_CUE));
-        self.side.build(&text[lo..start]);
-        let side = &self.side;
-        ac.find_overlapping_iter(side.text.as_str()).any(|m| {
-            let (os, oe) = side.original_span(m.start(), m.end());
-            let (os, oe) = (lo + os, lo + oe);
-            oe <= start
-                && start - oe <= gap
-                && posting::left_boundary(text, os)
-                && posting::right_boundary(text, oe)
-                && !posting::has_clause_break(text, oe, start)
-        })
+        let norm = &self.norm;
+        let (ns, ne) = (norm.normalized_offset(start), norm.normalized_offset(end));
+        let found = |ac: &aho_corasick::AhoCorasick, lo: usize, hi: usize, fits: &dyn Fn(usize, usize) -> bool| {
+            let (lo, hi) = (posting::floor_boundary(&norm.text, lo), posting::ceil_boundary(&norm.text, hi));
+            lo < hi
+                && ac.find_overlapping_iter(&norm.text[lo..hi]).any(|m| {
+                    let (os, oe) = norm.original_span(lo + m.start(), lo + m.end());
+                    posting::left_boundary(text, os) && posting::right_boundary(text, oe) && fits(os, oe)
+                })
+        };
+        let before =
+            |_: usize, oe: usize| oe <= start && start - oe <= gap && !posting::has_clause_break(text, oe, start);
+        let after = |os: usize, _: usize| os >= end && os - end <= gap && !posting::has_clause_break(text, end, os);
+        self.rules.other_automaton.as_ref().is_some_and(|ac| found(ac, ns.saturating_sub(gap + MAX_CUE), ns, &before))
+            || self
+                .rules
+                .other_after_automaton
+                .as_ref()
+                .is_some_and(|ac| found(ac, ne, (ne + gap + MAX_CUE).min(norm.text.len()), &after))
     }
 
     /// Files a company-start cue for every sentence holding evidence that opens with one of the language's company
@@ -721,15 +725,15 @@ impl<'r> Scanner<'r> {
         // Hits come by start: what depends only on the start (someone else, a negation before, boilerplate) is
         // worked out once per start.
         let mut at: Option<(usize, bool, bool)> = None;
-        let mut elsewhere_at: Option<(usize, bool)> = None;
+        let mut elsewhere_at: Option<(usize, usize, bool)> = None;
         for k in 0..self.hits.len() {
             let (hs, he) = (self.hits[k].start, self.hits[k].end);
             if matches!(self.hits[k].kind, HitKind::Name { .. }) {
                 let elsewhere = match elsewhere_at {
-                    Some((s, e)) if s == hs => e,
-                    _ => self.someone_else(text, hs),
+                    Some((s, e, x)) if (s, e) == (hs, he) => x,
+                    _ => self.someone_else(text, hs, he),
                 };
-                elsewhere_at = Some((hs, elsewhere));
+                elsewhere_at = Some((hs, he, elsewhere));
                 self.hits[k].elsewhere = elsewhere;
             }
             let (before, boilerplate) = match at {
@@ -798,6 +802,7 @@ negation_before = ["no", "not", "not a"]
 negation_after = ["not required"]
 negation_ignore = ["not only"]
 other_person_before = ["reports to the", "work with"]
+other_person_after = ["reports to you", "in your team"]
 boilerplate_headings = ["about us"]
 content_headings = ["requirements"]
 boilerplate_phrases = ["equal opportunity employer"]
@@ -903,6 +908,15 @@ boilerplate_phrases = ["equal opportunity employer"]
         assert_eq!(flags(&mut sc, "You work with our Product Owner daily."), vec![true]);
         assert_eq!(flags(&mut sc, "We work with clients. Product Owner wanted."), vec![false], "clause break");
         assert_eq!(flags(&mut sc, "You work with stakeholders"), vec![false], "only names are marked");
+        // A cue after the name: the job manages that person.
+        assert_eq!(flags(&mut sc, "A Product Owner reports to you."), vec![true]);
+        assert_eq!(flags(&mut sc, "The Product Owner in your team."), vec![true]);
+        assert_eq!(flags(&mut sc, "Be our Product Owner. Two analysts report to you."), vec![false], "clause break");
+        assert_eq!(
+            flags(&mut sc, "Product Owner wanted by a large and growing company where somebody reports to you."),
+            vec![false],
+            "gap"
+        );
     }
 
     #[test]
