@@ -793,6 +793,10 @@ pub fn boilerplate_ranges(
                     open = None;
                 }
                 match (kind, open) {
+                    // "Salary: $78,400 a year, plus benefits" on a line of its own: a field, not a section.
+                    (SectionCue::BoilerplateHeading, None) if let Some(line_end) = field_line_end(text, end) => {
+                        ranges.push((start, line_end));
+                    }
                     (SectionCue::BoilerplateHeading, None) => open = Some(start),
                     (SectionCue::ContentHeading, Some(s)) => {
                         ranges.push((s, start));
@@ -823,6 +827,19 @@ pub fn boilerplate_ranges(
             _ => out.push((s, e)),
         }
     }
+}
+
+/// Where the line of a heading cue ending at `end` ends, when the cue is a field's name: a colon follows it, then
+/// words, then a line break within a heading line's length ("Salary: $78,400 a year" / "Benefits: health and
+/// dental"). `None` for a heading over its own section (nothing after the colon on its line) and for a text with
+/// no line break nearby (scraped postings flattened onto one line: a section runs to the next heading there).
+fn field_line_end(text: &str, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let ahead = (end + 3 * MAX_HEADING_LINE).min(bytes.len());
+    let line_end = end + bytes[end..ahead].iter().position(|&b| b == b'\n')?;
+    let rest = text.get(end..line_end)?;
+    let after_colon = rest.split_once(':')?.1;
+    after_colon.chars().any(is_word_char).then_some(line_end)
 }
 
 fn is_heading(text: &str, start: usize, end: usize) -> bool {
@@ -1190,6 +1207,25 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(&text[out[0].0..out[0].1], "About us\nWe build APIs.\n");
         assert_eq!(&text[out[1].0..out[1].1], "We are an equal opportunity employer.");
+    }
+
+    #[test]
+    fn a_field_line_is_boilerplate_alone_and_a_heading_opens_a_section() {
+        let ranges = |text: &str, cue: &str| {
+            let i = text.find(cue).unwrap();
+            let mut out = Vec::new();
+            boilerplate_ranges(text, &[(SectionCue::BoilerplateHeading, i, i + cue.len())], |_, _| false, &mut out);
+            out.iter().map(|&(s, e)| text[s..e].to_string()).collect::<Vec<_>>()
+        };
+        // A field: the line only, so the job described under it still counts.
+        let text = "Salary: $78,400 a year plus benefits\n\nYou will own the backlog and the roadmap.";
+        assert_eq!(ranges(text, "Salary"), vec!["Salary: $78,400 a year plus benefits"]);
+        // A heading over its own section, with or without a colon.
+        let text = "Benefits:\n- health cover\n- a pension\n";
+        assert_eq!(ranges(text, "Benefits"), vec![text]);
+        // Flattened onto one line (no line break near): the section as before, bounded.
+        let text = format!("Benefits: health cover and a pension {}", "and more ".repeat(200));
+        assert_eq!(ranges(&text, "Benefits")[0].len(), MAX_BOILERPLATE_SECTION);
     }
 
     #[test]
