@@ -722,8 +722,8 @@ impl<'r> Scanner<'r> {
         if profile {
             self.hits.retain(|h| h.background || !is_profile(h));
         }
-        // Hits come by start: what depends only on the start (someone else, a negation before, boilerplate) is
-        // worked out once per start.
+        // Hits come by start: what depends only on the start (a negation before, boilerplate) is worked out once per
+        // start, and whether a name is someone else once per span.
         let mut at: Option<(usize, bool, bool)> = None;
         let mut elsewhere_at: Option<(usize, usize, bool)> = None;
         for k in 0..self.hits.len() {
