@@ -18,6 +18,9 @@ w("field-50mb.csv", "id,description\n1,\"" + po + "\"\n2,\"" + big + "\"\n3,\"" 
 w("posting-50mb.txt", big)
 w("million-lines.txt", po + "- ok\n" * 1_000_000)
 w("nul.txt", (po + "\0" * 50) * 100_000)
+# Every few words a role's name with someone-else cues on both sides; every line a "Benefits:" field.
+w("names-everywhere.txt", "The Product Owner reports to you and works with the Scrum Master in your team. " * 200_000)
+w("field-lines.txt", "Benefits: health cover and a pension\nYou will own the product backlog.\n" * 200_000)
 w("invalid-utf8.csv", b"id,description\n1,\"" + po.encode() + b"\xff\xfe\xc3\x28\"\n2,\"" + po.encode() + b"\"\n", "wb")
 w("zero-width-rtl-emoji.txt", (po.replace(" ", " \u200b") + "\u202e\u05d0\u05d1 \u0627\u0644 \U0001F680\U0001F469\u200d\U0001F4BB ") * 60_000)
 w("html-scripts.txt", ("<div><script>alert('x')</script><p onclick=\"y\">" + po + "</p><style>p{}</style></div>") * 50_000)
@@ -52,6 +55,8 @@ run "50 MB field (limit 64 MB)"   $bin batch "$dir/field-50mb.csv" --max-field-b
 run "50 MB posting (classify)"    $bin classify "$dir/posting-50mb.txt" --format csv
 run "a million short lines"       $bin classify "$dir/million-lines.txt" --format csv
 run "NUL bytes (15 MB)"           $bin classify "$dir/nul.txt" --format csv
+run "names everywhere (16 MB)"    $bin classify "$dir/names-everywhere.txt" --format csv
+run "field lines (14 MB)"         $bin classify "$dir/field-lines.txt" --format csv
 run "invalid UTF-8 (batch)"       $bin batch "$dir/invalid-utf8.csv"
 run "zero-width, RTL, emoji"      $bin classify "$dir/zero-width-rtl-emoji.txt" --format csv
 run "HTML with scripts (11 MB)"   $bin classify "$dir/html-scripts.txt" --format csv
