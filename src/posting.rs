@@ -842,6 +842,19 @@ fn field_line_end(text: &str, end: usize) -> Option<usize> {
     after_colon.chars().any(is_word_char).then_some(line_end)
 }
 
+/// Whether the gap between two role phrases only joins them: a `/`, `&`, `+`, `|` or spaced dash with nothing
+/// else but spaces and punctuation, or one of the language's joiner words ("and").
+pub(crate) fn only_joined(gap: &str, joiners: &[String]) -> bool {
+    let words = gap.trim_matches(|c: char| !is_word_char(c));
+    if words.is_empty() {
+        // "Delivery Manager - Scrum Master": a spaced dash between two whole role phrases joins them too.
+        let spaced_dash = [" - ", " \u{2013} ", " \u{2014} "].iter().any(|d| gap.contains(d));
+        return gap.contains(['/', '&', '+', '|']) || spaced_dash;
+    }
+    let n = Normalized::new(words);
+    joiners.contains(&n.text)
+}
+
 fn is_heading(text: &str, start: usize, end: usize) -> bool {
     // Look no further than a heading line can be long: a text without line breaks must not make every cue scan
     // back to its start (quadratic on a 50 MB one-line posting).
@@ -1207,6 +1220,19 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(&text[out[0].0..out[0].1], "About us\nWe build APIs.\n");
         assert_eq!(&text[out[1].0..out[1].1], "We are an equal opportunity employer.");
+    }
+
+    #[test]
+    fn only_joined_needs_a_joiner_and_no_other_words() {
+        let and = ["and".to_string()];
+        assert!(only_joined(" / ", &and));
+        assert!(only_joined(" & ", &and));
+        assert!(!only_joined(" ", &and));
+        assert!(only_joined(" - ", &and));
+        assert!(!only_joined("-", &and));
+        assert!(!only_joined(", ", &and));
+        assert!(!only_joined(" for ", &and));
+        assert!(only_joined(" AND ", &and));
     }
 
     #[test]

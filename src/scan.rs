@@ -17,6 +17,9 @@ use regex_automata::Input;
 /// The longest cue read apart from the body scan, in bytes ("in close collaboration with the").
 const MAX_CUE: usize = 64;
 
+/// The most bytes between two joined role names ("Tech Owner / Technical Lead") for one to be the other's alias.
+const MAX_ALIAS_GAP: usize = 8;
+
 /// Most hits kept per posting. Real postings have a few hundred; a 50 MB paste of one sentence repeated has
 /// millions, which would only repeat evidence already counted (each phrase counts once) while costing memory.
 pub const MAX_HITS: usize = 100_000;
@@ -103,6 +106,9 @@ pub struct Hit {
     pub elsewhere: bool,
     /// It stands in a background clause: the candidate's history ("5 years as a software engineer"), not the job.
     pub background: bool,
+    /// A role's name joined to the name of a role that refines it ("Tech Owner / Technical Lead"): the pair names
+    /// the refining role, this one is its alias.
+    pub alias: bool,
     /// `k^-0.5` for a phrase that `k` roles share.
     pub specificity: f64,
 }
@@ -119,6 +125,7 @@ impl Hit {
             boilerplate: false,
             elsewhere: false,
             background: false,
+            alias: false,
             specificity,
         }
     }
@@ -757,6 +764,37 @@ impl<'r> Scanner<'r> {
             let h = &mut self.hits[k];
             h.negated = before || after;
             h.boilerplate = boilerplate;
+        }
+        self.mark_aliases(text);
+    }
+
+    /// Marks the name of a role joined to the name of a role that refines it (`builds_on`), "Tech Owner /
+    /// Technical Lead" or "Technical Product Owner & Product Owner": one job under two names, the refining one's.
+    /// Two roles that do not refine each other ("Product Owner / Scrum Master") are a dual job: both names count.
+    fn mark_aliases(&mut self, text: &str) {
+        let rules = self.rules;
+        let refines = |a: RoleIdx, b: RoleIdx| rules.roles[a as usize].builds_on.contains(&b);
+        // The last name mention seen: its index and role.
+        let mut last: Option<(usize, RoleIdx)> = None;
+        for k in 0..self.hits.len() {
+            let HitKind::Name { role } = self.hits[k].kind else { continue };
+            let start = self.hits[k].start;
+            if let Some((i, before)) = last {
+                let prev_end = self.hits[i].end;
+                // A name inside the last one ("Product Owner" in "Technical Product Owner") is no new neighbour.
+                if start < prev_end {
+                    continue;
+                }
+                let gap = text.get(prev_end..start).unwrap_or("");
+                if gap.len() <= MAX_ALIAS_GAP && posting::only_joined(gap, &rules.title_joiners) {
+                    if refines(role, before) {
+                        self.hits[i].alias = true;
+                    } else if refines(before, role) {
+                        self.hits[k].alias = true;
+                    }
+                }
+            }
+            last = Some((k, role));
         }
     }
 }

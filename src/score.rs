@@ -300,9 +300,9 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
         .iter()
         .map(|h| {
             // A name in a past job's clause or in company and hiring prose ("Our tech leads pair daily") names
-            // nobody's job here.
+            // nobody's job here; an alias of a refining role's name ("Tech Owner / Technical Lead") names that role.
             let is_name = matches!(h.kind, HitKind::Name { .. });
-            let context = if h.negated || h.elsewhere || (is_name && (h.background || h.boilerplate)) {
+            let context = if h.negated || h.elsewhere || (is_name && (h.background || h.boilerplate || h.alias)) {
                 0.0
             } else if h.boilerplate {
                 BOILERPLATE_FACTOR

@@ -228,7 +228,10 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
                 (e <= best.0 || s >= best.1)
                     && roles_at((s, e)).len() == 1
                     && roles_at((s, e))[0] != roles[0]
-                    && only_joined(&title[if s >= best.1 { best.1..s } else { e..best.0 }], &rules.title_joiners)
+                    && posting::only_joined(
+                        &title[if s >= best.1 { best.1..s } else { e..best.0 }],
+                        &rules.title_joiners,
+                    )
             });
             if let Some(sp) = second {
                 let other = roles_at(sp)[0];
@@ -313,19 +316,6 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     parts.sort_by_key(|p| (p.start, p.end));
     reading.parts = parts;
     reading
-}
-
-/// Whether the gap between two role phrases only joins them: a `/`, `&`, `+`, `|` or spaced dash with nothing
-/// else but spaces and punctuation, or one of the language's joiner words ("and").
-fn only_joined(gap: &str, joiners: &[String]) -> bool {
-    let words = gap.trim_matches(|c: char| !posting::is_word_char(c));
-    if words.is_empty() {
-        // "Delivery Manager - Scrum Master": a spaced dash between two whole role phrases joins them too.
-        let spaced_dash = [" - ", " \u{2013} ", " \u{2014} "].iter().any(|d| gap.contains(d));
-        return gap.contains(['/', '&', '+', '|']) || spaced_dash;
-    }
-    let n = Normalized::new(words);
-    joiners.contains(&n.text)
 }
 
 /// Byte length of `piece` after its first `words` words (and the spaces after them).
@@ -469,19 +459,6 @@ mod tests {
 
     fn rules() -> crate::RuleSet {
         crate::default_rules().unwrap()
-    }
-
-    #[test]
-    fn only_joined_needs_a_joiner_and_no_other_words() {
-        let and = ["and".to_string()];
-        assert!(super::only_joined(" / ", &and));
-        assert!(super::only_joined(" & ", &and));
-        assert!(!super::only_joined(" ", &and));
-        assert!(super::only_joined(" - ", &and));
-        assert!(!super::only_joined("-", &and));
-        assert!(!super::only_joined(", ", &and));
-        assert!(!super::only_joined(" for ", &and));
-        assert!(super::only_joined(" AND ", &and));
     }
 
     #[test]

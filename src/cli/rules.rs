@@ -442,6 +442,8 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
                     "negated"
                 } else if e.hit.boilerplate {
                     "in company or hiring prose"
+                } else if e.hit.alias {
+                    "joined to the name of a role that refines it"
                 } else if e.counted {
                     "counts"
                 } else {

@@ -17,7 +17,7 @@
 //! | `confidence` | number | in [0, 1]: strength × separation for a role; for `none`, how clearly nothing fits |
 //! | `runners_up` | array | the next (up to 3) roles: `{role, name, family, score}` |
 //! | `roles` | array | the shown roles (best and runners-up) with `{role, name, family, score, coverage, names, negatives, builds_on, areas: [{id, name, weight, evidence, score, phrases}]}`; `builds_on` is null or `{role, added}` |
-//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, background, boilerplate, uncounted, start, end, line, col}`; `uncounted` is null when the evidence counted, else why not: `negated`, `someone-else`, `past-job` (a name in a clause about the candidate's past), `boilerplate` (a name in company or hiring prose), `inside-longer` (inside longer evidence of the same area or name) or `repeated` (the same phrase counted elsewhere); `elsewhere` marks a name mention about someone else ("reports to the CTO"); `background` marks evidence in a clause about the candidate's past ("5 years as a software developer"): a name there does not count; `kind` is `responsibility`, `background` (the role's background profile, counted only in such a clause), `name` or `negative`; `phrase` is the phrase, pattern or proximity rule (`own~ .. backlog`) as written; `area` is null unless `kind` is `responsibility` or `background`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
+//! | `evidence` | array | every hit, by position: `{phrase, text, role, area, kind, weight, counted, negated, elsewhere, background, boilerplate, uncounted, start, end, line, col}`; `uncounted` is null when the evidence counted, else why not: `negated`, `someone-else`, `past-job` (a name in a clause about the candidate's past), `boilerplate` (a name in company or hiring prose), `alias` (a name joined to the name of a role that refines it: "Tech Owner / Technical Lead" names the tech owner), `inside-longer` (inside longer evidence of the same area or name) or `repeated` (the same phrase counted elsewhere); `elsewhere` marks a name mention about someone else ("reports to the CTO"); `background` marks evidence in a clause about the candidate's past ("5 years as a software developer"): a name there does not count; `kind` is `responsibility`, `background` (the role's background profile, counted only in such a clause), `name` or `negative`; `phrase` is the phrase, pattern or proximity rule (`own~ .. backlog`) as written; `area` is null unless `kind` is `responsibility` or `background`; `start`/`end` are byte offsets into the original text (`text == input[start..end]`), `line`/`col` 1-based, col in characters |
 //! | `rules` | string | the rule set's hash: same hash, same answers |
 //! | `drift` | object or null | with a title (`classify --title`): the title's role against the body's, on responsibility evidence alone; the schema of [`crate::drift::DriftReport`] |
 //!
@@ -204,6 +204,9 @@ pub enum Uncounted {
     PastJob,
     /// A role's name in company or hiring prose ("Our tech leads pair daily", an "about us" section).
     Boilerplate,
+    /// A role's name joined to the name of a role that refines it ("Tech Owner / Technical Lead"): the pair names
+    /// the refining role.
+    Alias,
     /// Inside a longer piece of evidence for the same area or name ("product owner" in "technical product owner").
     InsideLonger,
     /// The same phrase already counted for the role elsewhere in the posting.
@@ -223,6 +226,8 @@ impl Uncounted {
             Uncounted::PastJob
         } else if e.hit.boilerplate && matches!(e.hit.kind, HitKind::Name { .. }) {
             Uncounted::Boilerplate
+        } else if e.hit.alias && matches!(e.hit.kind, HitKind::Name { .. }) {
+            Uncounted::Alias
         } else if e.weight <= 0.0 {
             Uncounted::InsideLonger
         } else {
@@ -237,6 +242,7 @@ impl Uncounted {
             Uncounted::SomeoneElse => "someone else",
             Uncounted::PastJob => "past job",
             Uncounted::Boilerplate => "company or hiring prose",
+            Uncounted::Alias => "joined to the name of a role that refines it",
             Uncounted::InsideLonger => "inside a longer phrase",
             Uncounted::Repeated => "repeated",
         }
@@ -385,6 +391,27 @@ pub trait Printer {
 mod tests {
     use super::{Report, Uncounted};
     use crate::{Posting, Session};
+
+    #[test]
+    fn a_base_role_named_beside_its_refinement_is_an_alias() {
+        let rules = crate::default_rules().unwrap();
+        let mut scanner = Session::new(&rules);
+        let mut names = |text: &str| -> Vec<(String, Option<Uncounted>)> {
+            let c = scanner.classify(Posting { text, title: None });
+            let r = Report::new(&c, text, "-", None);
+            r.evidence.iter().filter(|e| e.kind == "name").map(|e| (e.text.to_string(), e.uncounted)).collect()
+        };
+        let got = names("Tech Owner / Technical Lead for the payments domain.");
+        assert_eq!(got, vec![("Tech Owner".into(), None), ("Technical Lead".into(), Some(Uncounted::Alias))]);
+        let got = names("Product Owner & Technical Product Owner wanted.");
+        assert_eq!(got[0], ("Product Owner".into(), Some(Uncounted::Alias)), "either order: {got:?}");
+        // Roles that do not refine each other: a dual job, both named.
+        let got = names("Product Owner / Scrum Master for two teams.");
+        assert!(got.iter().all(|(_, why)| why.is_none()), "{got:?}");
+        // Not joined: two mentions.
+        let got = names("Tech Owner, working with the Technical Lead.");
+        assert_eq!(got[1].1, Some(Uncounted::SomeoneElse), "{got:?}");
+    }
 
     #[test]
     fn every_uncounted_span_says_why() {
