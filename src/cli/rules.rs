@@ -434,21 +434,8 @@ pub(super) fn explain(rules: &RuleSet, a: ExplainArgs) -> Result<Outcome, Failur
             .iter()
             .filter(|e| e.hit.kind == HitKind::Name { role })
             .map(|e| {
-                let why = if e.hit.elsewhere {
-                    "about someone else"
-                } else if e.hit.background {
-                    "a past job (background clause)"
-                } else if e.hit.negated {
-                    "negated"
-                } else if e.hit.boilerplate {
-                    "in company or hiring prose"
-                } else if e.hit.alias {
-                    "joined to the name of a role that refines it"
-                } else if e.counted {
-                    "counts"
-                } else {
-                    "not counted"
-                };
+                // The report's own reasons, so explain and the evidence list never disagree.
+                let why = rolecall::report::Uncounted::of(e).map_or("counts", |w| w.as_str());
                 format!("{:?} {why}", &input.text[e.hit.start..e.hit.end])
             })
             .collect();

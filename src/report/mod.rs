@@ -215,7 +215,7 @@ pub enum Uncounted {
 
 impl Uncounted {
     /// Why `e` did not count, or `None` when it counted.
-    fn of(e: &crate::score::Evidence<'_>) -> Option<Uncounted> {
+    pub fn of(e: &crate::score::Evidence<'_>) -> Option<Uncounted> {
         Some(if e.counted {
             return None;
         } else if e.hit.negated {
