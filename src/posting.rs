@@ -855,6 +855,12 @@ pub(crate) fn only_joined(gap: &str, joiners: &[String]) -> bool {
     joiners.contains(&n.text)
 }
 
+/// Whether the gap between two role names only lists them: [`only_joined`], or a comma with nothing else but spaces
+/// and punctuation ("your team lead, project manager, product owner").
+pub(crate) fn only_listed(gap: &str, joiners: &[String]) -> bool {
+    (gap.contains(',') && gap.chars().all(|c| !is_word_char(c))) || only_joined(gap, joiners)
+}
+
 fn is_heading(text: &str, start: usize, end: usize) -> bool {
     // Look no further than a heading line can be long: a text without line breaks must not make every cue scan
     // back to its start (quadratic on a 50 MB one-line posting).
@@ -1220,6 +1226,17 @@ mod tests {
         assert_eq!(out.len(), 2);
         assert_eq!(&text[out[0].0..out[0].1], "About us\nWe build APIs.\n");
         assert_eq!(&text[out[1].0..out[1].1], "We are an equal opportunity employer.");
+    }
+
+    #[test]
+    fn only_listed_takes_a_comma_as_well() {
+        let and = ["and".to_string()];
+        assert!(only_listed(", ", &and));
+        assert!(only_listed(", and ", &and));
+        assert!(only_listed(" / ", &and));
+        assert!(!only_listed(" ", &and));
+        assert!(!only_listed(", our ", &and));
+        assert!(!only_listed(". ", &and));
     }
 
     #[test]

@@ -733,14 +733,27 @@ impl<'r> Scanner<'r> {
         // start, and whether a name is someone else once per span.
         let mut at: Option<(usize, bool, bool)> = None;
         let mut elsewhere_at: Option<(usize, usize, bool)> = None;
+        // The end of the last name found to be someone else: a name listed right after it is someone else too
+        // ("under the direction of your team lead, project manager, product owner and manager").
+        let mut other_end: Option<usize> = None;
         for k in 0..self.hits.len() {
             let (hs, he) = (self.hits[k].start, self.hits[k].end);
             if matches!(self.hits[k].kind, HitKind::Name { .. }) {
                 let elsewhere = match elsewhere_at {
                     Some((s, e, x)) if (s, e) == (hs, he) => x,
-                    _ => self.someone_else(text, hs, he),
+                    _ => {
+                        let listed = other_end.is_some_and(|pe| {
+                            pe <= hs
+                                && hs - pe <= MAX_ALIAS_GAP
+                                && posting::only_listed(&text[pe..hs], &rules.title_joiners)
+                        });
+                        listed || self.someone_else(text, hs, he)
+                    }
                 };
                 elsewhere_at = Some((hs, he, elsewhere));
+                if elsewhere {
+                    other_end = Some(other_end.map_or(he, |pe| pe.max(he)));
+                }
                 self.hits[k].elsewhere = elsewhere;
             }
             let (before, boilerplate) = match at {
@@ -955,6 +968,11 @@ boilerplate_phrases = ["equal opportunity employer"]
             vec![false],
             "gap"
         );
+        // A name listed after someone else's is someone else's too, however long the list.
+        let list = "He reports to the Product Owner, Product Owner, Product Owner / Product Owner.";
+        assert_eq!(flags(&mut sc, list), vec![true; 4]);
+        assert_eq!(flags(&mut sc, "He reports to the Product Owner. Product Owner wanted."), vec![true, false]);
+        assert_eq!(flags(&mut sc, "He reports to the Product Owner and works as a Product Owner."), vec![true, false]);
     }
 
     #[test]
