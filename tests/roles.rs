@@ -110,7 +110,7 @@ fn ads_body_only_meet_the_floor() {
 /// The tuning ads (`fixtures/roles-tuning/`, read while tuning; see its README): how many of the 144 read as written
 /// at least, body only and with the title line. A regression guard, not a measure.
 const TUNING_BODY: usize = 124;
-const TUNING_TITLED: usize = 137;
+const TUNING_TITLED: usize = 139;
 
 #[test]
 fn the_tuning_ads_keep_their_reading() {
