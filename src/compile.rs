@@ -343,6 +343,7 @@ impl Builder {
             areas,
             file: src.name.clone(),
             builds_on: Vec::new(),
+            title_covers: Vec::new(),
             builds_on_share: crate::ruleset::BUILDS_ON_FACTOR,
             distinguishing_min: crate::ruleset::MIN_DISTINGUISHING,
         });
@@ -829,8 +830,8 @@ impl Builder {
         }
     }
 
-    /// Resolves `builds_on` role ids (all roles are known by now) and the per-role settings `builds_on_share` and
-    /// `distinguishing_min`.
+    /// Resolves `builds_on` and `[titles] covers` role ids (all roles are known by now) and the per-role settings
+    /// `builds_on_share` and `distinguishing_min`.
     fn add_builds_on(&mut self, src: &Source, r: &RoleFile) {
         let Some(me) = self.roles.iter().position(|x| x.id == *r.id.get_ref() && x.file == src.name) else { return };
         let share = r.builds_on_share.as_ref();
@@ -858,6 +859,21 @@ impl Builder {
                     src,
                     b.span().into(),
                     format!("`builds_on` names unknown role `{}`", b.get_ref()),
+                    "name another role id of the pack",
+                ),
+            }
+        }
+        for c in r.titles.iter().flat_map(|t| &t.covers) {
+            match self.roles.iter().position(|x| x.id == *c.get_ref()) {
+                Some(i) if i != me => {
+                    self.hash.write_str(&format!("title_covers|{me}|{i}"));
+                    self.roles[me].title_covers.push(i as RoleIdx);
+                }
+                _ => self.err(
+                    codes::UNKNOWN_ROLE,
+                    src,
+                    c.span().into(),
+                    format!("`[titles] covers` names unknown role `{}`", c.get_ref()),
                     "name another role id of the pack",
                 ),
             }
@@ -1364,6 +1380,19 @@ name = "One"
 weight = 2
 phrases = ["Shared  Phrase", "only-b"]
 "#;
+
+    #[test]
+    fn title_covers_resolves_role_ids_and_names_an_unknown_one() {
+        let covering = format!("{ROLE_A}[titles]\ncovers = [\"role-b\"]\n");
+        let c = compile(&[src("a.toml", &covering), src("b.toml", ROLE_B)]).unwrap();
+        let b = c.rules.role_index("role-b").unwrap();
+        assert_eq!(c.rules.roles()[c.rules.role_index("role-a").unwrap() as usize].title_covers, vec![b]);
+        let bad = format!("{ROLE_A}[titles]\ncovers = [\"role-x\"]\n");
+        let diags = compile(&[src("a.toml", &bad), src("b.toml", ROLE_B)]).unwrap_err();
+        let d = diags.iter().find(|d| d.code == codes::UNKNOWN_ROLE).expect("unknown role");
+        assert!(d.message.contains("covers") && d.message.contains("role-x"), "{}", d.message);
+        assert_eq!((d.file.as_str(), d.line), ("a.toml", ROLE_A.lines().count() + 2));
+    }
 
     #[test]
     fn shared_literals_are_deduplicated_and_less_specific() {

@@ -13,7 +13,8 @@
 //!   engineer's: both are engineering, the title fits), or the title itself names the domain of a body role of
 //!   another family ("Engineering Manager, Machine Learning" over a body full of machine learning; "Data
 //!   Architect" over a data engineer's body: a field word from a role's `[titles] fields`, or another role's
-//!   phrase beside the title's role). "In good part" is at least [`DRIFT_RATIO`] of the body role's score for a role of another family; for a neighbour in the same focus family, or a role that builds on the
+//!   phrase beside the title's role), or the title's role is in common use for the body role's work (`[titles]
+//!   covers`: "Solutions Architect" over a hands-on engineer's body, "Business Analyst" over reporting and BI). "In good part" is at least [`DRIFT_RATIO`] of the body role's score for a role of another family; for a neighbour in the same focus family, or a role that builds on the
 //!   stated one (a technical product owner does a product owner's work and more), the stated role must come within
 //!   [`crate::score::AMBIGUOUS_RATIO`]: these close pairs are what drift is for, and the stated role always
 //!   scores well on a superset of its work;
@@ -126,6 +127,9 @@ impl<'r> DriftReading<'r> {
                 // one family: "Product Owner" names the product field, and a product manager's body under it is
                 // the drift this is for.
                 let domain = title.domains.contains(&b) && !near;
+                // The title's role is in common use for the body role's work (`[titles] covers`: "Solutions
+                // Architect" over an engineer's body, "Business Analyst" over reporting and BI).
+                let covers = stated.iter().any(|&r| rules.roles()[r as usize].title_covers.contains(&b));
                 // One role refines the other (`builds_on`, either way round): the close pairs drift is for.
                 let superset = stated.iter().any(|&r| {
                     rules.roles()[b as usize].builds_on.contains(&r) || rules.roles()[r as usize].builds_on.contains(&b)
@@ -154,7 +158,12 @@ impl<'r> DriftReading<'r> {
                 } else if body.status != Status::Match || !distinguished || best < DRIFT_MIN_SCORE {
                     // A body that does not testify clearly says neither "drift" nor "fits".
                     (Drift::Unknown, None)
-                } else if stated_score >= ratio * best || siblings || domain || (present && !(superset && near)) {
+                } else if stated_score >= ratio * best
+                    || siblings
+                    || domain
+                    || covers
+                    || (present && !(superset && near))
+                {
                     (Drift::None, Some(0.0))
                 } else {
                     let strength = ((best - stated_score) / best).clamp(0.0, 1.0);

@@ -78,6 +78,11 @@ pub struct TitlesSpec {
     /// does not drift from it.
     #[serde(default)]
     pub fields: Vec<Spanned<String>>,
+    /// Roles whose work a title naming this role is commonly used for ("Solutions Architect" over an engineer's
+    /// hands-on work, "Business Analyst" over reporting and BI): a body that reads as one of them under such a title
+    /// fits it, and title drift does not flag it. Role ids of the pack.
+    #[serde(default)]
+    pub covers: Vec<Spanned<String>>,
     /// Titles that must normalise to this role.
     #[serde(default)]
     pub examples: Vec<TitleExampleSpec>,

@@ -52,6 +52,8 @@ pub struct Role {
     pub builds_on_share: f64,
     /// How much its distinguishing areas must score together for the role to be distinguished.
     pub distinguishing_min: f64,
+    /// Roles whose work a title naming this role commonly stands for (`[titles] covers`): not title drift.
+    pub title_covers: Vec<RoleIdx>,
 }
 
 /// A compiled responsibility area.
