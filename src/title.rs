@@ -233,8 +233,13 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
                         &rules.title_joiners,
                     )
             });
-            if let Some(sp) = second {
-                let other = roles_at(sp)[0];
+            // Or two roles sharing one head noun: "Sales/Marketing Manager" is a sales manager and a marketing
+            // manager ("Product & Project Manager" likewise): the word joined before the role phrase, with the
+            // phrase's head, names a role of its own.
+            let second = second
+                .map(|sp| (sp, roles_at(sp)[0]))
+                .or_else(|| shared_head(rules, title, best).filter(|&(_, r)| r != roles[0]));
+            if let Some((sp, other)) = second {
                 reading.status = TitleStatus::Dual;
                 role_spans.push(sp);
                 // The first in the title is the role.
@@ -316,6 +321,45 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     parts.sort_by_key(|p| (p.start, p.end));
     reading.parts = parts;
     reading
+}
+
+/// The role of a word joined before the role phrase at `best` with the phrase's head ("Sales" in "Sales/Marketing
+/// Manager": "sales manager"), and that word's span: only when the phrase has more than one word, the word and the
+/// phrase are joined ([`posting::only_joined`]), and the word with the head is a title phrase of exactly one role.
+fn shared_head(rules: &RuleSet, title: &str, best: (usize, usize)) -> Option<((usize, usize), RoleIdx)> {
+    let phrase = &title[best.0..best.1];
+    let head = &phrase[phrase.find(|c: char| !posting::is_word_char(c))?..];
+    // The last word before the phrase, or the one before it when that is a joiner word ("Sales and Marketing").
+    let last_word = |to: usize| {
+        let end = title[..to].trim_end_matches(|c: char| !posting::is_word_char(c)).len();
+        let start = title[..end].rfind(|c: char| !posting::is_word_char(c)).map_or(0, |i| i + 1);
+        (start, end)
+    };
+    let (mut word_start, mut word_end) = last_word(best.0);
+    if rules.title_joiners.contains(&Normalized::new(&title[word_start..word_end]).text) {
+        (word_start, word_end) = last_word(word_start);
+    }
+    if word_start == word_end || !posting::only_joined(&title[word_end..best.0], &rules.title_joiners) {
+        return None;
+    }
+    let candidate = Normalized::new(&format!("{}{head}", &title[word_start..word_end]));
+    let text = candidate.text.as_str();
+    let mut roles: Vec<RoleIdx> = Vec::new();
+    for m in rules.title_automaton.find_overlapping_iter(text).filter(|m| m.start() == 0 && m.end() == text.len()) {
+        let act = rules.actions[rules.title_literals[m.pattern().as_usize()] as usize];
+        let first = act.first_use as usize;
+        for u in &rules.meanings[first..first + act.uses as usize] {
+            if let UseKind::Title { role } = u.kind {
+                if !roles.contains(&role) {
+                    roles.push(role);
+                }
+            }
+        }
+    }
+    match roles[..] {
+        [role] => Some(((word_start, word_end), role)),
+        _ => None,
+    }
 }
 
 /// Byte length of `piece` after its first `words` words (and the spaces after them).
@@ -547,6 +591,30 @@ mod tests {
         assert_eq!(r.status, super::TitleStatus::Ambiguous);
         let ids: Vec<&str> = r.candidates.iter().map(|&i| rs.roles()[i as usize].id.as_str()).collect();
         assert_eq!(ids, ["engineering-manager", "tech-lead"]);
+    }
+
+    #[test]
+    fn two_roles_sharing_one_head_noun_are_a_dual_title() {
+        let rs = rules();
+        let mut sc = Session::new(&rs);
+        let id = |r: Option<crate::ruleset::RoleIdx>| r.map(|i| rs.roles()[i as usize].id.clone());
+        for title in
+            ["Sales/Marketing Manager", "Senior Sales and Marketing Manager", "Sales & Marketing Manager (m/f)"]
+        {
+            let r = sc.title(title);
+            assert_eq!(r.status, super::TitleStatus::Dual, "{title}");
+            assert_eq!((id(r.role), id(r.also)), (Some("sales".into()), Some("marketing".into())), "{title}");
+        }
+        let r = sc.title("Product/Project Manager");
+        assert_eq!((id(r.role), id(r.also)), (Some("product-manager".into()), Some("project-manager".into())));
+        // Not joined, or the word with the head names no role: one role.
+        for title in ["Digital Marketing Manager", "Health and Safety Manager, Marketing", "Regional Marketing Manager"]
+        {
+            let r = sc.title(title);
+            assert_ne!(r.status, super::TitleStatus::Dual, "{title}");
+        }
+        // A one-word role phrase has no head to share.
+        assert_ne!(sc.title("Sales / Architect").also, rs.role_index("sales").ok());
     }
 
     #[test]
