@@ -14,8 +14,9 @@
 //!   another family ("Engineering Manager, Machine Learning" over a body full of machine learning; "Data
 //!   Architect" over a data engineer's body: a field word from a role's `[titles] fields`, or another role's
 //!   phrase beside the title's role), or the title's role is in common use for the body role's work (`[titles]
-//!   covers`: "Solutions Architect" over a hands-on engineer's body, "Business Analyst" over reporting and BI). "In good part" is at least [`DRIFT_RATIO`] of the body role's score for a role of another family; for a neighbour in the same focus family, or a role that builds on the
-//!   stated one (a technical product owner does a product owner's work and more), the stated role must come within
+//!   covers`: "Solutions Architect" over a hands-on engineer's body, "Business Analyst" over reporting and BI).
+//!   "In good part" is at least [`DRIFT_RATIO`] of the body role's score for a role of another family; for a
+//!   neighbour in the same focus family, or a role that builds on the stated one (a technical product owner does a product owner's work and more), the stated role must come within
 //!   [`crate::score::AMBIGUOUS_RATIO`]: these close pairs are what drift is for, and the stated role always
 //!   scores well on a superset of its work;
 //! - `near`: a different role of the same family (product-owner ↔ technical-product-owner);

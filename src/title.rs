@@ -332,7 +332,11 @@ fn shared_head(rules: &RuleSet, title: &str, best: (usize, usize)) -> Option<((u
     // The last word before the phrase, or the one before it when that is a joiner word ("Sales and Marketing").
     let last_word = |to: usize| {
         let end = title[..to].trim_end_matches(|c: char| !posting::is_word_char(c)).len();
-        let start = title[..end].rfind(|c: char| !posting::is_word_char(c)).map_or(0, |i| i + 1);
+        let start = title[..end]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !posting::is_word_char(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
         (start, end)
     };
     let (mut word_start, mut word_end) = last_word(best.0);
@@ -613,6 +617,10 @@ mod tests {
             let r = sc.title(title);
             assert_ne!(r.status, super::TitleStatus::Dual, "{title}");
         }
+        // A separator of several bytes before the word ("–", "·") is no trouble.
+        let r = sc.title("Senior·Sales & Marketing Manager – Retail");
+        assert_eq!((id(r.role), id(r.also)), (Some("sales".into()), Some("marketing".into())));
+        assert_ne!(sc.title("Retail–Marketing Manager").status, super::TitleStatus::Dual);
         // A one-word role phrase has no head to share.
         assert_ne!(sc.title("Sales / Architect").also, rs.role_index("sales").ok());
     }

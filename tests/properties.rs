@@ -43,6 +43,31 @@ fn posting() -> impl Strategy<Value = String> {
     prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
 }
 
+/// Job titles made of role words, joiners and separators of one to four bytes, seniority and noise.
+fn title() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("Sales".to_string()),
+        Just("Marketing Manager".to_string()),
+        Just("Product".to_string()),
+        Just("Project Manager".to_string()),
+        Just("Technical Product Owner".to_string()),
+        Just("Senior".to_string()),
+        Just(" and ".to_string()),
+        Just(" & ".to_string()),
+        Just("/".to_string()),
+        Just("·".to_string()),
+        Just(" – ".to_string()),
+        Just("–".to_string()),
+        Just("(m/w/d)".to_string()),
+        Just("$120k".to_string()),
+        Just("İ".to_string()),
+        Just("😀".to_string()),
+        Just(" ".to_string()),
+        "\\PC{0,6}",
+    ];
+    prop::collection::vec(piece, 0..10).prop_map(|v| v.concat())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
 
@@ -61,6 +86,18 @@ proptest! {
         let again = scanner.classify(Posting::new(&text));
         prop_assert_eq!(c.role, again.role);
         prop_assert_eq!(c.score().to_bits(), again.score().to_bits());
+    }
+
+    #[test]
+    fn titles_never_panic_and_their_parts_are_exact(title in title()) {
+        let mut scanner = Session::new(rules());
+        let r = scanner.title(&title);
+        for p in &r.parts {
+            prop_assert!(p.start < p.end && p.end <= title.len());
+            prop_assert!(title.is_char_boundary(p.start) && title.is_char_boundary(p.end));
+        }
+        let again = scanner.title(&title);
+        prop_assert_eq!((r.status, r.role, r.also), (again.status, again.role, again.also));
     }
 
     #[test]
