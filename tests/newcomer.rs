@@ -110,6 +110,32 @@ fn company_and_hiring_prose_without_headings_do_not_vote() {
     assert_eq!(c.role_id(), "other");
 }
 
+/// Names of the people the job works beside, in the default pack's language cues: listed after a colleague cue,
+/// or doing duties that sit with them ("handled by the Engineering Manager"), they are someone else's names and
+/// never name the job.
+#[test]
+fn colleagues_named_in_a_list_or_as_doing_other_duties_are_someone_else() {
+    let rules = default_rules();
+    let mut scanner = Session::new(&rules);
+    let names = |scanner: &mut Session, text: &str| -> Vec<(String, bool)> {
+        let c = scanner.classify(Posting::new(text));
+        c.evidence
+            .iter()
+            .filter(|e| matches!(e.hit.kind, HitKind::Name { .. }))
+            .map(|e| (text[e.hit.start..e.hit.end].to_string(), e.hit.elsewhere))
+            .collect()
+    };
+    let list = "You write the process documentation and take direction from your Team Lead, Project Manager, \
+        Product Owner and Scrum Master.";
+    let got = names(&mut scanner, list);
+    assert!(got.len() >= 3 && got.iter().all(|(_, other)| *other), "{got:?}");
+    let lead = "You lead the technical work of the checkout team of five developers and still write code most days: \
+        you set the technical direction of the team, review pull requests and mentor the two juniors. Hiring, \
+        appraisals and other people matters are handled by the Engineering Manager, with whom you plan each quarter.";
+    assert_eq!(names(&mut scanner, lead), vec![("Engineering Manager".to_string(), true)]);
+    assert_eq!(scanner.classify(Posting::new(lead)).role_id(), "tech-lead");
+}
+
 /// A small pack of our own: the mechanisms, not the default pack's wording.
 fn mechanism_pack() -> RuleSet {
     let role = r#"
