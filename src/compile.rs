@@ -848,36 +848,40 @@ impl Builder {
             self.hash.write_str("distinguishing_min");
             self.hash.write_u64(v.to_bits());
         }
-        for b in &r.builds_on {
-            match self.roles.iter().position(|x| x.id == *b.get_ref()) {
-                Some(i) if i != me => {
-                    self.hash.write_str(&format!("builds_on|{me}|{i}"));
-                    self.roles[me].builds_on.push(i as RoleIdx);
-                }
+        for i in self.other_roles(src, me, &r.builds_on, "`builds_on`") {
+            self.hash.write_str(&format!("builds_on|{me}|{i}"));
+            self.roles[me].builds_on.push(i);
+        }
+        let covers = r.titles.iter().flat_map(|t| &t.covers);
+        for i in self.other_roles(src, me, covers, "`[titles] covers`") {
+            self.hash.write_str(&format!("title_covers|{me}|{i}"));
+            self.roles[me].title_covers.push(i);
+        }
+    }
+
+    /// Role `me`'s references to other roles of the pack (`builds_on`, `[titles] covers`) as indexes; an id that
+    /// names no other role is an `UNKNOWN_ROLE` error at its place, and is left out.
+    fn other_roles<'a>(
+        &mut self,
+        src: &Source,
+        me: usize,
+        ids: impl IntoIterator<Item = &'a Spanned<String>>,
+        field: &str,
+    ) -> Vec<RoleIdx> {
+        let mut out = Vec::new();
+        for id in ids {
+            match self.roles.iter().position(|x| x.id == *id.get_ref()) {
+                Some(i) if i != me => out.push(i as RoleIdx),
                 _ => self.err(
                     codes::UNKNOWN_ROLE,
                     src,
-                    b.span().into(),
-                    format!("`builds_on` names unknown role `{}`", b.get_ref()),
+                    id.span().into(),
+                    format!("{field} names unknown role `{}`", id.get_ref()),
                     "name another role id of the pack",
                 ),
             }
         }
-        for c in r.titles.iter().flat_map(|t| &t.covers) {
-            match self.roles.iter().position(|x| x.id == *c.get_ref()) {
-                Some(i) if i != me => {
-                    self.hash.write_str(&format!("title_covers|{me}|{i}"));
-                    self.roles[me].title_covers.push(i as RoleIdx);
-                }
-                _ => self.err(
-                    codes::UNKNOWN_ROLE,
-                    src,
-                    c.span().into(),
-                    format!("`[titles] covers` names unknown role `{}`", c.get_ref()),
-                    "name another role id of the pack",
-                ),
-            }
-        }
+        out
     }
 
     fn add_examples(&mut self, src: &Source, r: &RoleFile) {
