@@ -346,6 +346,7 @@ impl Builder {
             title_covers: Vec::new(),
             builds_on_share: crate::ruleset::BUILDS_ON_FACTOR,
             distinguishing_min: crate::ruleset::MIN_DISTINGUISHING,
+            distinguishing_with: Vec::new(),
         });
     }
 
@@ -847,6 +848,25 @@ impl Builder {
             self.roles[me].distinguishing_min = v;
             self.hash.write_str("distinguishing_min");
             self.hash.write_u64(v.to_bits());
+        }
+        for a in &r.distinguishing_with {
+            match self.roles[me].areas.iter().position(|x| !x.background && x.id == *a.get_ref()) {
+                Some(ai) => {
+                    self.hash.write_str(&format!("distinguishing_with|{me}|{ai}"));
+                    self.roles[me].distinguishing_with.push(ai as u16);
+                }
+                None => {
+                    let known: Vec<&str> =
+                        self.roles[me].areas.iter().filter(|x| !x.background).map(|x| x.id.as_str()).collect();
+                    self.err(
+                        codes::UNKNOWN_AREA,
+                        src,
+                        a.span().into(),
+                        format!("`distinguishing_with` names `{}`, which is not an area of this role", a.get_ref()),
+                        &format!("this role's areas: {}", known.join(", ")),
+                    );
+                }
+            }
         }
         for i in self.other_roles(src, me, &r.builds_on, "`builds_on`") {
             self.hash.write_str(&format!("builds_on|{me}|{i}"));

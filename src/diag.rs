@@ -117,6 +117,8 @@ pub mod codes {
     /// A phrase writes `word~` but no language file of the pack says how words inflect: only the word as written
     /// matches.
     pub const NO_INFLECTION: &str = "R020";
+    /// `distinguishing_with` names an area the role does not have.
+    pub const UNKNOWN_AREA: &str = "R021";
 }
 
 impl Diagnostic {

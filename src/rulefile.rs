@@ -49,6 +49,10 @@ pub struct RoleFile {
     /// default [`crate::ruleset::MIN_DISTINGUISHING`]).
     #[serde(default)]
     pub distinguishing_min: Option<Spanned<f64>>,
+    /// Areas (ids of this role's areas) of which some must also score, at least 0.6 together, for the role to be
+    /// distinguished: a conjunction ("a program, and technical"). Empty: the distinguishing areas alone decide.
+    #[serde(default)]
+    pub distinguishing_with: Vec<Spanned<String>>,
     /// Responsibility areas.
     pub areas: Vec<AreaSpec>,
     /// The candidate's history that fits the role ("years as a software engineer" for a TPM): counted only inside

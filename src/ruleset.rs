@@ -52,6 +52,9 @@ pub struct Role {
     pub builds_on_share: f64,
     /// How much its distinguishing areas must score together for the role to be distinguished.
     pub distinguishing_min: f64,
+    /// Areas (indices into `areas`) of which some must also score [`MIN_DISTINGUISHING`] together for the role to be
+    /// distinguished (`distinguishing_with`); empty: no such condition.
+    pub distinguishing_with: Vec<u16>,
     /// Roles whose work a title naming this role commonly stands for (`[titles] covers`): not title drift.
     pub title_covers: Vec<RoleIdx>,
 }

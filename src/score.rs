@@ -406,7 +406,10 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
         let declares = role.areas.iter().any(|a| a.distinguishing);
         let distinct: f64 =
             (0..role.areas.len()).filter(|&a| role.areas[a].distinguishing).map(|a| area_score(r, a)).sum();
-        let undistinguished = declares && !named && distinct < role.distinguishing_min;
+        // ... and, if it says so, evidence in its `distinguishing_with` areas too (a program, and technical).
+        let with = role.distinguishing_with.iter().map(|&a| area_score(r, a as usize)).sum::<f64>();
+        let lacks_with = !role.distinguishing_with.is_empty() && with < crate::ruleset::MIN_DISTINGUISHING;
+        let undistinguished = declares && !named && (distinct < role.distinguishing_min || lacks_with);
         // A role that builds on others adds a share of the best of their own scores, once it shows its own
         // distinguishing work: a senior engineer who mentors is not a tech lead.
         let base = role
@@ -694,6 +697,45 @@ mod tests {
         let err =
             compile(&[src("a.toml", officer("distinguishing_min = 9.0\n")), src("b.toml", admin.clone())]).unwrap_err();
         assert!(err.iter().any(|d| d.message.contains("distinguishing_min 9 is out of range")), "{err:?}");
+    }
+
+    #[test]
+    fn distinguishing_with_asks_for_a_second_kind_of_evidence() {
+        // A technical program role: running programs (distinguishing) tells it from engineers, and it must be
+        // technical too, or a plain program role's ad would read as it.
+        let tpm = |with: &str| {
+            format!(
+                "id = \"tpm\"\nname = \"Tpm\"\nfamily = \"f\"\nsummary = \"s\"\n{with}\
+                [[areas]]\nid = \"run\"\nname = \"Run\"\nweight = 2.0\ndistinguishing = true\n\
+                phrases = [\"remove blockers\", \"program execution\"]\n\
+                [[areas]]\nid = \"tech\"\nname = \"Tech\"\nweight = 1.0\nphrases = [\"system design\"]\n"
+            )
+        };
+        let pgm =
+            role("pgm", &[("run", 2.0, &["program governance", "program execution"]), ("gain", 1.0, &["benefits"])]);
+        let src = |n: &str, t: String| Source { name: n.into(), text: t };
+        let pack = |with: &str| compile(&[src("a.toml", tpm(with)), src("b.toml", pgm.clone())]).unwrap().rules;
+        let plain = "You own program execution, remove blockers and keep the program governance.";
+        let technical =
+            "You own program execution, remove blockers, keep the program governance and join system design.";
+        let tpm_of = |rs: &RuleSet, text: &str| {
+            let c = run(rs, text);
+            let t = c.ranking.iter().find(|s| rs.roles[s.role as usize].id == "tpm").cloned().unwrap();
+            (t.undistinguished, c.role_id().to_string())
+        };
+        // Without the condition, program work alone distinguishes the role and it wins the plain ad.
+        let loose = pack("");
+        assert_eq!(tpm_of(&loose, plain), (false, "tpm".to_string()));
+        // With it, the plain ad is not distinguished (halved) and the program role keeps it; the technical ad is.
+        let strict = pack("distinguishing_with = [\"tech\"]\n");
+        assert_eq!(tpm_of(&strict, plain), (true, "pgm".to_string()));
+        assert_eq!(tpm_of(&strict, technical), (false, "tpm".to_string()));
+        // An area the role does not have is an error at the value, naming the areas it has.
+        let err = compile(&[src("a.toml", tpm("distinguishing_with = [\"tech\", \"techh\"]\n")), src("b.toml", pgm)])
+            .unwrap_err();
+        let d = err.iter().find(|d| d.code == crate::diag::codes::UNKNOWN_AREA).expect("R021");
+        assert!(d.message.contains("`techh`") && d.hint.as_deref().is_some_and(|h| h.contains("run, tech")), "{d:?}");
+        assert_eq!(d.line, 5, "{d:?}");
     }
 
     #[test]
