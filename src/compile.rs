@@ -851,6 +851,8 @@ impl Builder {
         }
         for a in &r.distinguishing_with {
             match self.roles[me].areas.iter().position(|x| !x.background && x.id == *a.get_ref()) {
+                // Listed twice, an area still counts once.
+                Some(ai) if self.roles[me].distinguishing_with.contains(&(ai as u16)) => {}
                 Some(ai) => {
                     self.hash.write_str(&format!("distinguishing_with|{me}|{ai}"));
                     self.roles[me].distinguishing_with.push(ai as u16);

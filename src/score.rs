@@ -409,7 +409,7 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
         // ... and, if it says so, evidence in its `distinguishing_with` areas too (a program, and technical).
         let with = role.distinguishing_with.iter().map(|&a| area_score(r, a as usize)).sum::<f64>();
         let lacks_with = !role.distinguishing_with.is_empty() && with < crate::ruleset::MIN_DISTINGUISHING;
-        let undistinguished = declares && !named && (distinct < role.distinguishing_min || lacks_with);
+        let undistinguished = !named && ((declares && distinct < role.distinguishing_min) || lacks_with);
         // A role that builds on others adds a share of the best of their own scores, once it shows its own
         // distinguishing work: a senior engineer who mentors is not a tech lead.
         let base = role
@@ -730,6 +730,16 @@ mod tests {
         let strict = pack("distinguishing_with = [\"tech\"]\n");
         assert_eq!(tpm_of(&strict, plain), (true, "pgm".to_string()));
         assert_eq!(tpm_of(&strict, technical), (false, "tpm".to_string()));
+        // Without distinguishing areas the condition alone decides; an area listed twice counts once.
+        let alone = |with: &str| {
+            let t = tpm(with).replace("distinguishing = true\n", "");
+            compile(&[src("a.toml", t), src("b.toml", pgm.clone())]).unwrap().rules
+        };
+        assert!(!tpm_of(&alone(""), plain).0);
+        assert!(tpm_of(&alone("distinguishing_with = [\"tech\", \"tech\"]\n"), plain).0);
+        assert!(!tpm_of(&alone("distinguishing_with = [\"tech\", \"tech\"]\n"), technical).0);
+        let twice = alone("distinguishing_with = [\"tech\", \"tech\"]\n");
+        assert_eq!(twice.roles.iter().find(|r| r.id == "tpm").unwrap().distinguishing_with, [1]);
         // An area the role does not have is an error at the value, naming the areas it has.
         let err = compile(&[src("a.toml", tpm("distinguishing_with = [\"tech\", \"techh\"]\n")), src("b.toml", pgm)])
             .unwrap_err();

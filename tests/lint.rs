@@ -100,6 +100,9 @@ fn list_show_and_explain_describe_the_pack() {
     let out = rolecall(&["rules", "show", "tech-owner"]);
     let show = text(&out.stdout);
     assert!(show.contains("[technology-selection]") && show.contains("architecture selection"), "{show}");
+    let out = rolecall(&["rules", "show", "technical-program-manager"]);
+    let show = text(&out.stdout);
+    assert!(show.contains("needs     evidence in engineering-background or engineering-partnership or"), "{show}");
     let out = rolecall(&["rules", "show", "astronaut"]);
     assert_eq!(out.status.code(), Some(2));
     let out = rolecall(&[

@@ -295,6 +295,10 @@ pub(super) fn inspect(rules: &RuleSet, cmd: RulesCommand) -> Result<Outcome, Fai
                 let b: Vec<&str> = r.builds_on.iter().map(|&b| rules.roles()[b as usize].id.as_str()).collect();
                 writeln!(out, "  builds on {} (share {:.2})", b.join(", "), r.builds_on_share)?;
             }
+            if !r.distinguishing_with.is_empty() {
+                let with: Vec<&str> = r.distinguishing_with.iter().map(|&a| r.areas[a as usize].id.as_str()).collect();
+                writeln!(out, "  needs     evidence in {} too, to be distinguished", with.join(" or "))?;
+            }
             writeln!(out, "  names     {}", p.names.join(", "))?;
             if !p.titles.is_empty() {
                 writeln!(out, "  titles    {}", p.titles.join(", "))?;
