@@ -667,6 +667,13 @@ mod tests {
         assert!(lead_of(&masked).unwrap().undistinguished);
     }
 
+    /// Whether role `id` is distinguished in `text` (it must be ranked), and the verdict.
+    fn standing(rs: &RuleSet, text: &str, id: &str) -> (bool, String) {
+        let c = run(rs, text);
+        let s = c.ranking.iter().find(|s| rs.roles[s.role as usize].id == id).expect("the role is ranked");
+        (s.undistinguished, c.role_id().to_string())
+    }
+
     #[test]
     fn a_role_can_ask_for_more_distinguishing_evidence() {
         let officer = |min: &str| {
@@ -681,11 +688,7 @@ mod tests {
         let pack = |min: &str| compile(&[src("a.toml", officer(min)), src("b.toml", admin.clone())]).unwrap().rules;
         let one = "You patch servers and reset passwords in line with the IT strategy.";
         let two = "You patch servers and reset passwords, carry out the IT strategy and keep the IT budget.";
-        let undistinguished = |rs: &RuleSet, text: &str| {
-            let c = run(rs, text);
-            let o = c.ranking.iter().find(|s| rs.roles[s.role as usize].id == "officer").cloned().unwrap();
-            (o.undistinguished, c.role_id().to_string())
-        };
+        let undistinguished = |rs: &RuleSet, text: &str| standing(rs, text, "officer");
         // The default bar: one specific phrase distinguishes the role, and the base share makes it win.
         let default = pack("");
         assert_eq!(undistinguished(&default, one), (false, "officer".to_string()));
@@ -718,11 +721,7 @@ mod tests {
         let plain = "You own program execution, remove blockers and keep the program governance.";
         let technical =
             "You own program execution, remove blockers, keep the program governance and join system design.";
-        let tpm_of = |rs: &RuleSet, text: &str| {
-            let c = run(rs, text);
-            let t = c.ranking.iter().find(|s| rs.roles[s.role as usize].id == "tpm").cloned().unwrap();
-            (t.undistinguished, c.role_id().to_string())
-        };
+        let tpm_of = |rs: &RuleSet, text: &str| standing(rs, text, "tpm");
         // Without the condition, program work alone distinguishes the role and it wins the plain ad.
         let loose = pack("");
         assert_eq!(tpm_of(&loose, plain), (false, "tpm".to_string()));
@@ -736,9 +735,9 @@ mod tests {
             compile(&[src("a.toml", t), src("b.toml", pgm.clone())]).unwrap().rules
         };
         assert!(!tpm_of(&alone(""), plain).0);
-        assert!(tpm_of(&alone("distinguishing_with = [\"tech\", \"tech\"]\n"), plain).0);
-        assert!(!tpm_of(&alone("distinguishing_with = [\"tech\", \"tech\"]\n"), technical).0);
         let twice = alone("distinguishing_with = [\"tech\", \"tech\"]\n");
+        assert!(tpm_of(&twice, plain).0);
+        assert!(!tpm_of(&twice, technical).0);
         assert_eq!(twice.roles.iter().find(|r| r.id == "tpm").unwrap().distinguishing_with, [1]);
         // An area the role does not have is an error at the value, naming the areas it has.
         let err = compile(&[src("a.toml", tpm("distinguishing_with = [\"tech\", \"techh\"]\n")), src("b.toml", pgm)])
