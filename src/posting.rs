@@ -924,6 +924,9 @@ pub fn sentence_around(text: &str, start: usize, end: usize) -> (usize, usize) {
 fn sentence_stop(bytes: &[u8], i: usize) -> bool {
     match bytes[i] {
         b'.' | b'!' | b'?' | b'\n' => true,
+        // A line break lost by scraping: a lower-case word run into a capitalised one ("is preferredGood
+        // knowledge", "a plusSalary & Benefits"). The sentence ends at the last lower-case letter.
+        b'a'..=b'z' => lost_line_break(bytes, i),
         b'-' | b'*' => i > 0 && bytes[i - 1] == b' ' && bytes.get(i + 1) == Some(&b' '),
         // The last byte of "–" (E2 80 93), "—" (E2 80 94) or "•" (E2 80 A2) between spaces.
         0x93 | 0x94 | 0xA2 => {
@@ -935,6 +938,17 @@ fn sentence_stop(bytes: &[u8], i: usize) -> bool {
         }
         _ => false,
     }
+}
+
+/// Whether byte `i` (a lower-case ASCII letter after another) is followed by a capitalised word, run into it
+/// without a space: the trace of a line break that scraping removed. Product names written in camel case
+/// ("JavaScript") end a sentence there too, which only shortens the sentence a boilerplate cue blanks out.
+#[inline]
+fn lost_line_break(bytes: &[u8], i: usize) -> bool {
+    i > 0
+        && bytes[i - 1].is_ascii_lowercase()
+        && bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+        && bytes.get(i + 2).is_some_and(u8::is_ascii_lowercase)
 }
 
 /// Every byte of `text` that ends a sentence (see [`sentence_around`]), ascending, into `out`: read once, so that
@@ -955,12 +969,25 @@ pub fn sentence_stops(text: &str, out: &mut Vec<usize>) {
         let y = x ^ (LO * u64::from(b' '));
         let space = !(((y & !HI) + !HI) | y) & HI;
         let mut may = (x & HI) | (below & !space);
-        while may != 0 {
-            let i = at + (may.trailing_zeros() / 8) as usize;
-            if sentence_stop(bytes, i) {
-                out.push(i);
+        // ASCII capitals ('A'..='Z'): the lower-case letter before one may end a sentence (a lost line break).
+        let mut upper = (low + LO * (0x80 - 0x41)) & !(low + LO * (0x80 - 0x5B)) & !x & HI;
+        while may != 0 || upper != 0 {
+            // Both in ascending order: a capital at byte j stands for a candidate at j - 1, which no other
+            // candidate lies between.
+            let (m, u) = (may.trailing_zeros(), upper.trailing_zeros());
+            if u < m {
+                upper &= upper - 1;
+                let j = at + (u / 8) as usize;
+                if j > 0 && bytes[j - 1].is_ascii_lowercase() && lost_line_break(bytes, j - 1) {
+                    out.push(j - 1);
+                }
+            } else {
+                may &= may - 1;
+                let i = at + (m / 8) as usize;
+                if sentence_stop(bytes, i) {
+                    out.push(i);
+                }
             }
-            may &= may - 1;
         }
         at += 8;
     }
@@ -1285,6 +1312,18 @@ mod tests {
     }
 
     #[test]
+    fn a_line_break_lost_by_scraping_ends_a_sentence() {
+        let text = "PMP certification is preferredGood knowledge of FIDIC contracts is a plusSalary & Benefits";
+        let at = text.find("PMP").unwrap();
+        assert_eq!(&text[..sentence_around(text, at, at + 3).1], "PMP certification is preferred");
+        let at = text.find("Salary").unwrap();
+        assert_eq!(&text[sentence_around(text, at, at + 6).0..], "Salary & Benefits");
+        // Not a lost break: capitals after one letter, or two capitals in a row.
+        let text = "Use an iPhone with MySQL daily";
+        assert_eq!(sentence_around(text, 8, 14), (0, text.len()));
+    }
+
+    #[test]
     fn sentences_from_the_stops_agree_with_the_scan() {
         let unit = "Ship it. Own - the roadmap \u{2022} now! x\ny * z \u{2013} é? ";
         let texts = [
@@ -1294,6 +1333,11 @@ mod tests {
             String::new(),
             "-".into(),
             "a.b!c?d\ne - f * g \u{2014} h \u{2022} i\t\u{2013}j .".repeat(5),
+            // Lost line breaks at every offset of the eight-byte blocks, and near misses (one lower-case letter, a
+            // capital after a stop, two capitals, a capital at the very start or end).
+            "preferredGood plusSalary x.Ab iPhone aBc MySQL endZ".repeat(9),
+            "Ab".into(),
+            "abC".into(),
         ];
         let mut stops = Vec::new();
         for text in &texts {
