@@ -940,12 +940,13 @@ fn sentence_stop(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// Whether byte `i` (a lower-case ASCII letter after another) is followed by a capitalised word, run into it
-/// without a space: the trace of a line break that scraping removed. Product names written in camel case
-/// ("JavaScript") end a sentence there too, which only shortens the sentence a boilerplate cue blanks out.
+/// Whether byte `i` ends a lower-case word (two ASCII letters at least) that a capitalised word follows without a
+/// space: the trace of a line break that scraping removed. Product names written in camel case ("JavaScript") end
+/// a sentence there too, which only shortens the sentence a boilerplate cue blanks out.
 #[inline]
 fn lost_line_break(bytes: &[u8], i: usize) -> bool {
     i > 0
+        && bytes[i].is_ascii_lowercase()
         && bytes[i - 1].is_ascii_lowercase()
         && bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase)
         && bytes.get(i + 2).is_some_and(u8::is_ascii_lowercase)
@@ -978,7 +979,7 @@ pub fn sentence_stops(text: &str, out: &mut Vec<usize>) {
             if u < m {
                 upper &= upper - 1;
                 let j = at + (u / 8) as usize;
-                if j > 0 && bytes[j - 1].is_ascii_lowercase() && lost_line_break(bytes, j - 1) {
+                if j > 0 && lost_line_break(bytes, j - 1) {
                     out.push(j - 1);
                 }
             } else {
