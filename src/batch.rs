@@ -25,6 +25,14 @@ const CHUNK: usize = 512;
 /// within two chunks (the one being classified and the one being read) whatever the records look like.
 const CHUNK_BYTES: u64 = 4 << 20;
 
+/// With one worker, chunks are this many records (and an eighth of [`CHUNK_BYTES`]): the reading thread classifies
+/// them itself, so larger chunks would only hold more input and output in memory at once.
+const ONE_LANE_CHUNK: usize = 64;
+
+/// Postings read ahead together by [`crate::scan::Scanner::prescan`]: enough for the automaton's tables to stay
+/// in cache from one posting to the next, few enough that their normalised texts and matches stay small.
+const PRESCAN_GROUP: usize = 32;
+
 /// Input formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum InputFormat {
@@ -475,8 +483,8 @@ impl<'r> Batch<'r> {
         let mut header_written = false;
         if sink.scanners.len() == 1 {
             loop {
-                let mut chunk = Vec::with_capacity(CHUNK);
-                source.fill(self, &mut chunk)?;
+                let mut chunk = Vec::with_capacity(ONE_LANE_CHUNK);
+                source.fill(self, (ONE_LANE_CHUNK, CHUNK_BYTES / 8), &mut chunk)?;
                 self.header_once(source, sink.out, on_columns, &mut header_written)?;
                 if chunk.is_empty() {
                     return Ok(());
@@ -515,7 +523,7 @@ impl<'r> Batch<'r> {
                 loop {
                     while !eof && sent - written < limit {
                         let mut chunk = Vec::with_capacity(CHUNK);
-                        source.fill(self, &mut chunk)?;
+                        source.fill(self, (CHUNK, CHUNK_BYTES), &mut chunk)?;
                         self.header_once(source, sink.out, on_columns, &mut header_written)?;
                         if chunk.is_empty() {
                             eof = true;
@@ -626,15 +634,14 @@ impl<'r> Batch<'r> {
         };
         // The chunk's postings are normalised and run through the body automaton first, one after the other, and
         // then classified one by one with that work done (see `Scanner::prescan`).
-        lane.scanner.scanner().prescan(jobs.iter().map(|j| j.as_ref().map_or("", |j| j.text.as_str())));
-        let done = jobs
-            .iter()
-            .enumerate()
-            .map(|(k, job)| {
+        let mut done = Vec::with_capacity(jobs.len());
+        for group in jobs.chunks(PRESCAN_GROUP) {
+            lane.scanner.scanner().prescan(group.iter().map(|j| j.as_ref().map_or("", |j| j.text.as_str())));
+            for (k, job) in group.iter().enumerate() {
                 lane.scanner.scanner().take_prescan(k);
-                self.render(lane, job, &mut rows)
-            })
-            .collect();
+                done.push(self.render(lane, job, &mut rows));
+            }
+        }
         let rows = match rows {
             // Flushing into a Vec cannot fail.
             Rows::Csv(w) => w.into_inner().unwrap_or_default(),
@@ -856,9 +863,14 @@ impl Rows {
 
 /// Where records come from: fills chunks of jobs.
 trait Source {
-    /// Reads up to [`CHUNK`] records or [`CHUNK_BYTES`] of input into `pending` (which stays empty at the end of
-    /// the input).
-    fn fill(&mut self, batch: &Batch<'_>, pending: &mut Vec<Result<Job, RecordError>>) -> Result<(), BatchError>;
+    /// Reads up to `limit` records or bytes of input (a chunk: [`CHUNK`] and [`CHUNK_BYTES`] for several workers)
+    /// into `pending` (which stays empty at the end of the input).
+    fn fill(
+        &mut self,
+        batch: &Batch<'_>,
+        limit: (usize, u64),
+        pending: &mut Vec<Result<Job, RecordError>>,
+    ) -> Result<(), BatchError>;
     /// Input bytes consumed so far.
     fn consumed(&self) -> u64;
     /// The columns, once known (CSV: from the header; JSON Lines: from the first object).
@@ -875,9 +887,14 @@ struct CsvSource<R> {
 }
 
 impl<R: Read> Source for CsvSource<R> {
-    fn fill(&mut self, batch: &Batch<'_>, pending: &mut Vec<Result<Job, RecordError>>) -> Result<(), BatchError> {
+    fn fill(
+        &mut self,
+        batch: &Batch<'_>,
+        (records, bytes): (usize, u64),
+        pending: &mut Vec<Result<Job, RecordError>>,
+    ) -> Result<(), BatchError> {
         let from = self.rdr.position().byte();
-        while !self.done && pending.len() < CHUNK && self.rdr.position().byte() - from < CHUNK_BYTES {
+        while !self.done && pending.len() < records && self.rdr.position().byte() - from < bytes {
             let pos = self.rdr.position().clone();
             match self.rdr.read_byte_record(&mut self.record) {
                 Ok(true) => {
@@ -917,9 +934,14 @@ struct JsonlSource<R> {
 }
 
 impl<R: BufRead> Source for JsonlSource<R> {
-    fn fill(&mut self, batch: &Batch<'_>, pending: &mut Vec<Result<Job, RecordError>>) -> Result<(), BatchError> {
+    fn fill(
+        &mut self,
+        batch: &Batch<'_>,
+        (records, bytes): (usize, u64),
+        pending: &mut Vec<Result<Job, RecordError>>,
+    ) -> Result<(), BatchError> {
         let from = self.byte;
-        while pending.len() < CHUNK && self.byte - from < CHUNK_BYTES {
+        while pending.len() < records && self.byte - from < bytes {
             self.buf.clear();
             // A line is read up to a cap (several fields of the largest size accepted): a longer one is skipped to
             // its end without being held, and becomes an error record.
@@ -1122,9 +1144,11 @@ mod tests {
     #[test]
     fn progress_is_reported_per_chunk_and_ends_at_the_input_end() {
         let rs = rules();
-        for format in [InputFormat::Csv, InputFormat::Jsonl] {
+        for (format, threads) in [(InputFormat::Csv, 2), (InputFormat::Jsonl, 2), (InputFormat::Csv, 1)] {
+            // One worker reads smaller chunks.
+            let chunk = if threads == 1 { ONE_LANE_CHUNK } else { CHUNK };
             let mut input = String::from(if format == InputFormat::Csv { "id,text\n" } else { "" });
-            for i in 0..(CHUNK * 2 + 7) {
+            for i in 0..(chunk * 2 + 7) {
                 match format {
                     InputFormat::Csv => input += &format!("{i},\"{SCRUM}\"\n"),
                     InputFormat::Jsonl => input += &format!("{{\"id\": {i}, \"text\": \"{SCRUM}\"}}\n"),
@@ -1136,7 +1160,7 @@ mod tests {
                 delimiter: None,
                 output: OutputFormat::Csv,
                 columns: Columns::default(),
-                threads: 2,
+                threads,
                 max_field_bytes: 10_000,
                 task: Task::Classify,
                 min_confidence: None,
@@ -1145,7 +1169,7 @@ mod tests {
             b.run_with_progress(input.as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}, &mut |p| seen.push(p))
                 .unwrap();
             let records: Vec<u64> = seen.iter().map(|p| p.records).collect();
-            assert_eq!(records, [CHUNK as u64, 2 * CHUNK as u64, 2 * CHUNK as u64 + 7], "{format:?}");
+            assert_eq!(records, [chunk as u64, 2 * chunk as u64, 2 * chunk as u64 + 7], "{format:?}");
             assert!(seen.windows(2).all(|w| w[0].bytes < w[1].bytes), "{format:?}: {seen:?}");
             assert_eq!(seen.last().unwrap().bytes, input.len() as u64, "{format:?}");
         }

@@ -990,6 +990,14 @@ impl Builder {
             }
             next_bytes.entry((i, *rid)).or_insert(NextBytes::EMPTY).union(*next);
         }
+        // The literal table is complete: its index goes, and every list gives back its growth room before the
+        // automata are built in the memory freed (the rule set lives as long as the run).
+        self.literal_ids = HashMap::default();
+        self.literals.shrink_to_fit();
+        for p in &mut self.literals {
+            p.uses.shrink_to_fit();
+            p.regexes.shrink_to_fit();
+        }
         // Specificity: how many roles list each literal as responsibility evidence.
         for p in &mut self.literals {
             let mut roles: Vec<RoleIdx> = p
