@@ -208,6 +208,28 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     let d = scanner.drift("Business Analyst", reporting);
     assert_eq!((d.body.role_id(), d.drift), ("data-analyst", Drift::None), "stated {}", d.stated_score);
     assert_eq!(scanner.drift("Recruitment Consultant", reporting).drift, Drift::Far);
+    // An umbrella title covers its specialisation, not the other way round: "Program Manager" over a technical
+    // programme manager's body fits; "Technical Program Manager" over a project manager's body is near drift.
+    let tpm = std::fs::read_to_string(format!(
+        "{}/fixtures/postings/technical-program-manager.txt",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap();
+    let d = scanner.drift("Senior Program Manager", &tpm);
+    assert_eq!((d.body.role_id(), d.drift), ("technical-program-manager", Drift::None), "stated {}", d.stated_score);
+    let project = "You run the fit-out of our new regional office from the signed brief to the handover: you own the \
+        project plan, the budget and the schedule, hold the weekly progress meetings with the contractors and the \
+        facilities team, keep the risk and issue log, manage change requests against the agreed scope, and report \
+        progress, cost and milestones to the steering committee every month until the project closes.";
+    let d = scanner.drift("Program Manager", project);
+    assert_eq!((d.body.role_id(), d.drift), ("project-manager", Drift::None), "stated {}", d.stated_score);
+    let d = scanner.drift("Technical Program Manager", project);
+    assert_eq!((d.body.role_id(), d.drift), ("project-manager", Drift::Near), "stated {}", d.stated_score);
+    // A title two roles list states neither, so its body is not judged: a technical account manager is both the
+    // account's commercial owner and its technical adviser after the sale.
+    let d = scanner.drift("Technical Account Manager", &tpm);
+    assert_eq!((d.title.role, d.drift), (None, Drift::Unknown));
+    assert_eq!(scanner.drift("Account Manager", &tpm).drift, Drift::Far, "the sales title alone drifts");
 }
 
 /// A security analyst's work, in our own words.
