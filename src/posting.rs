@@ -879,7 +879,10 @@ fn is_heading(text: &str, start: usize, end: usize) -> bool {
     };
     let colon =
         || text.get(end..).is_some_and(|rest| rest.chars().take(24).take_while(|&c| c != '\n').any(|c| c == ':'));
-    own_line() || (left_boundary(text, start) && (colon() || inline_capitals(text, start, end)))
+    // A capitalised cue run into its text by a lost line break ("marketing.Your tasksYou develop ..."), as
+    // scraped postings flatten a heading line.
+    let run_in = || bytes[start].is_ascii_uppercase() && end >= 2 && lost_line_break(bytes, end - 1);
+    own_line() || (left_boundary(text, start) && (colon() || inline_capitals(text, start, end) || run_in()))
 }
 
 /// A heading run into its text, as scraped postings flatten them: the cue in capitals ("ABOUT US At Acme, we"),
@@ -1380,6 +1383,18 @@ mod tests {
         assert!(!is_heading(lower, 8, 16), "lower case mid-sentence");
         let acme = "ABOUT ACME Our mission is";
         assert!(is_heading(acme, 0, 5), "a heading of a cue and a capitalised name");
+    }
+
+    #[test]
+    fn headings_run_in_by_a_lost_line_break() {
+        let t = "We cook for Berlin.Your tasksYou develop the shop. Finish your tasksEvery day counts.";
+        let first = t.find("Your tasks").unwrap();
+        assert!(is_heading(t, first, first + 10), "a capitalised cue joined to the next line's first word");
+        let mid = t.find("your tasks").unwrap();
+        assert!(!is_heading(t, mid, mid + 10), "a cue in lower case mid-sentence stays prose");
+        let spaced = "At Acme. Your tasks you will do every day in our kitchen.";
+        let at = spaced.find("Your tasks").unwrap();
+        assert!(!is_heading(spaced, at, at + 10), "no join after it: no run-in heading");
     }
 
     #[test]

@@ -145,6 +145,24 @@ impl crate::ruleset::Meaning {
     }
 }
 
+/// How far back (bytes) a listed name looks for the cue of its list ([`listed_after_others`]).
+const LIST_REACH: usize = 160;
+
+/// Whether the name at `start` follows a list joiner of the language, perhaps with one short word between ("... and
+/// the engineering manager", "... & our CTO"): it ends a list of people. A comma alone is not enough: it also
+/// ends an opening clause ("Reporting to the Deputy Principal, the ICT Officer runs ...").
+fn listed_after_others(text: &str, start: usize, joiners: &[String]) -> bool {
+    let lead = text[posting::floor_boundary(text, start.saturating_sub(24))..start].trim_end();
+    let mut words = lead.rsplitn(3, |c: char| c.is_whitespace());
+    let joined = |w: &str| joiners.iter().any(|j| w.eq_ignore_ascii_case(j));
+    match (words.next(), words.next()) {
+        (Some(last), _) if joined(last) => true,
+        // One short word between: an article or a possessive ("and the", ", our").
+        (Some(last), Some(before)) => last.len() <= 3 && last.chars().all(char::is_alphabetic) && joined(before),
+        _ => false,
+    }
+}
+
 /// Per-thread scratch for matching postings with one rule set (scoring is [`crate::score`], and the front door
 /// [`crate::Session`] joins the two).
 #[derive(Debug)]
@@ -648,10 +666,13 @@ impl<'r> Scanner<'r> {
                     posting::left_boundary(text, os) && posting::right_boundary(text, oe) && fits(os, oe)
                 })
         };
+        // A name listed after others ("work closely with our planners, the account managers and the HR partner")
+        // is someone else as far back as the list's cue goes.
+        let reach = if listed_after_others(text, start, &self.rules.title_joiners) { LIST_REACH } else { gap };
         let before =
-            |_: usize, oe: usize| oe <= start && start - oe <= gap && !posting::has_clause_break(text, oe, start);
+            |_: usize, oe: usize| oe <= start && start - oe <= reach && !posting::has_clause_break(text, oe, start);
         let after = |os: usize, _: usize| os >= end && os - end <= gap && !posting::has_clause_break(text, end, os);
-        self.rules.other_automaton.as_ref().is_some_and(|ac| found(ac, ns.saturating_sub(gap + MAX_CUE), ns, &before))
+        self.rules.other_automaton.as_ref().is_some_and(|ac| found(ac, ns.saturating_sub(reach + MAX_CUE), ns, &before))
             || self
                 .rules
                 .other_after_automaton
@@ -973,6 +994,33 @@ boilerplate_phrases = ["equal opportunity employer"]
         assert_eq!(flags(&mut sc, list), vec![true; 4]);
         assert_eq!(flags(&mut sc, "He reports to the Product Owner. Product Owner wanted."), vec![true, false]);
         assert_eq!(flags(&mut sc, "He reports to the Product Owner and works as a Product Owner."), vec![true, false]);
+    }
+
+    #[test]
+    fn a_name_ending_a_list_of_colleagues_is_someone_else() {
+        let rs = crate::default_rules().unwrap();
+        let mut sc = Scanner::new(&rs);
+        let elsewhere = |sc: &mut Scanner, t: &str, name: &str| -> Vec<bool> {
+            let at = t.find(name).unwrap();
+            sc.scan(t)
+                .iter()
+                .filter(|h| h.start == at && matches!(h.kind, HitKind::Name { .. }))
+                .map(|h| h.elsewhere)
+                .collect()
+        };
+        let list = "You work closely with our transport planners, the account managers who look after our clients, \
+            and the Product Owner of the portal.";
+        assert_eq!(elsewhere(&mut sc, list, "Product Owner"), vec![true], "the list's cue is far back");
+        let one = "You work closely with our transport planners, the account managers who look after our clients. \
+            The Product Owner of the portal is you.";
+        assert_eq!(elsewhere(&mut sc, one, "Product Owner"), vec![false], "a sentence ends the list");
+        // A comma alone also ends an opening clause: the name after it is the job.
+        let opening = "Reporting to the Deputy Principal for digital learning, the ICT Officer runs the school's IT.";
+        assert_eq!(elsewhere(&mut sc, opening, "ICT Officer"), vec![false]);
+        assert!(listed_after_others("planners and the CTO", 16, &rs.title_joiners));
+        assert!(listed_after_others("planners & our CTO", 14, &rs.title_joiners));
+        assert!(!listed_after_others("planners, the CTO", 14, &rs.title_joiners));
+        assert!(!listed_after_others("meet the CTO", 9, &rs.title_joiners));
     }
 
     #[test]
