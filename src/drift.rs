@@ -8,7 +8,9 @@
 //! A drift is flagged only when the body clearly describes another job, so that a flag is worth a reader's time:
 //! - `none`: the body's role is a stated role, or the stated role fits the body in good part, or the stated
 //!   role's own work is present in the body (its distinguishing areas testify: a staff engineer who also leads, a
-//!   financial analyst who models data; not for a refining pair of one family, below), or the two are sibling
+//!   financial analyst who models data; not for a refining pair of one family, below), or one role builds on the
+//!   other across two families (one trade at two rungs: an engineer and the tech lead or engineering manager of
+//!   such engineers) and the stated role reaches [`LADDER_RATIO`] of the body's score, or the two are sibling
 //!   roles of one trade ([`crate::ruleset::SIBLING_FAMILIES`]: a software engineer's ad that reads like a data
 //!   engineer's: both are engineering, the title fits), or the title itself names the domain of a body role of
 //!   another family ("Engineering Manager, Machine Learning" over a body full of machine learning; "Data
@@ -50,6 +52,11 @@ use crate::score::{Basis, Classification, Status, AMBIGUOUS_RATIO};
 
 /// The stated role fits the body in good part (no drift) when it scores at least this share of the body's role.
 pub const DRIFT_RATIO: f64 = 0.5;
+
+/// For a refining pair of two families (an engineer and the lead or manager of engineers), the share of the body's
+/// score the stated role must reach for its title to fit: a fifth, where another family's role needs
+/// [`DRIFT_RATIO`].
+pub const LADDER_RATIO: f64 = 0.2;
 /// A body testifies to a drift only with at least this much responsibility evidence for its own role (about three
 /// areas covered); a thinner body leaves the drift `unknown`.
 pub const DRIFT_MIN_SCORE: f64 = 3.0;
@@ -149,6 +156,11 @@ impl<'r> DriftReading<'r> {
                     })
                 });
                 stated_present = present;
+                // A refining pair across families is one trade at two rungs (an engineer and the engineering manager
+                // or tech lead of such engineers, a business analyst and an ERP consultant): engineers lead and
+                // leads engineer, so once the stated rung's own work shows ([`LADDER_RATIO`] of the body's score),
+                // a reader takes the title as a fair name for the body.
+                let ladder = superset && !near && stated_score >= LADDER_RATIO * best;
                 let ratio = if near || superset { AMBIGUOUS_RATIO } else { DRIFT_RATIO };
                 let distinguished = body.ranking.first().is_some_and(|s| s.role == b && !s.undistinguished);
                 if body.status == Status::Uncertain {
@@ -163,6 +175,7 @@ impl<'r> DriftReading<'r> {
                     || siblings
                     || domain
                     || covers
+                    || ladder
                     || (present && !(superset && near))
                 {
                     (Drift::None, Some(0.0))

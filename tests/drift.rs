@@ -225,6 +225,21 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     assert_eq!((d.body.role_id(), d.drift), ("project-manager", Drift::None), "stated {}", d.stated_score);
     let d = scanner.drift("Technical Program Manager", project);
     assert_eq!((d.body.role_id(), d.drift), ("project-manager", Drift::Near), "stated {}", d.stated_score);
+    // One trade at two rungs (a role that builds on the other, of another family): once the title's rung shows in
+    // the body, the title fits; a body with none of it still drifts.
+    let hands_on = "You write production code in Go and TypeScript most days, build and maintain REST APIs and \
+        microservices, write unit and integration tests, fix bugs in the services you own and ship features through \
+        our CI/CD pipeline.";
+    let d = scanner.drift("Tech Lead", hands_on);
+    assert_eq!((d.body.role_id(), d.drift), ("software-engineer", Drift::Far), "stated {}", d.stated_score);
+    let leading = format!(
+        "{hands_on} You also review pull requests from the two junior developers, mentor them and help them with \
+        technical decisions."
+    );
+    let d = scanner.drift("Tech Lead", &leading);
+    assert_eq!((d.body.role_id(), d.drift), ("software-engineer", Drift::None), "stated {}", d.stated_score);
+    assert!(d.stated_score >= rolecall::drift::LADDER_RATIO * d.body.score());
+    assert!(d.stated_score < rolecall::drift::DRIFT_RATIO * d.body.score(), "another family's title would drift");
     // A title two roles list states neither, so its body is not judged: a technical account manager is both the
     // account's commercial owner and its technical adviser after the sale.
     let d = scanner.drift("Technical Account Manager", &tpm);
