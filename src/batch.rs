@@ -26,8 +26,8 @@ const CHUNK: usize = 512;
 const CHUNK_BYTES: u64 = 4 << 20;
 
 /// With one worker, chunks are this many records (and an eighth of [`CHUNK_BYTES`], about the bytes of 128
-/// postings): the reading thread classifies
-/// them itself, so larger chunks would only hold more input and output in memory at once.
+/// postings): the reading thread classifies them itself, so larger chunks would only hold more input and output
+/// in memory at once.
 const ONE_LANE_CHUNK: usize = 128;
 
 /// Postings read ahead together by [`crate::scan::Scanner::prescan`]: enough for the automaton's tables to stay

@@ -150,14 +150,15 @@ const LIST_REACH: usize = 160;
 
 /// Whether the name at `start` follows a list joiner of the language, perhaps with one short word between ("... and
 /// the engineering manager", "... & our CTO"): it ends a list of people. A comma alone is not enough: it also
-/// ends an opening clause ("Reporting to the Deputy Principal, the ICT Officer runs ...").
+/// ends an opening clause ("Reporting to the Deputy Principal, the ICT Officer runs ..."); nor is a slash, a plus or
+/// a bar, which join two hats of one job ("Product Owner / Scrum Master").
 fn listed_after_others(text: &str, start: usize, joiners: &[String]) -> bool {
     let lead = text[posting::floor_boundary(text, start.saturating_sub(24))..start].trim_end();
     let mut words = lead.rsplitn(3, |c: char| c.is_whitespace());
-    let joined = |w: &str| joiners.iter().any(|j| w.eq_ignore_ascii_case(j));
+    let joined = |w: &str| !matches!(w, "/" | "+" | "|") && joiners.iter().any(|j| w.eq_ignore_ascii_case(j));
     match (words.next(), words.next()) {
         (Some(last), _) if joined(last) => true,
-        // One short word between: an article or a possessive ("and the", ", our").
+        // One short word between: an article or a possessive ("and the", "& our").
         (Some(last), Some(before)) => last.len() <= 3 && last.chars().all(char::is_alphabetic) && joined(before),
         _ => false,
     }
@@ -1021,6 +1022,7 @@ boilerplate_phrases = ["equal opportunity employer"]
         assert!(listed_after_others("planners & our CTO", 14, &rs.title_joiners));
         assert!(!listed_after_others("planners, the CTO", 14, &rs.title_joiners));
         assert!(!listed_after_others("meet the CTO", 9, &rs.title_joiners));
+        assert!(!listed_after_others("Product Owner / CTO", 16, &rs.title_joiners), "two hats of one job");
     }
 
     #[test]
