@@ -779,7 +779,8 @@ pub fn boilerplate_ranges(
     job_cue: impl Fn(usize, usize) -> bool,
     out: &mut Vec<(usize, usize)>,
 ) {
-    let mut open: Option<usize> = None;
+    // The open section: where it starts, and where it ends at the latest.
+    let mut open: Option<(usize, usize)> = None;
     let mut ranges: Vec<(usize, usize)> = Vec::new();
     let mut company: Vec<(usize, usize)> = Vec::new();
     for &(kind, start, end) in cues {
@@ -788,8 +789,8 @@ pub fn boilerplate_ranges(
                 if !is_heading(text, start, end) {
                     continue;
                 }
-                if let Some(s) = open.filter(|&s| start > s + MAX_BOILERPLATE_SECTION) {
-                    ranges.push((s, s + MAX_BOILERPLATE_SECTION));
+                if let Some((s, until)) = open.filter(|&(_, until)| start > until) {
+                    ranges.push((s, until));
                     open = None;
                 }
                 match (kind, open) {
@@ -797,8 +798,14 @@ pub fn boilerplate_ranges(
                     (SectionCue::BoilerplateHeading, None) if let Some(line_end) = field_line_end(text, end) => {
                         ranges.push((start, line_end));
                     }
-                    (SectionCue::BoilerplateHeading, None) => open = Some(start),
-                    (SectionCue::ContentHeading, Some(s)) => {
+                    // A heading run into its text ("BenefitsCompetitive pay.Medical insurance.") in a posting that
+                    // keeps some line breaks: scraping flattened that section onto its line, and the next line
+                    // starts another (whose heading may be one no list knows: "Technologies & Frameworks:").
+                    (SectionCue::BoilerplateHeading, None) => {
+                        let limit = start + MAX_BOILERPLATE_SECTION;
+                        open = Some((start, run_in_line_end(text, start, end).map_or(limit, |e| e.min(limit))));
+                    }
+                    (SectionCue::ContentHeading, Some((s, _))) => {
                         ranges.push((s, start));
                         open = None;
                     }
@@ -817,8 +824,8 @@ pub fn boilerplate_ranges(
     }
     // A company sentence with a job cue in it is about the job after all.
     ranges.extend(company.into_iter().filter(|&(s, e)| !job_cue(s, e)));
-    if let Some(s) = open {
-        ranges.push((s, text.len().min(s + MAX_BOILERPLATE_SECTION)));
+    if let Some((s, until)) = open {
+        ranges.push((s, text.len().min(until)));
     }
     ranges.sort_unstable();
     for (s, e) in ranges {
@@ -827,6 +834,18 @@ pub fn boilerplate_ranges(
             _ => out.push((s, e)),
         }
     }
+}
+
+/// Where the line of a heading cue at `start..end` ends, when scraping joined the cue to its text by a lost line
+/// break ("BenefitsCompetitive pay") and a line break follows within a section's length. (A heading in capitals
+/// with its text after it, "TO APPLY: Send ...", is written that way and may head the lines below it too.)
+fn run_in_line_end(text: &str, start: usize, end: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    if !(bytes[start].is_ascii_uppercase() && end >= 2 && lost_line_break(bytes, end - 1)) {
+        return None;
+    }
+    let ahead = (end + MAX_BOILERPLATE_SECTION).min(bytes.len());
+    Some(end + bytes[end..ahead].iter().position(|&b| b == b'\n')?)
 }
 
 /// Where the line of a heading cue ending at `end` ends, when the cue is a field's name: a colon follows it, then
@@ -1395,6 +1414,28 @@ mod tests {
         let spaced = "At Acme. Your tasks you will do every day in our kitchen.";
         let at = spaced.find("Your tasks").unwrap();
         assert!(!is_heading(spaced, at, at + 10), "no join after it: no run-in heading");
+    }
+
+    #[test]
+    fn a_run_in_section_ends_with_its_line() {
+        let text =
+            "Ship the API.BenefitsCompetitive pay.Medical insurance.\nTechnologies & Frameworks:\nPHP and MySQL.";
+        let b = text.find("Benefits").unwrap();
+        let mut out = Vec::new();
+        boilerplate_ranges(text, &[(SectionCue::BoilerplateHeading, b, b + 8)], |_, _| false, &mut out);
+        assert_eq!(out, vec![(b, text.find('\n').unwrap())], "the next line is another section");
+        // A content heading on the same line ends it first.
+        let text = "Company DescriptionAcme sells lamps. Role DescriptionThis role builds our shop.\nMore.";
+        let (c, r) = (text.find("Company").unwrap(), text.find("Role Description").unwrap());
+        out.clear();
+        let cues = [(SectionCue::BoilerplateHeading, c, c + 19), (SectionCue::ContentHeading, r, r + 16)];
+        boilerplate_ranges(text, &cues, |_, _| false, &mut out);
+        assert_eq!(out, vec![(c, r)]);
+        // Without the join, a heading over a flattened section runs on past the line break.
+        let text = "About us\nAcme sells lamps.\nWe love light.";
+        out.clear();
+        boilerplate_ranges(text, &[(SectionCue::BoilerplateHeading, 0, 8)], |_, _| false, &mut out);
+        assert_eq!(out, vec![(0, text.len())]);
     }
 
     #[test]
