@@ -110,7 +110,7 @@ fn ads_body_only_meet_the_floor() {
 
 /// The tuning ads (`fixtures/roles-tuning/`, read while tuning; see its README): how many of the 252 read as written
 /// at least, body only and with the title line. A regression guard, not a measure.
-const TUNING_BODY: usize = 225;
+const TUNING_BODY: usize = 226;
 const TUNING_TITLED: usize = 245;
 
 #[test]
