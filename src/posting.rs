@@ -841,7 +841,7 @@ pub fn boilerplate_ranges(
 /// with its text after it, "TO APPLY: Send ...", is written that way and may head the lines below it too.)
 fn run_in_line_end(text: &str, start: usize, end: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    if !(bytes[start].is_ascii_uppercase() && end >= 2 && lost_line_break(bytes, end - 1)) {
+    if !joined_heading(bytes, start, end) {
         return None;
     }
     let ahead = (end + MAX_BOILERPLATE_SECTION).min(bytes.len());
@@ -898,10 +898,15 @@ fn is_heading(text: &str, start: usize, end: usize) -> bool {
     };
     let colon =
         || text.get(end..).is_some_and(|rest| rest.chars().take(24).take_while(|&c| c != '\n').any(|c| c == ':'));
-    // A capitalised cue run into its text by a lost line break ("marketing.Your tasksYou develop ..."), as
-    // scraped postings flatten a heading line.
-    let run_in = || bytes[start].is_ascii_uppercase() && end >= 2 && lost_line_break(bytes, end - 1);
-    own_line() || (left_boundary(text, start) && (colon() || inline_capitals(text, start, end) || run_in()))
+    own_line()
+        || (left_boundary(text, start)
+            && (colon() || inline_capitals(text, start, end) || joined_heading(bytes, start, end)))
+}
+
+/// A capitalised cue at `start..end` run into its text by a lost line break ("marketing.Your tasksYou develop
+/// ..."), as scraped postings flatten a heading line.
+fn joined_heading(bytes: &[u8], start: usize, end: usize) -> bool {
+    bytes[start].is_ascii_uppercase() && end >= 2 && lost_line_break(bytes, end - 1)
 }
 
 /// A heading run into its text, as scraped postings flatten them: the cue in capitals ("ABOUT US At Acme, we"),
