@@ -344,6 +344,7 @@ impl Builder {
             file: src.name.clone(),
             builds_on: Vec::new(),
             title_covers: Vec::new(),
+            title_umbrella: false,
             builds_on_share: crate::ruleset::BUILDS_ON_FACTOR,
             distinguishing_min: crate::ruleset::MIN_DISTINGUISHING,
             distinguishing_with: Vec::new(),
@@ -873,6 +874,10 @@ impl Builder {
         for i in self.other_roles(src, me, &r.builds_on, "`builds_on`") {
             self.hash.write_str(&format!("builds_on|{me}|{i}"));
             self.roles[me].builds_on.push(i);
+        }
+        if r.titles.as_ref().is_some_and(|t| t.umbrella) {
+            self.hash.write_str(&format!("title_umbrella|{me}"));
+            self.roles[me].title_umbrella = true;
         }
         let covers = r.titles.iter().flat_map(|t| &t.covers);
         for i in self.other_roles(src, me, covers, "`[titles] covers`") {

@@ -6,7 +6,8 @@
 //! found and reported beside the evidence (kind `name`).
 //!
 //! A drift is flagged only when the body clearly describes another job, so that a flag is worth a reader's time:
-//! - `none`: the body's role is a stated role, or the stated role fits the body in good part, or the stated
+//! - `none`: the body's role is a stated role or one the title also names ("Project Manager - Scrum Master,
+//!   Coaching": [`TitleReading::also_named`]), or the stated role fits the body in good part, or the stated
 //!   role's own work is present in the body (its distinguishing areas testify: a staff engineer who also leads, a
 //!   financial analyst who models data; not for a refining pair of one family, below), or one role builds on the
 //!   other across two families (one trade at two rungs: an engineer and the tech lead or engineering manager of
@@ -22,7 +23,8 @@
 //!   [`crate::score::AMBIGUOUS_RATIO`]: these close pairs are what drift is for, and the stated role always
 //!   scores well on a superset of its work;
 //! - `near`: a different role of the same family (product-owner ↔ technical-product-owner);
-//! - `far`: a role of another family;
+//! - `far`: a role of another family, unless the title is an umbrella (`[titles] umbrella`: "Operations
+//!   Manager", "Program Manager" name a function of every trade), which leaves the drift `unknown`;
 //! - `unknown`: the title names no role (or an ambiguous one), or the body fits none, or it does not testify
 //!   clearly: its verdict is `uncertain` (below `--min-confidence`) or ambiguous, its role is not distinguished
 //!   (evidence only in shared areas), or its best
@@ -166,7 +168,7 @@ impl<'r> DriftReading<'r> {
                 if body.status == Status::Uncertain {
                     // Below the confidence the caller asked for: the body testifies neither way.
                     (Drift::Unknown, None)
-                } else if stated.contains(&b) {
+                } else if stated.contains(&b) || title.also_named.contains(&b) {
                     (Drift::None, Some(0.0))
                 } else if body.status != Status::Match || !distinguished || best < DRIFT_MIN_SCORE {
                     // A body that does not testify clearly says neither "drift" nor "fits".
@@ -179,6 +181,10 @@ impl<'r> DriftReading<'r> {
                     || (present && !(superset && near))
                 {
                     (Drift::None, Some(0.0))
+                } else if !near && stated.iter().any(|&r| rules.roles()[r as usize].title_umbrella) {
+                    // An umbrella title ("Operations Manager") does not say which trade: another family's body
+                    // under it neither drifts nor fits.
+                    (Drift::Unknown, None)
                 } else {
                     let strength = ((best - stated_score) / best).clamp(0.0, 1.0);
                     (if near { Drift::Near } else { Drift::Far }, Some(strength))

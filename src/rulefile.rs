@@ -87,6 +87,11 @@ pub struct TitlesSpec {
     /// fits it, and title drift does not flag it. Role ids of the pack.
     #[serde(default)]
     pub covers: Vec<Spanned<String>>,
+    /// The title names a function that every trade has ("Operations Manager", "Program Manager"), not a trade:
+    /// a body of another family under it is one of the trades the title leaves unsaid, so title drift from it is
+    /// `unknown`, never `far`.
+    #[serde(default)]
+    pub umbrella: bool,
     /// Titles that must normalise to this role.
     #[serde(default)]
     pub examples: Vec<TitleExampleSpec>,

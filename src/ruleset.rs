@@ -57,6 +57,8 @@ pub struct Role {
     pub distinguishing_with: Vec<u16>,
     /// Roles whose work a title naming this role commonly stands for (`[titles] covers`): not title drift.
     pub title_covers: Vec<RoleIdx>,
+    /// The role's title names a function of every trade, not a trade (`[titles] umbrella`): no far title drift.
+    pub title_umbrella: bool,
 }
 
 /// A compiled responsibility area.

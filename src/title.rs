@@ -83,6 +83,10 @@ pub struct TitleReading {
     /// Roles whose responsibility phrases the title itself holds ("Engineering Manager, Machine Learning" holds a
     /// data scientist's phrase): the job's domain, which a body that dwells on it does not drift from.
     pub domains: Vec<RoleIdx>,
+    /// Roles whose title phrase stands in the title apart from the role's own phrase, not joined to it closely
+    /// enough to make a dual title ("Project Manager - CSP, Scrum Master, Coaching" names a scrum master too): the
+    /// employer names that job as well, so a body of that role does not drift from the title.
+    pub also_named: Vec<RoleIdx>,
 }
 
 /// The longest first line (in characters) that [`first_line_title`] reads as a job title.
@@ -211,6 +215,7 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
         seniority: None,
         parts: Vec::new(),
         domains: domains(rules, norm, title),
+        also_named: Vec::new(),
     };
     let mut role_spans: Vec<(usize, usize)> = Vec::new();
     if let Some(&best) = spans.first() {
@@ -262,7 +267,17 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     for f in &found {
         let role = match f.kind {
             UseKind::TitleField { role } => role,
-            UseKind::Title { role } if outside(f.start, f.end) => role,
+            UseKind::Title { role } if outside(f.start, f.end) => {
+                // Only a phrase not inside a longer one names a job ("owner" in "Product Owner" does not).
+                if outer.iter().any(|&(r, s, e)| (r, s, e) == (role, f.start, f.end))
+                    && reading.role.is_some_and(|r| r != role)
+                    && reading.also != Some(role)
+                    && !reading.also_named.contains(&role)
+                {
+                    reading.also_named.push(role);
+                }
+                role
+            }
             _ => continue,
         };
         if !reading.domains.contains(&role) {
@@ -563,6 +578,18 @@ mod tests {
         assert!(!domains("Program Manager", &mut sc).contains(&"program-manager".to_string()));
         // A plain title has no domain.
         assert!(domains("Scrum Master", &mut sc).is_empty());
+        // A second role's full title phrase apart from the role's own names that job too; a field word, a phrase
+        // inside the role's own, or the role's own phrase repeated does not.
+        let named = |t: &str, sc: &mut Session| -> Vec<String> {
+            sc.title(t).also_named.iter().map(|&r| rs.roles()[r as usize].id.clone()).collect()
+        };
+        assert_eq!(named("Project Manager - CSM, Scrum Master, Coaching", &mut sc), ["scrum-master"]);
+        assert!(named("Security Program Manager", &mut sc).is_empty());
+        assert!(named("Technical Product Owner", &mut sc).is_empty());
+        assert!(named("Product Owner (Product Owner II)", &mut sc).is_empty());
+        // A dual title's second role is `also`, not named twice.
+        let dual = sc.title("Tech Lead / Architect");
+        assert!(dual.also.is_some() && dual.also_named.is_empty(), "{dual:?}");
     }
 
     #[test]
