@@ -330,6 +330,9 @@ impl Builder {
         for f in r.titles.iter().flat_map(|t| &t.fields) {
             self.add_phrase(src, f, UseKind::TitleField { role: role_idx });
         }
+        for v in r.titles.iter().flat_map(|t| &t.vague) {
+            self.add_phrase(src, v, UseKind::TitleVague { role: role_idx });
+        }
         if let Some(neg) = &r.negative {
             for n in &neg.phrases {
                 self.add_phrase(src, n, UseKind::Negative { role: role_idx });
@@ -1372,6 +1375,7 @@ impl Fnv {
             UseKind::BackgroundBefore => (13, 0, 0),
             UseKind::CompanyPhrase => (16, 0, 0),
             UseKind::TitleField { role } => (17, role, 0),
+            UseKind::TitleVague { role } => (18, role, 0),
             UseKind::BackgroundAfter => (14, 0, 0),
             // Which side confirms is derived from the rule's text, so it adds nothing to the hash.
             UseKind::NearAnchor { rule, side, confirm: _ } => {

@@ -82,6 +82,12 @@ pub struct TitlesSpec {
     /// does not drift from it.
     #[serde(default)]
     pub fields: Vec<Spanned<String>>,
+    /// Title phrases too vague to name the role alone ("architect": building, landscape and go-to-market architects
+    /// are posted too): they name it only joined to another role's phrase in a dual title ("Tech Lead /
+    /// Architect", "Product Manager/Architect"); alone ("Architect", "Procurement Architect") the title names no
+    /// role.
+    #[serde(default)]
+    pub vague: Vec<Spanned<String>>,
     /// Roles whose work a title naming this role is commonly used for ("Solutions Architect" over an engineer's
     /// hands-on work, "Business Analyst" over reporting and BI): a body that reads as one of them under such a title
     /// fits it, and title drift does not flag it. Role ids of the pack.

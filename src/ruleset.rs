@@ -131,6 +131,12 @@ pub enum UseKind {
         /// The role.
         role: RoleIdx,
     },
+    /// In a job title: a phrase too vague to name `role` alone (`[titles] vague`: "architect"), which names it only
+    /// joined to another role's phrase in a dual title ("Tech Lead / Architect"). Ignored in bodies.
+    TitleVague {
+        /// The role.
+        role: RoleIdx,
+    },
     /// In a job title: a word for `role`'s field ("security", "data"), a domain when it qualifies another role.
     /// Ignored in bodies.
     TitleField {
@@ -148,7 +154,11 @@ impl UseKind {
     pub fn is_title(&self) -> bool {
         matches!(
             self,
-            UseKind::Title { .. } | UseKind::TitleField { .. } | UseKind::Seniority(_) | UseKind::TitleNoise(_)
+            UseKind::Title { .. }
+                | UseKind::TitleVague { .. }
+                | UseKind::TitleField { .. }
+                | UseKind::Seniority(_)
+                | UseKind::TitleNoise(_)
         )
     }
 }

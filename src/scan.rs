@@ -244,7 +244,11 @@ impl Cues {
             | UseKind::Negative { .. }
             | UseKind::NearAnchor { .. } => {}
             // Title meanings are read by `title.rs`, never in a body.
-            UseKind::Title { .. } | UseKind::TitleField { .. } | UseKind::Seniority(_) | UseKind::TitleNoise(_) => {}
+            UseKind::Title { .. }
+            | UseKind::TitleVague { .. }
+            | UseKind::TitleField { .. }
+            | UseKind::Seniority(_)
+            | UseKind::TitleNoise(_) => {}
         }
     }
 

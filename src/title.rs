@@ -243,7 +243,8 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
             // phrase's head, names a role of its own.
             let second = second
                 .map(|sp| (sp, roles_at(sp)[0]))
-                .or_else(|| shared_head(rules, title, best).filter(|&(_, r)| r != roles[0]));
+                .or_else(|| shared_head(rules, title, best).filter(|&(_, r)| r != roles[0]))
+                .or_else(|| joined_vague(rules, title, &found, &titles, best, roles[0]));
             if let Some((sp, other)) = second {
                 reading.status = TitleStatus::Dual;
                 role_spans.push(sp);
@@ -336,6 +337,32 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     parts.sort_by_key(|p| (p.start, p.end));
     reading.parts = parts;
     reading
+}
+
+/// A vague title phrase (`[titles] vague`: "Architect") joined to the role phrase at `best` by a joiner alone
+/// ("Tech Lead / Architect", "Architect/Project Manager"): beside another role it names its own; its span and role.
+/// One inside a longer role phrase ("Software Architect") is that phrase's, not vague.
+fn joined_vague(
+    rules: &RuleSet,
+    title: &str,
+    found: &[Found],
+    titles: &[(RoleIdx, usize, usize)],
+    best: (usize, usize),
+    role: RoleIdx,
+) -> Option<((usize, usize), RoleIdx)> {
+    found.iter().find_map(|f| {
+        let UseKind::TitleVague { role: vague } = f.kind else { return None };
+        let (s, e) = (f.start, f.end);
+        let apart = vague != role && !titles.iter().any(|&(_, ts, te)| ts < e && s < te);
+        let gap = if s >= best.1 {
+            best.1..s
+        } else if e <= best.0 {
+            e..best.0
+        } else {
+            return None;
+        };
+        (apart && posting::only_joined(&title[gap], &rules.title_joiners)).then_some(((s, e), vague))
+    })
 }
 
 /// The role of a word joined before the role phrase at `best` with the phrase's head ("Sales" in "Sales/Marketing
@@ -587,6 +614,18 @@ mod tests {
         assert!(named("Security Program Manager", &mut sc).is_empty());
         assert!(named("Technical Product Owner", &mut sc).is_empty());
         assert!(named("Product Owner (Product Owner II)", &mut sc).is_empty());
+        // A vague phrase ("Architect") names its role only joined to another role's title; inside a longer phrase it
+        // is that phrase's.
+        let arch = rs.role("software-architect").map(|(i, _)| i);
+        assert_eq!(sc.title("Architect").status, super::TitleStatus::None);
+        assert_eq!(sc.title("Procurement Architect").status, super::TitleStatus::None);
+        let joined = sc.title("Architect/Project Manager");
+        assert_eq!((joined.status, joined.role), (super::TitleStatus::Dual, arch));
+        let joined = sc.title("Principal Product Manager / Architect");
+        assert_eq!((joined.status, joined.also), (super::TitleStatus::Dual, arch));
+        assert_eq!(sc.title("Project Manager, Architecture Office").status, super::TitleStatus::Match);
+        let inside = sc.title("Senior Software Architect");
+        assert_eq!((inside.status, inside.role), (super::TitleStatus::Match, arch));
         // A dual title's second role is `also`, not named twice.
         let dual = sc.title("Tech Lead / Architect");
         assert!(dual.also.is_some() && dual.also_named.is_empty(), "{dual:?}");
