@@ -38,7 +38,7 @@
 //! | field | type | meaning |
 //! |---|---|---|
 //! | `title` | string | the title as given |
-//! | `stated` | object | `{status, role, also, candidates, seniority, parts}` from the title: `status` is `match`, `dual`, `ambiguous` or `none`; `role`/`also` role ids or null; `seniority` `{level, text}` or null; `parts` `[{kind, text}]` kept apart from the role |
+//! | `stated` | object | `{status, role, also, candidates, also_named, seniority, parts}` from the title: `status` is `match`, `dual`, `ambiguous` or `none`; `role`/`also` role ids or null; `also_named` other roles the title names apart from its own; `seniority` `{level, text}` or null; `parts` `[{kind, text}]` kept apart from the role |
 //! | `body` | object | `{role, family, status, score}`: the responsibility-only verdict (`other` when none) |
 //! | `drift` | string | `none`, `near`, `far` or `unknown` |
 //! | `strength` | number or null | see above |

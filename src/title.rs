@@ -460,6 +460,7 @@ fn leftovers(title: &str, covered: &[(usize, usize)]) -> Vec<(usize, usize)> {
 /// | `role` | string or null | the role id (the first of a dual title) |
 /// | `also` | string or null | the second role of a dual title |
 /// | `candidates` | array of strings | the roles an ambiguous title could mean |
+/// | `also_named` | array of strings | other roles whose title phrase stands apart in the title, not joined closely enough for a dual title ("Project Manager - CSM, Scrum Master": `scrum-master`); drift does not flag a body of one of them |
 /// | `seniority` | object or null | `{level, text}`: `intern` .. `chief`, and the words that state it |
 /// | `parts` | array | `{kind, text}` kept apart from the role: `location`, `remote`, `gender`, `contract`, `requisition`, `salary`, `qualifier` |
 /// | `family` | string or null | the role's family |
@@ -500,6 +501,8 @@ pub struct StatedLine<'a> {
     pub also: Option<&'a str>,
     /// The roles an ambiguous title could mean.
     pub candidates: Vec<&'a str>,
+    /// Other roles the title names apart from its role ([`TitleReading::also_named`]).
+    pub also_named: Vec<&'a str>,
     /// The seniority stated.
     pub seniority: Option<SeniorityLine<'a>>,
     /// Parts kept apart from the role.
@@ -533,6 +536,7 @@ impl<'a> StatedLine<'a> {
             role: reading.role.map(id),
             also: reading.also.map(id),
             candidates: reading.candidates.iter().map(|&r| id(r)).collect(),
+            also_named: reading.also_named.iter().map(|&r| id(r)).collect(),
             seniority: reading.seniority.map(|(l, s, e)| SeniorityLine { level: l.as_str(), text: &title[s..e] }),
             parts: reading
                 .parts

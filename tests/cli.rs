@@ -114,6 +114,8 @@ fn golden_outputs() {
                 "Tech Lead / Architect",
                 "PM",
                 "Barista",
+                "Project Manager - CSM, Scrum Master, Coaching",
+                "Architect",
             ],
             None,
             0,

@@ -652,6 +652,9 @@ fn titles(rules: &RuleSet, a: TitleArgs) -> Result<Outcome, Failure> {
                 writeln!(out, "{t}")?;
                 writeln!(out, "  role       {role}")?;
                 writeln!(out, "  seniority  {seniority}")?;
+                if !st.also_named.is_empty() {
+                    writeln!(out, "  also names {}", st.also_named.join(", "))?;
+                }
                 if !parts.is_empty() {
                     writeln!(out, "  apart      {}", parts.join(", "))?;
                 }

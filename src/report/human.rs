@@ -56,6 +56,9 @@ impl<W: Write> HumanPrinter<W> {
         if let Some(s) = &st.seniority {
             said += &format!(", {} ({:?})", s.level, s.text);
         }
+        if !st.also_named.is_empty() {
+            said += &format!("; also names {}", st.also_named.join(", "));
+        }
         writeln!(o, "  names     {said}")?;
         if !st.parts.is_empty() {
             let parts: Vec<String> = st.parts.iter().map(|p| format!("{} {:?}", p.kind, p.text)).collect();
