@@ -12,7 +12,9 @@
 //!    nothing: "product owner" in "Technical Product Owner"); later phrases qualify it ("Project Manager (Project
 //!    Architect)"). A phrase that two roles claim ("PM") makes the title `ambiguous`: no guess.
 //! 2. A second role phrase joined to the first only by a joiner ("Tech Lead / Architect", "PO & Scrum Master")
-//!    makes the title `dual`: both roles are reported, the first as the role.
+//!    makes the title `dual`: both roles are reported, the first as the role. A phrase too vague to name its role
+//!    alone (`[titles] vague`: "Architect") names it only this way; another role's phrase standing apart, not
+//!    joined, is `also_named`.
 //! 3. Seniority is the highest level any seniority word states, wherever it stands ("Senior", "Head of", the
 //!    "Chief" of "Chief Technology Officer"); it never changes the role.
 //! 4. Everything else is kept apart, each part with its kind: remote, gender, contract, requisition, salary,
