@@ -721,7 +721,7 @@ impl<'r> Batch<'r> {
 }
 
 /// The columns of a `drift` row after `record,id`.
-pub const DRIFT_COLUMNS: [&str; 16] = [
+pub const DRIFT_COLUMNS: [&str; 17] = [
     "title",
     "stated_role",
     "stated_status",
@@ -734,6 +734,7 @@ pub const DRIFT_COLUMNS: [&str; 16] = [
     "stated_score",
     "drift",
     "strength",
+    "why",
     "body_evidence",
     "stated_evidence",
     "name_mentions",
@@ -786,6 +787,7 @@ impl<'r> Batch<'r> {
                     num(report.stated_score),
                     report.drift.as_str().to_string(),
                     report.strength.map_or(String::new(), num),
+                    report.why.as_str().to_string(),
                     joined(&report.body_evidence),
                     joined(&report.stated_evidence),
                     names.join("; "),

@@ -42,6 +42,7 @@
 //! | `body` | object | `{role, family, status, score}`: the responsibility-only verdict (`other` when none) |
 //! | `drift` | string | `none`, `near`, `far` or `unknown` |
 //! | `strength` | number or null | see above |
+//! | `why` | string | the rule that decided it: `same-role`, `also-named`, `fits-in-part`, `siblings`, `title-domain`, `covers`, `ladder`, `stated-present` (none); `no-title-role`, `no-body-role`, `uncertain`, `unclear-body`, `umbrella` (unknown); `drifted` (near, far) |
 //! | `stated_score` | number | the stated role's responsibility score in the body |
 //! | `body_evidence` | array of strings | the body role's best phrases |
 //! | `stated_evidence` | array of strings | the stated role's best phrases in the body |
@@ -99,6 +100,83 @@ impl Drift {
     }
 }
 
+/// Why a posting's drift reads as it does: the rule of the module docs that decided it (the first that applies,
+/// in their order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Why {
+    /// `unknown`: the title names no role, or an ambiguous one.
+    NoTitleRole,
+    /// `unknown`: the body fits no role.
+    NoBodyRole,
+    /// `unknown`: the body's verdict is below `--min-confidence`.
+    Uncertain,
+    /// `none`: the body's role is a stated role.
+    SameRole,
+    /// `none`: the title also names the body's role, apart from its own.
+    AlsoNamed,
+    /// `unknown`: the body does not testify clearly (ambiguous, undistinguished, or below [`DRIFT_MIN_SCORE`]).
+    UnclearBody,
+    /// `none`: the stated role scores a good part of the body's role.
+    FitsInPart,
+    /// `none`: sibling roles of one trade.
+    Siblings,
+    /// `none`: the title names the body role's field.
+    TitleDomain,
+    /// `none`: the title is in common use for the body role's work (`[titles] covers`).
+    Covers,
+    /// `none`: one trade at two rungs, and the stated rung reaches [`LADDER_RATIO`] of the body's score.
+    Ladder,
+    /// `none`: the stated role's own distinguishing work is present in the body.
+    StatedPresent,
+    /// `unknown`: an umbrella title over another family's body.
+    Umbrella,
+    /// `near` or `far`: the body clearly describes another job.
+    Drifted,
+}
+
+impl Why {
+    /// The reason as in output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Why::NoTitleRole => "no-title-role",
+            Why::NoBodyRole => "no-body-role",
+            Why::Uncertain => "uncertain",
+            Why::SameRole => "same-role",
+            Why::AlsoNamed => "also-named",
+            Why::UnclearBody => "unclear-body",
+            Why::FitsInPart => "fits-in-part",
+            Why::Siblings => "siblings",
+            Why::TitleDomain => "title-domain",
+            Why::Covers => "covers",
+            Why::Ladder => "ladder",
+            Why::StatedPresent => "stated-present",
+            Why::Umbrella => "umbrella",
+            Why::Drifted => "drifted",
+        }
+    }
+
+    /// The reason in words, for people.
+    pub fn says(&self) -> &'static str {
+        match self {
+            Why::NoTitleRole => "the title names no role, or an ambiguous one",
+            Why::NoBodyRole => "the body fits no role",
+            Why::Uncertain => "the body's verdict is below the confidence asked for",
+            Why::SameRole => "the body does the stated role's work",
+            Why::AlsoNamed => "the title also names the body's role",
+            Why::UnclearBody => "the body does not testify clearly (ambiguous, undistinguished or thin)",
+            Why::FitsInPart => "the stated role's work makes up a good part of the body",
+            Why::Siblings => "sibling roles of one trade",
+            Why::TitleDomain => "the title names the body's field",
+            Why::Covers => "the title is in common use for the body's work",
+            Why::Ladder => "one trade at two rungs, and the title's rung shows",
+            Why::StatedPresent => "the stated role's own work is present in the body",
+            Why::Umbrella => "an umbrella title: it names a function of every trade, not a trade",
+            Why::Drifted => "the body clearly describes another job",
+        }
+    }
+}
+
 /// The drift of one posting.
 #[derive(Debug, Clone)]
 pub struct DriftReading<'r> {
@@ -116,6 +194,8 @@ pub struct DriftReading<'r> {
     /// marks none, its responsibilities reach [`STATED_PRESENT`]). A body that leans elsewhere then still fits its
     /// title in part and is not flagged, unless the two roles are a refining pair of one family.
     pub stated_present: bool,
+    /// The rule that decided the drift.
+    pub why: Why,
 }
 
 impl<'r> DriftReading<'r> {
@@ -128,7 +208,7 @@ impl<'r> DriftReading<'r> {
         let best = body.score();
         let resolved = matches!(title.status, TitleStatus::Match | TitleStatus::Dual);
         let mut stated_present = false;
-        let (drift, strength) = match body.role {
+        let (drift, strength, why) = match body.role {
             Some(b) if resolved => {
                 let family = &rules.roles()[b as usize].family;
                 let near = stated.iter().any(|&r| rules.roles()[r as usize].family == *family);
@@ -165,34 +245,46 @@ impl<'r> DriftReading<'r> {
                 let ladder = superset && !near && stated_score >= LADDER_RATIO * best;
                 let ratio = if near || superset { AMBIGUOUS_RATIO } else { DRIFT_RATIO };
                 let distinguished = body.ranking.first().is_some_and(|s| s.role == b && !s.undistinguished);
+                let fits = if stated_score >= ratio * best {
+                    Some(Why::FitsInPart)
+                } else if siblings {
+                    Some(Why::Siblings)
+                } else if domain {
+                    Some(Why::TitleDomain)
+                } else if covers {
+                    Some(Why::Covers)
+                } else if ladder {
+                    Some(Why::Ladder)
+                } else if present && !(superset && near) {
+                    Some(Why::StatedPresent)
+                } else {
+                    None
+                };
                 if body.status == Status::Uncertain {
                     // Below the confidence the caller asked for: the body testifies neither way.
-                    (Drift::Unknown, None)
-                } else if stated.contains(&b) || title.also_named.contains(&b) {
-                    (Drift::None, Some(0.0))
+                    (Drift::Unknown, None, Why::Uncertain)
+                } else if stated.contains(&b) {
+                    (Drift::None, Some(0.0), Why::SameRole)
+                } else if title.also_named.contains(&b) {
+                    (Drift::None, Some(0.0), Why::AlsoNamed)
                 } else if body.status != Status::Match || !distinguished || best < DRIFT_MIN_SCORE {
                     // A body that does not testify clearly says neither "drift" nor "fits".
-                    (Drift::Unknown, None)
-                } else if stated_score >= ratio * best
-                    || siblings
-                    || domain
-                    || covers
-                    || ladder
-                    || (present && !(superset && near))
-                {
-                    (Drift::None, Some(0.0))
+                    (Drift::Unknown, None, Why::UnclearBody)
+                } else if let Some(why) = fits {
+                    (Drift::None, Some(0.0), why)
                 } else if !near && stated.iter().any(|&r| rules.roles()[r as usize].title_umbrella) {
                     // An umbrella title ("Operations Manager") does not say which trade: another family's body
                     // under it neither drifts nor fits.
-                    (Drift::Unknown, None)
+                    (Drift::Unknown, None, Why::Umbrella)
                 } else {
                     let strength = ((best - stated_score) / best).clamp(0.0, 1.0);
-                    (if near { Drift::Near } else { Drift::Far }, Some(strength))
+                    (if near { Drift::Near } else { Drift::Far }, Some(strength), Why::Drifted)
                 }
             }
-            _ => (Drift::Unknown, None),
+            _ if !resolved => (Drift::Unknown, None, Why::NoTitleRole),
+            _ => (Drift::Unknown, None, Why::NoBodyRole),
         };
-        DriftReading { title, body, drift, strength, stated_score, stated_present }
+        DriftReading { title, body, drift, strength, stated_score, stated_present, why }
     }
 
     /// The stated role (the first of a dual title).
@@ -227,6 +319,8 @@ pub struct DriftReport<'a> {
     pub drift: Drift,
     /// Drift strength.
     pub strength: Option<f64>,
+    /// The rule that decided the drift.
+    pub why: Why,
     /// The stated role's responsibility score.
     pub stated_score: f64,
     /// The body role's best phrases.
@@ -280,6 +374,7 @@ impl<'a> DriftReport<'a> {
             },
             drift: d.drift,
             strength: d.strength.map(crate::score::round4),
+            why: d.why,
             stated_score: crate::score::round4(d.stated_score),
             body_evidence: d.body.top_phrases(text, EVIDENCE_PHRASES),
             stated_evidence: d.stated_role().map_or(Vec::new(), |r| d.body.phrases_for(r, text, EVIDENCE_PHRASES)),

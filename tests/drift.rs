@@ -6,7 +6,7 @@
 //! thin or too split to testify: issue 10 made drift conservative so that a flag is worth reading); at most 5% of the
 //! correctly titled ones flagged as drift.
 
-use rolecall::drift::Drift;
+use rolecall::drift::{Drift, DriftReading, Why};
 use rolecall::Session;
 
 /// (body, true role) pairs from the pack's examples and the fixture postings.
@@ -29,6 +29,24 @@ fn postings(rules: &rolecall::RuleSet) -> Vec<(String, String)> {
     out
 }
 
+/// The reason a reading gives belongs to its class: a `none` reason for `none`, `drifted` for near and far.
+fn why_fits_class(d: &DriftReading<'_>) -> bool {
+    match d.why {
+        Why::SameRole
+        | Why::AlsoNamed
+        | Why::FitsInPart
+        | Why::Siblings
+        | Why::TitleDomain
+        | Why::Covers
+        | Why::Ladder
+        | Why::StatedPresent => d.drift == Drift::None,
+        Why::NoTitleRole | Why::NoBodyRole | Why::Uncertain | Why::UnclearBody | Why::Umbrella => {
+            d.drift == Drift::Unknown
+        }
+        Why::Drifted => d.drift.drifted(),
+    }
+}
+
 /// A title for `role`: its first title example (our own wording, with seniority and noise).
 fn title_of<'r>(rules: &'r rolecall::RuleSet, role: &str) -> &'r str {
     &rules.title_examples().iter().find(|t| t.role == role).expect("every role has title examples").title
@@ -46,6 +64,7 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
     for (i, (body, role)) in postings(&rules).iter().enumerate() {
         // The posting under its own title.
         let d = scanner.drift(title_of(&rules, role), body);
+        assert!(why_fits_class(&d), "{role}: {:?} for {:?}", d.why, d.drift);
         true_n += 1;
         if d.drift.drifted() {
             drifted += 1;
@@ -55,6 +74,7 @@ fn swapped_titles_are_far_and_true_titles_do_not_drift() {
         let others: Vec<&str> = roles.iter().filter(|r| r.family != family(role)).map(|r| r.id.as_str()).collect();
         let other = others[i % others.len()];
         let d = scanner.drift(title_of(&rules, other), body);
+        assert!(why_fits_class(&d), "{role} posted as {other}: {:?} for {:?}", d.why, d.drift);
         swapped += 1;
         match d.drift {
             Drift::Far => far += 1,
@@ -173,14 +193,18 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     let d = scanner.drift("Security Program Manager", SECURITY_OPERATIONS);
     assert_eq!((d.body.role_id(), d.drift), ("security-engineer", Drift::None));
     let d = scanner.drift("Security Project Manager", SECURITY_OPERATIONS);
-    assert_eq!((d.body.role_id(), d.drift), ("security-engineer", Drift::None));
+    assert_eq!((d.body.role_id(), d.drift, d.why), ("security-engineer", Drift::None, Why::TitleDomain));
     let d = scanner.drift("Project Manager", SECURITY_OPERATIONS);
-    assert_eq!(d.drift, Drift::Far, "without the field word the same body drifts");
+    assert_eq!((d.drift, d.why), (Drift::Far, Why::Drifted), "without the field word the same body drifts");
     // An umbrella title names a function of every trade, not a trade: a security team's programme or operations
     // manager is not a far drift, nor a fit.
     for umbrella in ["Program Manager", "Operations Manager"] {
         let d = scanner.drift(umbrella, SECURITY_OPERATIONS);
-        assert_eq!((d.body.role_id(), d.drift), ("security-engineer", Drift::Unknown), "{umbrella}");
+        assert_eq!(
+            (d.body.role_id(), d.drift, d.why),
+            ("security-engineer", Drift::Unknown, Why::Umbrella),
+            "{umbrella}"
+        );
     }
     // A title that also names the body's role, apart from its own ("... - CSM, Scrum Master, Coaching"), names that
     // job too: no drift, even within one family; without it the same body is a near drift.
@@ -188,7 +212,7 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
         teams, remove impediments, coach the teams and their product owner in Scrum and agile practices, and help \
         the organisation through its agile transformation.";
     let d = scanner.drift("Project Manager - CSM, Scrum Master, Agile Coaching", scrum);
-    assert_eq!((d.body.role_id(), d.drift), ("scrum-master", Drift::None));
+    assert_eq!((d.body.role_id(), d.drift, d.why), ("scrum-master", Drift::None, Why::AlsoNamed));
     let d = scanner.drift("Project Manager - CSM, Agile Coaching", scrum);
     assert_eq!((d.body.role_id(), d.drift), ("scrum-master", Drift::Near));
     // Not within one family: "Product Owner" names the product field, yet a product manager's body under it is the
@@ -237,7 +261,12 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
         microservices, review pull requests, write unit and integration tests, fix bugs in the services you own and \
         ship features through our CI/CD pipeline several times a day.";
     let d = scanner.drift("Solutions Architect", coding);
-    assert_eq!((d.body.role_id(), d.drift), ("software-engineer", Drift::None), "stated {}", d.stated_score);
+    assert_eq!(
+        (d.body.role_id(), d.drift, d.why),
+        ("software-engineer", Drift::None, Why::Covers),
+        "stated {}",
+        d.stated_score
+    );
     assert_eq!(scanner.drift("Project Manager", coding).drift, Drift::Far);
     let reporting = "You will pull data from our sales and logistics systems with SQL, build Power BI dashboards and \
         weekly KPI reports for the regional directors, run ad hoc analysis when a number moves, and turn what you \

@@ -75,6 +75,7 @@ impl<W: Write> HumanPrinter<W> {
             "drift       {verdict}{strength}: the body does {} work on responsibilities alone ({:.2}; stated role {:.2})",
             d.body.role, d.body.score, d.stated_score
         )?;
+        writeln!(o, "  why       {}", d.why.says())?;
         let quote = |v: &[std::borrow::Cow<'_, str>]| v.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ");
         if !d.body_evidence.is_empty() {
             writeln!(o, "  body      {}", quote(&d.body_evidence))?;
