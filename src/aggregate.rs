@@ -11,11 +11,13 @@
 //! and shown, not folded into the rate.
 //!
 //! The serialised summary (`rolecall drift --format json`) is this struct: `postings`, `counts {none, near, far,
-//! unknown}`, `rate`, `per_stated [{role, n, counts, rate}]`, `matrix [{stated, body, n}]`, `top [facts]`,
+//! unknown}`, `rate`, `why [{why, drift, n}]` (how many postings each drift rule decided, see
+//! [`crate::drift::Why`]; the most first), `per_stated [{role, n, counts, rate}]`, `matrix [{stated, body, n}]`,
+//! `top [facts]`,
 //! `groups [{group, postings, counts, rate, per_stated}]`, `periods [{period, per_stated, counts, rate}]`,
 //! `dates {parsed, missing, unparseable}`, `rules`.
 
-use crate::drift::Drift;
+use crate::drift::{Drift, Why};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -36,6 +38,8 @@ pub struct DriftFacts {
     pub drift: Drift,
     /// Drift strength (absent when unknown).
     pub strength: Option<f64>,
+    /// The rule that decided the drift.
+    pub why: Why,
     /// The body role's responsibility score (how much evidence there is).
     pub body_score: f64,
     /// The `--by` column's value.
@@ -209,6 +213,7 @@ pub struct DriftSummary {
     pub postings: u64,
     /// By class.
     pub counts: Counts,
+    why: BTreeMap<Why, u64>,
     per_stated: BTreeMap<String, Counts>,
     matrix: BTreeMap<(String, String), u64>,
     top: Vec<DriftFacts>,
@@ -229,6 +234,7 @@ impl DriftSummary {
             period,
             postings: 0,
             counts: Counts::default(),
+            why: BTreeMap::new(),
             per_stated: BTreeMap::new(),
             matrix: BTreeMap::new(),
             top: Vec::new(),
@@ -240,14 +246,22 @@ impl DriftSummary {
 
     /// Folds in one posting.
     pub fn add(&mut self, f: DriftFacts) {
-        self.count(f.stated.as_deref(), &f.body, f.drift, f.group.as_deref(), f.date.as_deref());
+        self.count(f.stated.as_deref(), &f.body, f.drift, f.why, f.group.as_deref(), f.date.as_deref());
         if f.drift.drifted() && self.enters_top(f.strength, f.body_score, f.record) {
             self.offer(f);
         }
     }
 
     /// Counts one posting (no allocation for keys already seen).
-    pub fn count(&mut self, stated: Option<&str>, body: &str, drift: Drift, group: Option<&str>, date: Option<&str>) {
+    pub fn count(
+        &mut self,
+        stated: Option<&str>,
+        body: &str,
+        drift: Drift,
+        why: Why,
+        group: Option<&str>,
+        date: Option<&str>,
+    ) {
         fn bump(map: &mut BTreeMap<String, Counts>, key: &str, d: Drift) {
             match map.get_mut(key) {
                 Some(c) => c.add(d),
@@ -256,6 +270,7 @@ impl DriftSummary {
         }
         self.postings += 1;
         self.counts.add(drift);
+        *self.why.entry(why).or_default() += 1;
         let stated = stated.unwrap_or(NO_ROLE);
         bump(&mut self.per_stated, stated, drift);
         match self.matrix.get_mut(&(stated.to_string(), body.to_string())) {
@@ -318,6 +333,9 @@ impl DriftSummary {
         }
         self.postings += other.postings;
         self.counts += other.counts;
+        for (w, n) in other.why {
+            *self.why.entry(w).or_default() += n;
+        }
         sum(&mut self.per_stated, other.per_stated);
         for (k, n) in other.matrix {
             *self.matrix.entry(k).or_default() += n;
@@ -394,6 +412,26 @@ impl DriftSummary {
     }
 }
 
+/// How many postings one drift rule decided.
+#[derive(Debug, Clone, Serialize)]
+pub struct WhyRow {
+    /// The rule ([`Why::as_str`]).
+    pub why: &'static str,
+    /// The drift class it gives: `none`, `unknown` or, for `drifted`, `near/far`.
+    pub drift: &'static str,
+    /// Postings.
+    pub n: u64,
+}
+
+impl DriftSummary {
+    /// How many postings each drift rule decided: the most first (then in the rules' order).
+    pub fn why(&self) -> Vec<WhyRow> {
+        let mut v: Vec<(Why, u64)> = self.why.iter().map(|(&w, &n)| (w, n)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        v.into_iter().map(|(w, n)| WhyRow { why: w.as_str(), drift: w.class(), n }).collect()
+    }
+}
+
 /// The summary as JSON (the schema in the module docs).
 #[derive(Debug, Serialize)]
 pub struct SummaryJson<'a> {
@@ -403,6 +441,8 @@ pub struct SummaryJson<'a> {
     pub counts: Counts,
     /// Drift rate.
     pub rate: Option<f64>,
+    /// How many postings each drift rule decided.
+    pub why: Vec<WhyRow>,
     /// Per stated role.
     pub per_stated: Vec<StatedRow>,
     /// Matrix cells.
@@ -426,6 +466,7 @@ impl DriftSummary {
             postings: self.postings,
             counts: self.counts,
             rate: self.counts.rate(),
+            why: self.why(),
             per_stated: self.per_stated(),
             matrix: self.matrix(),
             top: &self.top,
@@ -558,6 +599,11 @@ mod tests {
             body: body.to_string(),
             drift,
             strength,
+            why: match drift {
+                Drift::None => Why::SameRole,
+                Drift::Unknown => Why::NoTitleRole,
+                _ => Why::Drifted,
+            },
             body_score: 1.0,
             group: Some(if record % 2 == 0 { "even" } else { "odd" }.to_string()),
             date: Some(["2024-04-18", "2024-05-02", "", "yesterday"][(record % 4) as usize].to_string()),
@@ -595,6 +641,9 @@ mod tests {
         s.add(facts(6, Some("cto"), "sales", Drift::Far, Some(0.9)));
         assert_eq!(s.counts, Counts { none: 2, near: 1, far: 2, unknown: 1 });
         assert_eq!(s.counts.rate(), Some(3.0 / 5.0));
+        // Every posting is counted under the rule that decided it: the most first, each with its class.
+        let why: Vec<(&str, &str, u64)> = s.why().iter().map(|w| (w.why, w.drift, w.n)).collect();
+        assert_eq!(why, [("drifted", "near/far", 3), ("same-role", "none", 2), ("no-title-role", "unknown", 1)]);
         let po = s.per_stated().into_iter().find(|r| r.role == "product-owner").unwrap();
         assert_eq!((po.n, po.rate), (3, Some(2.0 / 3.0)));
         assert!(s.matrix().iter().any(|c| c.stated == NO_ROLE && c.body == "cto" && c.n == 1));

@@ -797,7 +797,7 @@ impl<'r> Batch<'r> {
             }
         }
         let agg = &mut lane.drift;
-        agg.count(report.stated.role, report.body.role, d.drift, job.group.as_deref(), job.date.as_deref());
+        agg.count(report.stated.role, report.body.role, d.drift, d.why, job.group.as_deref(), job.date.as_deref());
         // Evidence and excerpts are only kept for the drifted postings that enter the top list.
         if d.drift.drifted() && agg.enters_top(report.strength, d.body.score(), job.record) {
             let body_role = d.body.role;
@@ -826,6 +826,7 @@ impl<'r> Batch<'r> {
                 body: report.body.role.to_string(),
                 drift: d.drift,
                 strength: report.strength,
+                why: d.why,
                 body_score: d.body.score(),
                 group: job.group.clone(),
                 date: job.date.clone(),

@@ -102,7 +102,7 @@ impl Drift {
 
 /// Why a posting's drift reads as it does: the rule of the module docs that decided it (the first that applies,
 /// in their order).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Why {
     /// `unknown`: the title names no role, or an ambiguous one.
@@ -153,6 +153,22 @@ impl Why {
             Why::StatedPresent => "stated-present",
             Why::Umbrella => "umbrella",
             Why::Drifted => "drifted",
+        }
+    }
+
+    /// The drift class this rule gives: `none`, `unknown`, or `near/far` for [`Why::Drifted`].
+    pub fn class(&self) -> &'static str {
+        match self {
+            Why::SameRole
+            | Why::AlsoNamed
+            | Why::FitsInPart
+            | Why::Siblings
+            | Why::TitleDomain
+            | Why::Covers
+            | Why::Ladder
+            | Why::StatedPresent => "none",
+            Why::NoTitleRole | Why::NoBodyRole | Why::Uncertain | Why::UnclearBody | Why::Umbrella => "unknown",
+            Why::Drifted => "near/far",
         }
     }
 

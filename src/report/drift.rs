@@ -60,6 +60,13 @@ pub fn drift_tables<W: Write>(out: &mut W, s: &DriftSummary, rules_hash: &str) -
         pct(c.rate()),
         c.none + c.near + c.far
     )?;
+    for class in ["none", "unknown"] {
+        let rows: Vec<String> =
+            s.why().into_iter().filter(|w| w.drift == class).map(|w| format!("{} {}", w.why, w.n)).collect();
+        if !rows.is_empty() {
+            writeln!(out, "  {class:<8} because {}", rows.join(", "))?;
+        }
+    }
 
     writeln!(out, "\nby stated role")?;
     writeln!(
@@ -287,6 +294,13 @@ pub fn drift_html<W: Write>(out: &mut W, s: &DriftSummary, rules: &RuleSet) -> i
         h += &format!("<div class=\"card\"><b>{}</b><span>{}</span></div>", escape(&v), escape(&label));
     }
     h += "</div>\n";
+
+    // The rule that decided each posting.
+    h += "<h2>Why</h2><table><tr><th>rule</th><th>drift</th><th>postings</th></tr>";
+    for w in s.why() {
+        h += &format!("<tr><td>{}</td><td>{}</td><td>{}</td></tr>", escape(w.why), escape(w.drift), w.n);
+    }
+    h += "</table>\n";
 
     // Per stated role.
     h += "<h2>By stated role</h2><table><tr><th>stated role</th><th>n</th><th>none</th><th>near</th><th>far</th><th>unknown</th><th>drift</th></tr>";
@@ -529,6 +543,7 @@ mod tests {
             body: "sales".into(),
             drift: Drift::Far,
             strength: Some(0.8),
+            why: crate::drift::Why::Drifted,
             body_score: 3.0,
             group: Some("<b>Acme</b>".into()),
             date: Some("2024-04-01".into()),
