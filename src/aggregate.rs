@@ -213,7 +213,7 @@ pub struct DriftSummary {
     pub postings: u64,
     /// By class.
     pub counts: Counts,
-    why: BTreeMap<Why, u64>,
+    why: [u64; Why::ALL.len()],
     per_stated: BTreeMap<String, Counts>,
     matrix: BTreeMap<(String, String), u64>,
     top: Vec<DriftFacts>,
@@ -234,7 +234,7 @@ impl DriftSummary {
             period,
             postings: 0,
             counts: Counts::default(),
-            why: BTreeMap::new(),
+            why: [0; Why::ALL.len()],
             per_stated: BTreeMap::new(),
             matrix: BTreeMap::new(),
             top: Vec::new(),
@@ -270,7 +270,7 @@ impl DriftSummary {
         }
         self.postings += 1;
         self.counts.add(drift);
-        *self.why.entry(why).or_default() += 1;
+        self.why[why as usize] += 1;
         let stated = stated.unwrap_or(NO_ROLE);
         bump(&mut self.per_stated, stated, drift);
         match self.matrix.get_mut(&(stated.to_string(), body.to_string())) {
@@ -333,8 +333,8 @@ impl DriftSummary {
         }
         self.postings += other.postings;
         self.counts += other.counts;
-        for (w, n) in other.why {
-            *self.why.entry(w).or_default() += n;
+        for (n, m) in self.why.iter_mut().zip(other.why) {
+            *n += m;
         }
         sum(&mut self.per_stated, other.per_stated);
         for (k, n) in other.matrix {
@@ -426,7 +426,7 @@ pub struct WhyRow {
 impl DriftSummary {
     /// How many postings each drift rule decided: the most first (then in the rules' order).
     pub fn why(&self) -> Vec<WhyRow> {
-        let mut v: Vec<(Why, u64)> = self.why.iter().map(|(&w, &n)| (w, n)).collect();
+        let mut v: Vec<(Why, u64)> = Why::ALL.into_iter().zip(self.why).filter(|&(_, n)| n > 0).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         v.into_iter().map(|(w, n)| WhyRow { why: w.as_str(), drift: w.class(), n }).collect()
     }

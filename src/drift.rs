@@ -136,6 +136,24 @@ pub enum Why {
 }
 
 impl Why {
+    /// Every reason, in declaration order (`Why::ALL[w as usize] == w`).
+    pub const ALL: [Why; 14] = [
+        Why::NoTitleRole,
+        Why::NoBodyRole,
+        Why::Uncertain,
+        Why::SameRole,
+        Why::AlsoNamed,
+        Why::UnclearBody,
+        Why::FitsInPart,
+        Why::Siblings,
+        Why::TitleDomain,
+        Why::Covers,
+        Why::Ladder,
+        Why::StatedPresent,
+        Why::Umbrella,
+        Why::Drifted,
+    ];
+
     /// The reason as in output.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -406,3 +424,21 @@ impl<'a> DriftReport<'a> {
 
 /// The basis drift scores bodies on.
 pub const BASIS: Basis = Basis::Responsibilities;
+
+#[cfg(test)]
+mod tests {
+    use super::Why;
+
+    #[test]
+    fn every_reason_is_listed_once_in_order() {
+        for (i, w) in Why::ALL.iter().enumerate() {
+            assert_eq!(*w as usize, i, "{w:?}");
+            // The JSON name is the one the tables and CSV print.
+            assert_eq!(serde_json::to_string(w).unwrap(), format!("\"{}\"", w.as_str()));
+        }
+        let mut names: Vec<&str> = Why::ALL.iter().map(Why::as_str).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), Why::ALL.len());
+    }
+}
