@@ -231,14 +231,8 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
             reading.status = TitleStatus::Match;
             reading.role = roles.first().copied();
             // A second, different role joined to the first: a dual title.
-            let second = spans.iter().skip(1).copied().find(|&(s, e)| {
-                (e <= best.0 || s >= best.1)
-                    && roles_at((s, e)).len() == 1
-                    && roles_at((s, e))[0] != roles[0]
-                    && posting::only_joined(
-                        &title[if s >= best.1 { best.1..s } else { e..best.0 }],
-                        &rules.title_joiners,
-                    )
+            let second = spans.iter().skip(1).copied().find(|&sp| {
+                roles_at(sp).len() == 1 && roles_at(sp)[0] != roles[0] && joined_to(rules, title, best, sp)
             });
             // Or two roles sharing one head noun: "Sales/Marketing Manager" is a sales manager and a marketing
             // manager ("Product & Project Manager" likewise): the word joined before the role phrase, with the
@@ -356,15 +350,21 @@ fn joined_vague(
         let UseKind::TitleVague { role: vague } = f.kind else { return None };
         let (s, e) = (f.start, f.end);
         let apart = vague != role && !titles.iter().any(|&(_, ts, te)| ts < e && s < te);
-        let gap = if s >= best.1 {
-            best.1..s
-        } else if e <= best.0 {
-            e..best.0
-        } else {
-            return None;
-        };
-        (apart && posting::only_joined(&title[gap], &rules.title_joiners)).then_some(((s, e), vague))
+        (apart && joined_to(rules, title, best, (s, e))).then_some(((s, e), vague))
     })
+}
+
+/// Whether the phrase at `other` stands apart from the role phrase at `best`, before or after it, with only a
+/// joiner between them ([`posting::only_joined`]).
+fn joined_to(rules: &RuleSet, title: &str, best: (usize, usize), (s, e): (usize, usize)) -> bool {
+    let gap = if s >= best.1 {
+        best.1..s
+    } else if e <= best.0 {
+        e..best.0
+    } else {
+        return false;
+    };
+    posting::only_joined(&title[gap], &rules.title_joiners)
 }
 
 /// The role of a word joined before the role phrase at `best` with the phrase's head ("Sales" in "Sales/Marketing

@@ -31,19 +31,10 @@ fn postings(rules: &rolecall::RuleSet) -> Vec<(String, String)> {
 
 /// The reason a reading gives belongs to its class: a `none` reason for `none`, `drifted` for near and far.
 fn why_fits_class(d: &DriftReading<'_>) -> bool {
-    match d.why {
-        Why::SameRole
-        | Why::AlsoNamed
-        | Why::FitsInPart
-        | Why::Siblings
-        | Why::TitleDomain
-        | Why::Covers
-        | Why::Ladder
-        | Why::StatedPresent => d.drift == Drift::None,
-        Why::NoTitleRole | Why::NoBodyRole | Why::Uncertain | Why::UnclearBody | Why::Umbrella => {
-            d.drift == Drift::Unknown
-        }
-        Why::Drifted => d.drift.drifted(),
+    match d.why.class() {
+        "none" => d.drift == Drift::None,
+        "unknown" => d.drift == Drift::Unknown,
+        _ => d.drift.drifted(),
     }
 }
 
