@@ -786,11 +786,12 @@ impl Builder {
                 }
             }
         }
-        let lists: [(&Vec<Spanned<String>>, UseKind); 4] = [
+        let lists: [(&Vec<Spanned<String>>, UseKind); 5] = [
             (&t.remote, UseKind::TitleNoise(Noise::Remote)),
             (&t.gender, UseKind::TitleNoise(Noise::Gender)),
             (&t.contract, UseKind::TitleNoise(Noise::Contract)),
             (&t.places, UseKind::TitleNoise(Noise::Location)),
+            (&t.qualifiers, UseKind::TitleNoise(Noise::Qualifier)),
         ];
         for (list, kind) in lists {
             for p in list {

@@ -291,6 +291,11 @@ pub struct TitleCuesSpec {
     /// Place names that mark a title part as a location.
     #[serde(default)]
     pub places: Vec<Spanned<String>>,
+    /// Fields of work that hold a role's word but name no role ("developer relations", "developer experience"): a
+    /// qualifier where they stand, and a role phrase inside one names nothing ("Director, Developer Relations" is
+    /// no developer).
+    #[serde(default)]
+    pub qualifiers: Vec<Spanned<String>>,
     /// Regexes (on the normalised title) for gender markers.
     #[serde(default)]
     pub gender_patterns: Vec<Spanned<String>>,

@@ -182,6 +182,15 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
         }
     }
     found.sort_by_key(|f| (f.start, std::cmp::Reverse(f.end)));
+    // A role phrase inside a longer field-of-work phrase names nothing ("developer" in "Developer Relations").
+    let fields: Vec<(usize, usize)> =
+        found.iter().filter(|f| f.kind == UseKind::TitleNoise(Noise::Qualifier)).map(|f| (f.start, f.end)).collect();
+    if !fields.is_empty() {
+        found.retain(|f| {
+            !matches!(f.kind, UseKind::Title { .. })
+                || !fields.iter().any(|&(s, e)| s <= f.start && f.end <= e && e - s > f.end - f.start)
+        });
+    }
 
     // 1-2. Role phrases not inside a longer role phrase, longest first (ties: earlier).
     let titles: Vec<(RoleIdx, usize, usize)> = found
@@ -620,6 +629,15 @@ mod tests {
         assert!(named("Security Program Manager", &mut sc).is_empty());
         assert!(named("Technical Product Owner", &mut sc).is_empty());
         assert!(named("Product Owner (Product Owner II)", &mut sc).is_empty());
+        // A role's word inside a field of work ("Developer Relations") names neither the role nor a second job.
+        assert_eq!(sc.title("Director, Developer Relations").status, super::TitleStatus::None);
+        assert!(named("Engineering Manager, Developer Experience", &mut sc).is_empty());
+        assert_eq!(
+            sc.title("Engineering Manager, Developer Experience").role,
+            rs.role("engineering-manager").map(|(i, _)| i)
+        );
+        // Outside such a field the word is the role as before.
+        assert_eq!(sc.title("Senior Developer").role, rs.role("software-engineer").map(|(i, _)| i));
         // A vague phrase ("Architect") names its role only joined to another role's title; inside a longer phrase it
         // is that phrase's.
         let arch = rs.role("software-architect").map(|(i, _)| i);
