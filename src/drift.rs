@@ -28,7 +28,7 @@
 //! - `unknown`: the title names no role (or an ambiguous one), or the body fits none, or it does not testify
 //!   clearly: its verdict is `uncertain` (below `--min-confidence`) or ambiguous, its role is not distinguished
 //!   (evidence only in shared areas), or its best
-//!   score is below [`DRIFT_MIN_SCORE`].
+//!   score is below [`DRIFT_MIN_SCORE`] or rests on fewer than [`DRIFT_MIN_PHRASES`] distinct phrases.
 //!
 //! The strength says how much better the body fits its own role than the stated one:
 //! `(body score − stated role's score) / body score`, in [0, 1]; 0 without drift, absent when unknown.
@@ -63,6 +63,9 @@ pub const LADDER_RATIO: f64 = 0.2;
 /// A body testifies to a drift only with at least this much responsibility evidence for its own role (about three
 /// areas covered); a thinner body leaves the drift `unknown`.
 pub const DRIFT_MIN_SCORE: f64 = 3.0;
+/// ... and from at least this many distinct phrases of its role: a score carried by one or two strong phrases
+/// ("technical trade-offs", "solution architecture") is a hint of the work, not a description of another job.
+pub const DRIFT_MIN_PHRASES: usize = 3;
 /// A stated role that marks no distinguishing areas is present in the body when its responsibility evidence reaches
 /// this much (about two specific phrases in a central area).
 pub const STATED_PRESENT: f64 = 1.5;
@@ -115,7 +118,8 @@ pub enum Why {
     SameRole,
     /// `none`: the title also names the body's role, apart from its own.
     AlsoNamed,
-    /// `unknown`: the body does not testify clearly (ambiguous, undistinguished, or below [`DRIFT_MIN_SCORE`]).
+    /// `unknown`: the body does not testify clearly (ambiguous, undistinguished, below [`DRIFT_MIN_SCORE`], or
+    /// from fewer than [`DRIFT_MIN_PHRASES`] phrases).
     UnclearBody,
     /// `none`: the stated role scores a good part of the body's role.
     FitsInPart,
@@ -279,6 +283,9 @@ impl<'r> DriftReading<'r> {
                 let ladder = superset && !near && stated_score >= LADDER_RATIO * best;
                 let ratio = if near || superset { AMBIGUOUS_RATIO } else { DRIFT_RATIO };
                 let distinguished = body.ranking.first().is_some_and(|s| s.role == b && !s.undistinguished);
+                // How many distinct phrases of the body's role carry its score.
+                let phrases: u32 =
+                    body.ranking.iter().find(|s| s.role == b).map_or(0, |s| s.areas.iter().map(|a| a.phrases).sum());
                 let fits = if stated_score >= ratio * best {
                     Some(Why::FitsInPart)
                 } else if siblings {
@@ -301,7 +308,11 @@ impl<'r> DriftReading<'r> {
                     (Drift::None, Some(0.0), Why::SameRole)
                 } else if title.also_named.contains(&b) {
                     (Drift::None, Some(0.0), Why::AlsoNamed)
-                } else if body.status != Status::Match || !distinguished || best < DRIFT_MIN_SCORE {
+                } else if body.status != Status::Match
+                    || !distinguished
+                    || best < DRIFT_MIN_SCORE
+                    || (phrases as usize) < DRIFT_MIN_PHRASES
+                {
                     // A body that does not testify clearly says neither "drift" nor "fits".
                     (Drift::Unknown, None, Why::UnclearBody)
                 } else if let Some(why) = fits {
@@ -427,7 +438,37 @@ pub const BASIS: Basis = Basis::Responsibilities;
 
 #[cfg(test)]
 mod tests {
-    use super::Why;
+    use super::{Drift, Why, DRIFT_MIN_PHRASES, DRIFT_MIN_SCORE};
+    use crate::{compile, Session, Source};
+
+    #[test]
+    fn a_drift_needs_several_phrases_of_the_body_s_role() {
+        let role = |id: &str, family: &str, areas: &[(&str, &str)]| {
+            let mut s =
+                format!("id = \"{id}\"\nname = \"{id}\"\nfamily = \"{family}\"\nsummary = \"s\"\nnames = [\"{id}\"]\n");
+            for (aid, phrase) in areas {
+                s += &format!("[[areas]]\nid = \"{aid}\"\nname = \"{aid}\"\nweight = 3.0\nphrases = [\"{phrase}\"]\n");
+            }
+            Source { name: format!("{id}.toml"), text: s }
+        };
+        let cook = role(
+            "cook",
+            "kitchen",
+            &[("plating", "plate desserts"), ("pass", "run the pass"), ("stock", "order the stock")],
+        );
+        let coder = role("coder", "engineering", &[("code", "write code")]);
+        let rs = compile(&[cook, coder]).unwrap().rules;
+        let mut session = Session::new(&rs);
+        // Two strong phrases of another job score above the floor, yet are a hint of the work, not a description.
+        let two = session.drift("Coder", "You plate desserts and run the pass on busy nights.");
+        assert_eq!(two.body.role_id(), "cook");
+        assert!(two.body.score() >= DRIFT_MIN_SCORE, "{}", two.body.score());
+        assert_eq!((two.drift, two.why), (Drift::Unknown, Why::UnclearBody));
+        // A third phrase makes it a description of another job: a far drift.
+        assert_eq!(DRIFT_MIN_PHRASES, 3);
+        let three = session.drift("Coder", "You plate desserts, run the pass and order the stock each week.");
+        assert_eq!((three.body.role_id(), three.drift, three.why), ("cook", Drift::Far, Why::Drifted));
+    }
 
     #[test]
     fn every_reason_is_listed_once_in_order() {
