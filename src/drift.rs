@@ -16,7 +16,8 @@
 //!   engineer's: both are engineering, the title fits), or the title itself names the domain of a body role of
 //!   another family ("Engineering Manager, Machine Learning" over a body full of machine learning; "Data
 //!   Architect" over a data engineer's body: a field word from a role's `[titles] fields`, or another role's
-//!   phrase beside the title's role), or the title's role is in common use for the body role's work (`[titles]
+//!   phrase beside the title's role; or a field whose trade's title covers the body role, below: "ERP Business
+//!   Analyst" over a finance body), or the title's role is in common use for the body role's work (`[titles]
 //!   covers`: "Solutions Architect" over a hands-on engineer's body, "Business Analyst" over reporting and BI).
 //!   "In good part" is at least [`DRIFT_RATIO`] of the body role's score for a role of another family; for a
 //!   neighbour in the same focus family, or a role that builds on the stated one (a technical product owner does a product owner's work and more), the stated role must come within
@@ -254,7 +255,14 @@ impl<'r> DriftReading<'r> {
                 // The title names the body role's field ("Data Architect" over a data engineer's body). Not within
                 // one family: "Product Owner" names the product field, and a product manager's body under it is
                 // the drift this is for.
-                let domain = title.domains.contains(&b) && !near;
+                // So does a field of a trade whose title is in common use for the body role's work: "ERP Business
+                // Analyst" over a finance body (an ERP consultant's title `covers` finance). Not the stated role's
+                // own fields (its `covers` is the rule below), nor an umbrella's (a function of every trade).
+                let field_covers = |d: RoleIdx| {
+                    let r = &rules.roles()[d as usize];
+                    !stated.contains(&d) && !r.title_umbrella && r.title_covers.contains(&b)
+                };
+                let domain = !near && title.domains.iter().any(|&d| d == b || field_covers(d));
                 // The title's role is in common use for the body role's work (`[titles] covers`: "Solutions
                 // Architect" over an engineer's body, "Business Analyst" over reporting and BI).
                 let covers = stated.iter().any(|&r| rules.roles()[r as usize].title_covers.contains(&b));

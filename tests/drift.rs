@@ -187,6 +187,16 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     assert_eq!((d.body.role_id(), d.drift, d.why), ("security-engineer", Drift::None, Why::TitleDomain));
     let d = scanner.drift("Project Manager", SECURITY_OPERATIONS);
     assert_eq!((d.drift, d.why), (Drift::Far, Why::Drifted), "without the field word the same body drifts");
+    // A field whose trade's title covers the body's work fits too: an ERP consultant's title covers finance, so an
+    // "ERP Business Analyst" whose body is the finance process the package runs fits; a plain one drifts.
+    let close = "You run the month-end close for our European entities: post accruals and journal entries to the \
+        general ledger, reconcile the balance sheet accounts, prepare the cash flow forecast with treasury, and \
+        explain budget-to-actual variances to the finance director. You also look after cost accounting for the \
+        plants and support the external auditors at year end.";
+    let d = scanner.drift("ERP Business Analyst", close);
+    assert_eq!((d.body.role_id(), d.drift, d.why), ("finance", Drift::None, Why::TitleDomain));
+    let d = scanner.drift("Business Analyst", close);
+    assert_eq!((d.body.role_id(), d.drift, d.why), ("finance", Drift::Far, Why::Drifted));
     // An umbrella title names a function of every trade, not a trade: a security team's programme or operations
     // manager is not a far drift, nor a fit.
     for umbrella in ["Program Manager", "Operations Manager"] {
