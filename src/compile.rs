@@ -1063,14 +1063,9 @@ impl Builder {
             (0..self.literals.len() as u32).filter(|&i| is_body(&self.literals[i as usize])).collect();
         let title_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_title(&self.literals[i as usize])).collect();
-        // No dense states: at this size the sparse transitions of the contiguous NFA stay small enough for the cache
-        // and scan as fast as the default's dense top levels (`batch -j 1` alike on the bench corpus), and the
-        // automaton takes about a quarter less memory (about 1.0 MB instead of 1.3 MB for the default pack, and less
-        // at its peak while it is built).
         let build = |ids: &[u32]| {
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
-                .dense_depth(0)
                 .build(ids.iter().map(|&i| self.literals[i as usize].text.as_str()))
                 .map_err(|e| {
                     vec![Diagnostic::error(
