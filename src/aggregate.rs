@@ -15,7 +15,7 @@
 //! [`crate::drift::Why`]; the most first), `per_stated [{role, n, counts, rate}]`, `matrix [{stated, body, n}]`,
 //! `top [facts]`,
 //! `groups [{group, postings, counts, rate, per_stated}]`, `periods [{period, per_stated, counts, rate}]`,
-//! `dates {parsed, missing, unparseable}`, `rules`.
+//! `dates {parsed, missing, unparseable}`, `judged` (only with `--judged`: see [`crate::judged`]), `rules`.
 
 use crate::drift::{Drift, Why};
 use serde::Serialize;
@@ -221,6 +221,8 @@ pub struct DriftSummary {
     periods: BTreeMap<String, (Counts, BTreeMap<String, Counts>)>,
     /// Date fields seen.
     pub dates: DateCounts,
+    /// How the run agrees with a reader's judgements (`--judged`), when it was given some.
+    pub judged: Option<crate::judged::JudgedTally>,
 }
 
 /// The label for postings whose title names no role.
@@ -241,6 +243,7 @@ impl DriftSummary {
             groups: BTreeMap::new(),
             periods: BTreeMap::new(),
             dates: DateCounts::default(),
+            judged: None,
         }
     }
 
@@ -333,6 +336,11 @@ impl DriftSummary {
         }
         self.postings += other.postings;
         self.counts += other.counts;
+        match (&mut self.judged, other.judged) {
+            (Some(t), Some(o)) => t.merge(o),
+            (t @ None, o) => *t = o,
+            (Some(_), None) => {}
+        }
         for (n, m) in self.why.iter_mut().zip(other.why) {
             *n += m;
         }
@@ -455,6 +463,9 @@ pub struct SummaryJson<'a> {
     pub periods: Vec<PeriodRow>,
     /// Dates seen.
     pub dates: Option<DateCounts>,
+    /// Agreement with a reader's judgements (`--judged`; absent without).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged: Option<crate::judged::TallyJson<'a>>,
     /// Rule-set hash.
     pub rules: &'a str,
 }
@@ -473,6 +484,7 @@ impl DriftSummary {
             groups: self.groups(),
             periods: self.periods(),
             dates: self.period.map(|_| self.dates),
+            judged: self.judged.as_ref().map(|t| t.json()),
             rules,
         }
     }

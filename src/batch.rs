@@ -290,6 +290,9 @@ pub struct Batch<'r> {
     pub task: Task,
     /// Below this confidence a verdict is `uncertain` ([`crate::Session::set_min_confidence`]); `None`: never.
     pub min_confidence: Option<f64>,
+    /// A reader's verdicts by record id: a drift run tallies its classes against them
+    /// ([`DriftSummary::judged`]).
+    pub judgements: Option<&'r crate::judged::Judgements>,
 }
 
 impl<'r> Batch<'r> {
@@ -346,7 +349,9 @@ impl<'r> Batch<'r> {
                 .map(|_| {
                     let mut scanner = Session::new(self.rules);
                     scanner.set_min_confidence(self.min_confidence);
-                    Lane { scanner, drift: DriftSummary::new(top_n, period) }
+                    let mut drift = DriftSummary::new(top_n, period);
+                    drift.judged = self.judgements.map(|j| crate::judged::JudgedTally::new(j.len()));
+                    Lane { scanner, drift }
                 })
                 .collect(),
             summary: Summary::default(),
@@ -798,6 +803,20 @@ impl<'r> Batch<'r> {
         }
         let agg = &mut lane.drift;
         agg.count(report.stated.role, report.body.role, d.drift, d.why, job.group.as_deref(), job.date.as_deref());
+        if let (Some(tally), Some(verdict)) = (&mut agg.judged, self.judgements.and_then(|j| j.get(&job.id))) {
+            tally.add(
+                verdict,
+                crate::judged::Disagreement {
+                    record: job.record,
+                    id: job.id.clone(),
+                    title: title.to_string(),
+                    stated: report.stated.role.map(str::to_string),
+                    body: report.body.role.to_string(),
+                    drift: d.drift,
+                    why: d.why.as_str(),
+                },
+            );
+        }
         // Evidence and excerpts are only kept for the drifted postings that enter the top list.
         if d.drift.drifted() && agg.enters_top(report.strength, d.body.score(), job.record) {
             let body_role = d.body.role;
@@ -1100,6 +1119,7 @@ mod tests {
             max_field_bytes: 10_000,
             task: Task::Classify,
             min_confidence: None,
+            judgements: None,
         };
         let mut out = Vec::new();
         let mut errs = Vec::new();
@@ -1170,6 +1190,7 @@ mod tests {
                 max_field_bytes: 10_000,
                 task: Task::Classify,
                 min_confidence: None,
+                judgements: None,
             };
             let mut seen = Vec::new();
             b.run_with_progress(input.as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}, &mut |p| seen.push(p))
@@ -1279,6 +1300,7 @@ mod tests {
             max_field_bytes: 10,
             task: Task::Classify,
             min_confidence: None,
+            judgements: None,
         };
         let err = b.run("a,b,c\n1,2,3\n".as_bytes(), &mut Vec::new(), &mut |_| Ok(()), &mut |_| {}).unwrap_err();
         assert!(err.to_string().contains("the header has: a, b, c"), "{err}");

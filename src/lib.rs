@@ -28,7 +28,7 @@
 //! background and someone-else mentions ([`scan`]: matching only, no scores); the hits are scored into a
 //! [`Classification`] ([`score`]); titles are read ([`title`]), drift assessed ([`drift`]) and roles compared
 //! ([`compare`]); printers render it ([`report`]); the jobs run many postings ([`batch`], [`aggregate`], [`eval`],
-//! [`mine`]). The library never prints.
+//! [`mine`]), and a drift run is checked against a reader's verdicts ([`judged`]). The library never prints.
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod aggregate;
@@ -40,6 +40,7 @@ pub mod drift;
 pub mod engine;
 pub mod eval;
 pub mod examples;
+pub mod judged;
 pub mod lint;
 pub mod mine;
 pub mod posting;

@@ -447,6 +447,64 @@ fn drift_rows_account_for_every_record_identically_for_any_thread_count() {
 }
 
 #[test]
+fn drift_is_checked_against_a_reader_s_judgements() {
+    let args = ["drift", "fixtures/drift/postings.csv", "--judged", "fixtures/drift/judged.csv"];
+    let out = rolecall(&args, None);
+    let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+    // Record 10 has no text: an error record, exit 1, as without --judged.
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let section = &stdout[stdout.find("against the reader's judgements").expect(&stdout)..];
+    // 11 of the 12 judged ids are in the input; x99 is reported apart.
+    assert!(section.starts_with("against the reader's judgements (11 of 12 judged postings read)"), "{section}");
+    assert!(stderr.contains("1 judged id(s) are not among the postings read"), "{stderr}");
+    let row = |name: &str| -> Vec<u64> {
+        let line = section.lines().find(|l| l.split_whitespace().next() == Some(name)).expect(name);
+        line.split_whitespace().skip(1).map(|n| n.parse().unwrap()).collect()
+    };
+    // d2, d5, d7 are flagged and judged drift; the fits are none (same role) or unknown (a barista, a thin TPO body);
+    // the ambiguous "PM" title is unknown and unclear to the reader too.
+    assert_eq!(row("flagged"), [3, 0, 0]);
+    assert_eq!(row("none"), [0, 5, 0]);
+    assert_eq!(row("unknown"), [0, 2, 1]);
+    assert!(section.contains("precision 100.0% (3 of 3 flags judged drift or fits)"), "{section}");
+    assert!(section.contains("recall    100.0% (3 of 3 judged drifts flagged)"), "{section}");
+    assert!(!section.contains("false alarms") && !section.contains("missed"), "{section}");
+
+    // The JSON summary carries the same tally; a reader who calls the sales body under "Project Manager" a fit
+    // makes it a false alarm, listed with what the run read.
+    let dir = std::env::temp_dir().join(format!("rolecall-judged-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let other = dir.join("judged.csv");
+    std::fs::write(&other, "id,verdict\nd5,fits\nd2,drift\nd1,drift\n").unwrap();
+    let out = rolecall(
+        &["drift", "fixtures/drift/postings.csv", "--judged", other.to_str().unwrap(), "--format", "json", "-q"],
+        None,
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("summary JSON");
+    let j = &v["judged"];
+    assert_eq!((j["judged"].as_u64(), j["matched"].as_u64()), (Some(3), Some(3)), "{j}");
+    assert_eq!(j["table"]["flagged"], serde_json::json!({"drift": 1, "fits": 1, "unclear": 0}));
+    assert_eq!((j["precision"].as_f64(), j["recall"].as_f64()), (Some(0.5), Some(0.5)));
+    assert_eq!(j["false_alarms"][0]["id"], "d5");
+    assert_eq!(
+        (&j["missed"][0]["id"], &j["missed"][0]["why"]),
+        (&serde_json::json!("d1"), &serde_json::json!("same-role"))
+    );
+    // Without --judged the summary has no such field.
+    let plain = rolecall(&["drift", "fixtures/drift/postings.csv", "--format", "json", "-q"], None);
+    let v: serde_json::Value = serde_json::from_slice(&plain.stdout).unwrap();
+    assert!(v.get("judged").is_none());
+
+    // A verdict that is not drift, fits or unclear is a usage error naming the file and the record.
+    std::fs::write(&other, "id,verdict\nd1,fits\nd2,maybe\n").unwrap();
+    let out = rolecall(&["drift", "fixtures/drift/postings.csv", "--judged", other.to_str().unwrap(), "-q"], None);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(err.contains("judged.csv: record 2 (id d2): verdict `maybe` is not drift, fits or unclear"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn drift_html_report_is_self_contained_and_escapes_postings() {
     let dir = std::env::temp_dir().join(format!("rolecall-html-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

@@ -159,6 +159,7 @@ fn run_batch(
         max_field_bytes: 1 << 20,
         task: Task::Classify,
         min_confidence: None,
+        judgements: None,
     };
     let (mut out, mut errors) = (Vec::new(), 0u64);
     let summary = batch

@@ -237,6 +237,10 @@ struct DriftArgs {
     /// How many of the most drifted postings to list.
     #[arg(long, default_value_t = 10, value_name = "N")]
     top: usize,
+    /// A reader's verdicts on some of the postings (CSV: `id`, `verdict` = drift, fits or unclear): the summary
+    /// adds how the flags agree with them (precision, recall, false alarms and misses).
+    #[arg(long, value_name = "FILE")]
+    judged: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -972,7 +976,7 @@ fn batch(rules: &RuleSet, a: BatchArgs) -> Result<Outcome, Failure> {
         None => RowsTo::Stdout,
     };
     let quiet = a.input.quiet;
-    let (summary, _) = run_records(rules, a.input, to, output_format, Task::Classify, (None, None), (0, None))?;
+    let (summary, _) = run_records(rules, a.input, to, output_format, Task::Classify, (None, None), (0, None, None))?;
     if !quiet {
         let roles: Vec<String> = summary.roles.iter().map(|(r, n)| format!("{r} {n}")).collect();
         eprintln!("rolecall: roles: {}", roles.join(", "));
@@ -992,7 +996,7 @@ enum RowsTo<'p> {
 
 /// Reads records (the shared input options of `batch` and `drift`), runs `task` over them in parallel, writes the
 /// rows to `to`, reports error records and a summary line on stderr, and returns the totals with the drift
-/// aggregate (`top_n` drifted postings kept, dates bucketed by `period`).
+/// aggregate (`top_n` drifted postings kept, dates bucketed by `period`, tallied against `judgements` if any).
 fn run_records(
     rules: &RuleSet,
     a: RecordArgs,
@@ -1000,7 +1004,7 @@ fn run_records(
     output_format: rolecall::batch::OutputFormat,
     task: Task,
     (by, date): (Option<String>, Option<String>),
-    (top_n, period): (usize, Option<rolecall::aggregate::Period>),
+    (top_n, period, judgements): (usize, Option<rolecall::aggregate::Period>, Option<&rolecall::judged::Judgements>),
 ) -> Result<(rolecall::batch::Summary, rolecall::aggregate::DriftSummary), Failure> {
     use rolecall::batch::{Batch, Columns, InputFormat};
     let path = a.file.clone().unwrap_or_else(|| PathBuf::from("-"));
@@ -1067,6 +1071,7 @@ fn run_records(
         max_field_bytes: a.max_field_bytes,
         task,
         min_confidence: a.min_confidence,
+        judgements,
     };
     let started = std::time::Instant::now();
     let mut progress = |p| bar.borrow_mut().update(p);
@@ -1134,6 +1139,15 @@ fn drift(rules: &RuleSet, a: DriftArgs) -> Result<Outcome, Failure> {
         PeriodArg::Year => Period::Year,
     });
     let quiet = a.input.quiet;
+    let judgements = match &a.judged {
+        Some(p) => {
+            let f = std::fs::File::open(p).map_err(|e| Failure::Input(format!("{}: cannot open: {e}", p.display())))?;
+            let j = rolecall::judged::Judgements::from_csv(io::BufReader::new(f))
+                .map_err(|e| Failure::Input(format!("{}: {e}", p.display())))?;
+            Some(j)
+        }
+        None => None,
+    };
     let (run, summary) = run_records(
         rules,
         a.input,
@@ -1141,8 +1155,14 @@ fn drift(rules: &RuleSet, a: DriftArgs) -> Result<Outcome, Failure> {
         output_format,
         Task::Drift,
         (a.by.clone(), a.date_col.clone()),
-        (a.top, period),
+        (a.top, period, judgements.as_ref()),
     )?;
+    if let (Some(t), false) = (&summary.judged, quiet) {
+        let unmatched = t.judged - t.matched();
+        if unmatched > 0 {
+            eprintln!("rolecall: {unmatched} judged id(s) are not among the postings read");
+        }
+    }
     let stdout = io::stdout();
     let mut out = io::BufWriter::new(stdout.lock());
     match a.format {

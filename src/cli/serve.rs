@@ -331,6 +331,7 @@ async fn batch(State(app): Shared, request: Request) -> Result<Response, ApiErro
             max_field_bytes: 4 << 20,
             task: Default::default(),
             min_confidence: None,
+            judgements: None,
         };
         let mut on_error = |e: &rolecall::batch::RecordError| -> io::Result<()> {
             #[derive(Serialize)]

@@ -208,6 +208,49 @@ pub fn drift_tables<W: Write>(out: &mut W, s: &DriftSummary, rules_hash: &str) -
             writeln!(out)?;
         }
     }
+    if let Some(t) = &s.judged {
+        judged_table(out, t)?;
+    }
+    Ok(())
+}
+
+/// How the flags agree with a reader's judgements (`--judged`).
+fn judged_table<W: Write>(out: &mut W, t: &crate::judged::JudgedTally) -> io::Result<()> {
+    writeln!(
+        out,
+        "
+against the reader's judgements ({} of {} judged postings read)",
+        t.matched(),
+        t.judged
+    )?;
+    writeln!(out, "  {:<10} {:>6} {:>6} {:>8}", "run/reader", "drift", "fits", "unclear")?;
+    for (name, row) in ["flagged", "none", "unknown"].iter().zip(t.table) {
+        writeln!(out, "  {name:<10} {:>6} {:>6} {:>8}", row[0], row[1], row[2])?;
+    }
+    let [real, fits, _] = t.table[0];
+    let judged_drifts: u64 = t.table.iter().map(|r| r[0]).sum();
+    writeln!(out, "  precision {} ({real} of {} flags judged drift or fits)", pct(t.precision()), real + fits)?;
+    writeln!(out, "  recall    {} ({real} of {judged_drifts} judged drifts flagged)", pct(t.recall()))?;
+    for (head, list) in [("false alarms (flagged, judged fits)", &t.false_alarms), ("missed (judged drift)", &t.missed)]
+    {
+        if list.is_empty() {
+            continue;
+        }
+        writeln!(out, "  {head}:")?;
+        for d in list {
+            writeln!(
+                out,
+                "    #{} {}  {:?}: {} -> {} ({}, {})",
+                d.record,
+                d.id,
+                d.title,
+                d.stated.as_deref().unwrap_or(NO_ROLE),
+                d.body,
+                d.drift.as_str(),
+                d.why
+            )?;
+        }
+    }
     Ok(())
 }
 
