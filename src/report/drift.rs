@@ -443,6 +443,43 @@ pub fn drift_html<W: Write>(out: &mut W, s: &DriftSummary, rules: &RuleSet) -> i
             h += &posting_html(f);
         }
     }
+
+    // Against a reader's judgements (`--judged`).
+    if let Some(t) = &s.judged {
+        h += &format!(
+            "<h2>Against the reader's judgements</h2><p class=\"sub\">{} of {} judged postings read · precision {} · recall {}</p>",
+            t.matched(),
+            t.judged,
+            pct(t.precision()),
+            pct(t.recall())
+        );
+        h += "<table><tr><th>run \\ reader</th><th>drift</th><th>fits</th><th>unclear</th></tr>";
+        for (name, row) in ["flagged", "none", "unknown"].iter().zip(t.table) {
+            h += &format!("<tr><td>{name}</td><td>{}</td><td>{}</td><td>{}</td></tr>", row[0], row[1], row[2]);
+        }
+        h += "</table>\n";
+        for (head, list) in
+            [("False alarms (flagged, judged fits)", &t.false_alarms), ("Missed (judged drift)", &t.missed)]
+        {
+            if list.is_empty() {
+                continue;
+            }
+            h += &format!("<h3>{head}</h3><table><tr><th>#</th><th>id</th><th>title</th><th>stated</th><th>body</th><th>drift</th><th>why</th></tr>");
+            for d in list {
+                h += &format!(
+                    "<tr><td>{}</td><td>{}</td><td style=\"text-align:left\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    d.record,
+                    escape(&d.id),
+                    escape(&d.title),
+                    escape(d.stated.as_deref().unwrap_or(NO_ROLE)),
+                    escape(&d.body),
+                    d.drift.as_str(),
+                    d.why
+                );
+            }
+            h += "</table>\n";
+        }
+    }
     h += "\n</main></body></html>\n";
     out.write_all(h.as_bytes())
 }
@@ -620,6 +657,28 @@ mod tests {
             "no external resources"
         );
         assert!(html.contains("<svg"), "time series drawn");
+        assert!(!html.contains("reader's judgements"), "no judged section without judgements");
+        // A reader's judgements: the section, with the disagreement's posting text escaped like the rest.
+        let mut tally = crate::judged::JudgedTally::new(2);
+        let f = hostile();
+        let seen = |drift| crate::judged::Disagreement {
+            record: f.record,
+            id: f.id.clone(),
+            title: f.title.clone(),
+            stated: f.stated.clone(),
+            body: f.body.clone(),
+            drift,
+            why: f.why.as_str(),
+        };
+        tally.add(crate::judged::Verdict::Fits, seen(Drift::Far));
+        tally.add(crate::judged::Verdict::Drift, seen(Drift::Far));
+        s.judged = Some(tally);
+        let mut out = Vec::new();
+        drift_html(&mut out, &s, &rules).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert!(html.contains("2 of 2 judged postings read · precision 50.0% · recall 100.0%"), "{html}");
+        assert!(html.contains("<h3>False alarms (flagged, judged fits)</h3>"));
+        assert!(!html.contains("<img") && !html.contains("<id "), "judged rows escape posting text");
     }
 
     #[test]
