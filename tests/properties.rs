@@ -193,3 +193,26 @@ proptest! {
         prop_assert_eq!(s.read, s3.read);
     }
 }
+
+proptest! {
+    /// A judgements file of any bytes reads or is refused with a message, never a panic; a well-formed one keeps
+    /// every verdict, each under its id.
+    #[test]
+    fn judgements_files_read_or_are_refused(bytes in proptest::collection::vec(any::<u8>(), 0..400),
+                                            rows in proptest::collection::btree_map("[a-z0-9_-]{1,8}", 0..3usize, 0..20)) {
+        if let Err(e) = rolecall::judged::Judgements::from_csv(&bytes[..]) {
+            prop_assert!(!e.is_empty());
+        }
+        let names = ["drift", "FITS", "unclear"];
+        let mut csv = String::from("verdict,id\n");
+        for (id, v) in &rows {
+            csv += &format!("{},{id}\n", names[*v]);
+        }
+        let j = rolecall::judged::Judgements::from_csv(csv.as_bytes()).expect("well-formed");
+        prop_assert_eq!(j.len(), rows.len());
+        for (id, v) in &rows {
+            let want = [rolecall::judged::Verdict::Drift, rolecall::judged::Verdict::Fits, rolecall::judged::Verdict::Unclear][*v];
+            prop_assert_eq!(j.get(id), Some(want));
+        }
+    }
+}
