@@ -19,7 +19,7 @@
 //! | field | type | meaning |
 //! |---|---|---|
 //! | `judged` | number | judgements in the file |
-//! | `matched` | number | of them, postings the run read |
+//! | `matched` | number | of them, postings the run classified (an id absent from the input, or an error record, is not) |
 //! | `table` | object | `{flagged, none, unknown}`, each `{drift, fits, unclear}`: postings by drift class and verdict |
 //! | `precision` | number or null | flags judged drift / flags judged drift or fits |
 //! | `recall` | number or null | judged drifts flagged / judged drifts |
@@ -188,7 +188,7 @@ impl JudgedTally {
         keep_earliest(&mut self.missed);
     }
 
-    /// Judged postings the run read.
+    /// Judged postings the run classified.
     pub fn matched(&self) -> u64 {
         self.table.iter().flatten().sum()
     }

@@ -9,8 +9,9 @@
 //!
 //! Reading a title:
 //! 1. The role is the **first** title phrase found, the longest at one place (a phrase inside a longer one names
-//!    nothing: "product owner" in "Technical Product Owner"); later phrases qualify it ("Project Manager (Project
-//!    Architect)"). A phrase that two roles claim ("PM") makes the title `ambiguous`: no guess.
+//!    nothing: "product owner" in "Technical Product Owner", and nor does one inside a field of work the language
+//!    lists as a qualifier: "developer" in "Director, Developer Relations"); later phrases qualify it ("Project
+//!    Manager (Project Architect)"). A phrase that two roles claim ("PM") makes the title `ambiguous`: no guess.
 //! 2. A second role phrase joined to the first only by a joiner ("Tech Lead / Architect", "PO & Scrum Master")
 //!    makes the title `dual`: both roles are reported, the first as the role. A phrase too vague to name its role
 //!    alone (`[titles] vague`: "Architect") names it only this way; another role's phrase standing apart, not
@@ -18,7 +19,7 @@
 //! 3. Seniority is the highest level any seniority word states, wherever it stands ("Senior", "Head of", the
 //!    "Chief" of "Chief Technology Officer"); it never changes the role.
 //! 4. Everything else is kept apart, each part with its kind: remote, gender, contract, requisition, salary,
-//!    location (a known place, a "city, st" shape or words after "in"), and qualifier for what is left
+//!    location (a known place, a "city, st" shape or words after "in"), and qualifier for a listed field of work and for what is left
 //!    ("Payments Platform").
 //!
 //! Spans are byte ranges into the title as given.

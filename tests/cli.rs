@@ -455,8 +455,8 @@ fn drift_is_checked_against_a_reader_s_judgements() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let section = &stdout[stdout.find("against the reader's judgements").expect(&stdout)..];
     // 11 of the 12 judged ids are in the input; x99 is reported apart.
-    assert!(section.starts_with("against the reader's judgements (11 of 12 judged postings read)"), "{section}");
-    assert!(stderr.contains("1 judged id(s) are not among the postings read"), "{stderr}");
+    assert!(section.starts_with("against the reader's judgements (11 of 12 judged postings classified)"), "{section}");
+    assert!(stderr.contains("1 judged id(s) are not among the postings classified"), "{stderr}");
     let row = |name: &str| -> Vec<u64> {
         let line = section.lines().find(|l| l.split_whitespace().next() == Some(name)).expect(name);
         line.split_whitespace().skip(1).map(|n| n.parse().unwrap()).collect()

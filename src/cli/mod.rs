@@ -1160,7 +1160,7 @@ fn drift(rules: &RuleSet, a: DriftArgs) -> Result<Outcome, Failure> {
     if let (Some(t), false) = (&summary.judged, quiet) {
         let unmatched = t.judged - t.matched();
         if unmatched > 0 {
-            eprintln!("rolecall: {unmatched} judged id(s) are not among the postings read");
+            eprintln!("rolecall: {unmatched} judged id(s) are not among the postings classified (absent from the input, or error records)");
         }
     }
     let stdout = io::stdout();

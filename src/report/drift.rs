@@ -219,7 +219,7 @@ fn judged_table<W: Write>(out: &mut W, t: &crate::judged::JudgedTally) -> io::Re
     writeln!(
         out,
         "
-against the reader's judgements ({} of {} judged postings read)",
+against the reader's judgements ({} of {} judged postings classified)",
         t.matched(),
         t.judged
     )?;
@@ -447,7 +447,7 @@ pub fn drift_html<W: Write>(out: &mut W, s: &DriftSummary, rules: &RuleSet) -> i
     // Against a reader's judgements (`--judged`).
     if let Some(t) = &s.judged {
         h += &format!(
-            "<h2>Against the reader's judgements</h2><p class=\"sub\">{} of {} judged postings read · precision {} · recall {}</p>",
+            "<h2>Against the reader's judgements</h2><p class=\"sub\">{} of {} judged postings classified · precision {} · recall {}</p>",
             t.matched(),
             t.judged,
             pct(t.precision()),
@@ -676,7 +676,7 @@ mod tests {
         let mut out = Vec::new();
         drift_html(&mut out, &s, &rules).unwrap();
         let html = String::from_utf8(out).unwrap();
-        assert!(html.contains("2 of 2 judged postings read · precision 50.0% · recall 100.0%"), "{html}");
+        assert!(html.contains("2 of 2 judged postings classified · precision 50.0% · recall 100.0%"), "{html}");
         assert!(html.contains("<h3>False alarms (flagged, judged fits)</h3>"));
         assert!(!html.contains("<img") && !html.contains("<id "), "judged rows escape posting text");
     }
