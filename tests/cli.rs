@@ -504,6 +504,28 @@ fn drift_is_checked_against_a_reader_s_judgements() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The stored verdicts on the shared postings (fixtures/judged/) stay readable, one verdict per row: they are used
+/// with `../shared` data that this test suite never needs.
+#[test]
+fn stored_judgements_read_whole() {
+    let dir = root().join("fixtures/judged");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|x| x != "csv") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let j = rolecall::judged::Judgements::from_csv(text.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let rows = csv::Reader::from_reader(text.as_bytes()).records().count();
+        assert_eq!(j.len(), rows, "{}", path.display());
+        assert!(rows >= 19, "{}: {rows} rows", path.display());
+        files += 1;
+    }
+    assert_eq!(files, 4, "rounds 6 and 7, and round 8 for both files");
+}
+
 #[test]
 fn drift_html_report_is_self_contained_and_escapes_postings() {
     let dir = std::env::temp_dir().join(format!("rolecall-html-{}", std::process::id()));
