@@ -22,7 +22,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One posting's part in the aggregate.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DriftFacts {
     /// 1-based record number.
     pub record: u64,
@@ -57,7 +57,7 @@ pub struct DriftFacts {
 }
 
 /// A short piece of a posting with marked evidence (byte ranges into `text`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Excerpt {
     /// The excerpt.
     pub text: String,

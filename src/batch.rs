@@ -803,19 +803,26 @@ impl<'r> Batch<'r> {
         }
         let agg = &mut lane.drift;
         agg.count(report.stated.role, report.body.role, d.drift, d.why, job.group.as_deref(), job.date.as_deref());
+        // What the run read of the posting; the evidence is filled in only for the top list.
+        let facts = || DriftFacts {
+            record: job.record,
+            id: job.id.clone(),
+            title: title.to_string(),
+            stated: report.stated.role.map(str::to_string),
+            body: report.body.role.to_string(),
+            drift: d.drift,
+            strength: report.strength,
+            why: d.why,
+            body_score: d.body.score(),
+            group: job.group.clone(),
+            date: job.date.clone(),
+            body_evidence: Vec::new(),
+            stated_evidence: Vec::new(),
+            names: Vec::new(),
+            excerpts: Vec::new(),
+        };
         if let (Some(tally), Some(verdict)) = (&mut agg.judged, self.judgements.and_then(|j| j.get(&job.id))) {
-            tally.add(
-                verdict,
-                crate::judged::Disagreement {
-                    record: job.record,
-                    id: job.id.clone(),
-                    title: title.to_string(),
-                    stated: report.stated.role.map(str::to_string),
-                    body: report.body.role.to_string(),
-                    drift: d.drift,
-                    why: d.why.as_str(),
-                },
-            );
+            tally.add(verdict, facts());
         }
         // Evidence and excerpts are only kept for the drifted postings that enter the top list.
         if d.drift.drifted() && agg.enters_top(report.strength, d.body.score(), job.record) {
@@ -838,21 +845,11 @@ impl<'r> Batch<'r> {
                 .collect();
             let owned = |v: &[std::borrow::Cow<'_, str>]| v.iter().map(|p| p.to_string()).collect();
             agg.offer(DriftFacts {
-                record: job.record,
-                id: job.id.clone(),
-                title: title.to_string(),
-                stated: report.stated.role.map(str::to_string),
-                body: report.body.role.to_string(),
-                drift: d.drift,
-                strength: report.strength,
-                why: d.why,
-                body_score: d.body.score(),
-                group: job.group.clone(),
-                date: job.date.clone(),
                 body_evidence: owned(&report.body_evidence),
                 stated_evidence: owned(&report.stated_evidence),
                 names,
                 excerpts: crate::aggregate::excerpts(&job.text, marks),
+                ..facts()
             });
         }
         Done::Row { role: d.body.role_id(), uncertain: d.body.status == crate::Status::Uncertain }

@@ -23,9 +23,10 @@
 //! | `table` | object | `{flagged, none, unknown}`, each `{drift, fits, unclear}`: postings by drift class and verdict |
 //! | `precision` | number or null | flags judged drift / flags judged drift or fits |
 //! | `recall` | number or null | judged drifts flagged / judged drifts |
-//! | `false_alarms` | array | `{record, id, title, stated, body, drift, why}` for flags judged `fits` (the first [`LISTED`]) |
+//! | `false_alarms` | array | for flags judged `fits` (the first [`LISTED`]), what the run read: the drift facts of the summary's `top` (`record, id, title, stated, body, drift, strength, why, ...`), evidence left empty |
 //! | `missed` | array | the same for postings judged `drift` and not flagged (the first [`LISTED`]) |
 
+use crate::aggregate::DriftFacts;
 use crate::drift::Drift;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -117,25 +118,6 @@ impl Judgements {
     }
 }
 
-/// One posting where the run and the reader disagree.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Disagreement {
-    /// 1-based record number.
-    pub record: u64,
-    /// The record's id.
-    pub id: String,
-    /// The title as posted.
-    pub title: String,
-    /// The stated role id.
-    pub stated: Option<String>,
-    /// The body's role id, or `other`.
-    pub body: String,
-    /// The drift class.
-    pub drift: Drift,
-    /// The rule that decided it.
-    pub why: &'static str,
-}
-
 /// Postings by drift class (flagged, none, unknown) and verdict (drift, fits, unclear).
 pub type Table = [[u64; 3]; 3];
 
@@ -147,9 +129,9 @@ pub struct JudgedTally {
     /// Postings by drift class and verdict (rows: flagged, none, unknown; columns: drift, fits, unclear).
     pub table: Table,
     /// Flags judged `fits`, the earliest [`LISTED`].
-    pub false_alarms: Vec<Disagreement>,
+    pub false_alarms: Vec<DriftFacts>,
     /// Postings judged `drift` and not flagged, the earliest [`LISTED`].
-    pub missed: Vec<Disagreement>,
+    pub missed: Vec<DriftFacts>,
 }
 
 impl JudgedTally {
@@ -158,8 +140,8 @@ impl JudgedTally {
         JudgedTally { judged: judged as u64, ..Default::default() }
     }
 
-    /// Tallies one posting (what the run read of it) that the reader judged `verdict`.
-    pub fn add(&mut self, verdict: Verdict, posting: Disagreement) {
+    /// Tallies one posting (what the run read of it; its evidence is not listed) that the reader judged `verdict`.
+    pub fn add(&mut self, verdict: Verdict, posting: DriftFacts) {
         let row = match posting.drift {
             Drift::Near | Drift::Far => 0,
             Drift::None => 1,
@@ -207,7 +189,7 @@ impl JudgedTally {
 }
 
 /// Sorts by record and keeps the first [`LISTED`].
-fn keep_earliest(list: &mut Vec<Disagreement>) {
+fn keep_earliest(list: &mut Vec<DriftFacts>) {
     list.sort_by_key(|d| d.record);
     list.truncate(LISTED);
 }
@@ -220,8 +202,8 @@ pub struct TallyJson<'a> {
     table: TableJson,
     precision: Option<f64>,
     recall: Option<f64>,
-    false_alarms: &'a [Disagreement],
-    missed: &'a [Disagreement],
+    false_alarms: &'a [DriftFacts],
+    missed: &'a [DriftFacts],
 }
 
 #[derive(Debug, Serialize)]
@@ -259,15 +241,23 @@ mod tests {
     use super::*;
     use crate::drift::Why;
 
-    fn facts(record: u64, drift: Drift) -> Disagreement {
-        Disagreement {
+    fn facts(record: u64, drift: Drift) -> DriftFacts {
+        DriftFacts {
             record,
             id: format!("p{record}"),
             title: "Product Owner".into(),
             stated: Some("product-owner".into()),
             body: "product-manager".into(),
             drift,
-            why: if drift.drifted() { Why::Drifted.as_str() } else { Why::SameRole.as_str() },
+            strength: None,
+            why: if drift.drifted() { Why::Drifted } else { Why::SameRole },
+            body_score: 4.0,
+            group: None,
+            date: None,
+            body_evidence: Vec::new(),
+            stated_evidence: Vec::new(),
+            names: Vec::new(),
+            excerpts: Vec::new(),
         }
     }
 

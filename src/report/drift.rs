@@ -127,17 +127,8 @@ pub fn drift_tables<W: Write>(out: &mut W, s: &DriftSummary, rules_hash: &str) -
     if !s.top().is_empty() {
         writeln!(out, "\nmost drifted postings")?;
         for f in s.top() {
-            writeln!(
-                out,
-                "  #{} {}  {:?}: {} -> {} ({} {})",
-                f.record,
-                f.id,
-                f.title,
-                f.stated.as_deref().unwrap_or(NO_ROLE),
-                f.body,
-                f.drift.as_str(),
-                f.strength.map_or("-".to_string(), |x| format!("{x:.2}"))
-            )?;
+            let strength = f.strength.map_or("-".to_string(), |x| format!("{x:.2}"));
+            writeln!(out, "  {}", posting_line(f, &format!("{} {strength}", f.drift.as_str())))?;
             let quote = |v: &[String]| v.iter().map(|p| format!("{p:?}")).collect::<Vec<_>>().join(", ");
             writeln!(out, "      body:   {}", quote(&f.body_evidence))?;
             writeln!(
@@ -237,21 +228,16 @@ against the reader's judgements ({} of {} judged postings classified)",
             continue;
         }
         writeln!(out, "  {head}:")?;
-        for d in list {
-            writeln!(
-                out,
-                "    #{} {}  {:?}: {} -> {} ({}, {})",
-                d.record,
-                d.id,
-                d.title,
-                d.stated.as_deref().unwrap_or(NO_ROLE),
-                d.body,
-                d.drift.as_str(),
-                d.why
-            )?;
+        for f in list {
+            writeln!(out, "    {}", posting_line(f, &format!("{}, {}", f.drift.as_str(), f.why.as_str())))?;
         }
     }
     Ok(())
+}
+
+/// One posting in a list: `#record id  "title": stated -> body (tail)`.
+fn posting_line(f: &DriftFacts, tail: &str) -> String {
+    format!("#{} {}  {:?}: {} -> {} ({tail})", f.record, f.id, f.title, f.stated.as_deref().unwrap_or(NO_ROLE), f.body)
 }
 
 /// The stated roles drawn over time: the most frequent ones with a known role.
@@ -474,7 +460,7 @@ pub fn drift_html<W: Write>(out: &mut W, s: &DriftSummary, rules: &RuleSet) -> i
                     escape(d.stated.as_deref().unwrap_or(NO_ROLE)),
                     escape(&d.body),
                     d.drift.as_str(),
-                    d.why
+                    d.why.as_str()
                 );
             }
             h += "</table>\n";
@@ -660,18 +646,8 @@ mod tests {
         assert!(!html.contains("reader's judgements"), "no judged section without judgements");
         // A reader's judgements: the section, with the disagreement's posting text escaped like the rest.
         let mut tally = crate::judged::JudgedTally::new(2);
-        let f = hostile();
-        let seen = |drift| crate::judged::Disagreement {
-            record: f.record,
-            id: f.id.clone(),
-            title: f.title.clone(),
-            stated: f.stated.clone(),
-            body: f.body.clone(),
-            drift,
-            why: f.why.as_str(),
-        };
-        tally.add(crate::judged::Verdict::Fits, seen(Drift::Far));
-        tally.add(crate::judged::Verdict::Drift, seen(Drift::Far));
+        tally.add(crate::judged::Verdict::Fits, hostile());
+        tally.add(crate::judged::Verdict::Drift, hostile());
         s.judged = Some(tally);
         let mut out = Vec::new();
         drift_html(&mut out, &s, &rules).unwrap();
