@@ -197,6 +197,16 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     assert_eq!((d.body.role_id(), d.drift, d.why), ("finance", Drift::None, Why::TitleDomain));
     let d = scanner.drift("Business Analyst", close);
     assert_eq!((d.body.role_id(), d.drift, d.why), ("finance", Drift::Far, Why::Drifted));
+    // "Engineering Manager" heads the engineering department of plants and construction too: a process plant's
+    // engineering body under it fits (`covers`); under a product manager's title it drifts far.
+    let plant = "You lead the engineering of the refinery's revamp projects: review process and piping design \
+        calculations, check P&IDs, isometric drawings and equipment datasheets against ASME and API codes and \
+        standards, sign off the project specifications, and take the units through pre-commissioning, \
+        commissioning and start-up with the HSE team.";
+    let d = scanner.drift("Engineering Manager", plant);
+    assert_eq!((d.body.role_id(), d.drift, d.why), ("engineer", Drift::None, Why::Covers));
+    let d = scanner.drift("Product Manager", plant);
+    assert_eq!((d.body.role_id(), d.drift, d.why), ("engineer", Drift::Far, Why::Drifted));
     // An umbrella title names a function of every trade, not a trade: a security team's programme or operations
     // manager is not a far drift, nor a fit.
     for umbrella in ["Program Manager", "Operations Manager"] {
