@@ -207,6 +207,15 @@ fn a_drift_is_flagged_only_when_the_body_clearly_describes_another_job() {
     assert_eq!((d.body.role_id(), d.drift, d.why), ("engineer", Drift::None, Why::Covers));
     let d = scanner.drift("Product Manager", plant);
     assert_eq!((d.body.role_id(), d.drift, d.why), ("engineer", Drift::Far, Why::Drifted));
+    // A construction site's project engineer runs much of the project: an engineer's title fits a project
+    // manager's body (`covers`); a designer's does not.
+    let site = "You keep the project schedule and the project budget for a mid-rise build, chase submittals and \
+        RFIs with the general contractor and subcontractors, track change orders, chair the weekly site progress \
+        meeting, report project status to the client, and walk the punch list through to project closeout.";
+    let d = scanner.drift("Project Engineer", site);
+    assert_eq!((d.body.role_id(), d.drift, d.why), ("project-manager", Drift::None, Why::Covers));
+    let d = scanner.drift("Graphic Designer", site);
+    assert_eq!((d.body.role_id(), d.drift, d.why), ("project-manager", Drift::Far, Why::Drifted));
     // An umbrella title names a function of every trade, not a trade: a security team's programme or operations
     // manager is not a far drift, nor a fit.
     for umbrella in ["Program Manager", "Operations Manager"] {
