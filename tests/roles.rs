@@ -1,6 +1,7 @@
-//! The blind role set of issues 10 and 11 (`fixtures/roles/`, see `manifest.toml` and `BRIEF.md`): 192 ads, 16 per
-//! role, for the twelve roles this product exists to tell apart, written by eight helpers who never read `rules/`
-//! (w1-w6 in issue 11, w7-w8 in issue 10's stop 19, never read while tuning). Every ad is classified twice, with
+//! The blind role set of issues 10 and 11 (`fixtures/roles/`, see `manifest.toml` and `BRIEF.md`): 240 ads, 20 per
+//! role, for the twelve roles this product exists to tell apart, written by ten helpers who never read `rules/`
+//! (w1-w6 in issue 11, w7-w8 in issue 10's stop 19, w9-w10 in its stop 25; never read while tuning). The newest
+//! writers' 48 ads, fresh to a pack tuned for many sessions, read 46 with the title line and 43 body only. Every ad is classified twice, with
 //! its title line and body only, and the accuracy must stay at or above the floors below (set from what the pack
 //! reached when the set last grew; raise them as the pack improves, never lower them for the same set).
 //! Run with `--nocapture` to see the per-role table and the confusions. The tuning ads of
@@ -10,10 +11,10 @@ use rolecall::{Posting, Session};
 use std::collections::BTreeMap;
 
 /// Accuracy floors in per cent: (with the title line, body only), overall.
-const FLOOR_TITLED: f64 = 97.9;
-const FLOOR_BODY: f64 = 95.3;
+const FLOOR_TITLED: f64 = 97.5;
+const FLOOR_BODY: f64 = 94.1;
 /// No role below these (with the title line, body only).
-const ROLE_FLOOR_TITLED: f64 = 93.7;
+const ROLE_FLOOR_TITLED: f64 = 90.0;
 const ROLE_FLOOR_BODY: f64 = 75.0;
 
 struct Ad {
@@ -95,7 +96,7 @@ fn the_set_is_complete_and_balanced() {
         *per.entry(ad.role.as_str()).or_default() += 1;
     }
     assert_eq!(per.len(), 12, "{per:?}");
-    assert!(per.values().all(|&n| n >= 16), "{per:?}");
+    assert!(per.values().all(|&n| n >= 20), "{per:?}");
 }
 
 #[test]
