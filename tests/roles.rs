@@ -109,10 +109,10 @@ fn ads_body_only_meet_the_floor() {
     check(false, FLOOR_BODY, ROLE_FLOOR_BODY);
 }
 
-/// The tuning ads (`fixtures/roles-tuning/`, read while tuning; see its README): how many of the 288 read as written
+/// The tuning ads (`fixtures/roles-tuning/`, read while tuning; see its README): how many of the 312 read as written
 /// at least, body only and with the title line. A regression guard, not a measure.
-const TUNING_BODY: usize = 260;
-const TUNING_TITLED: usize = 280;
+const TUNING_BODY: usize = 278;
+const TUNING_TITLED: usize = 301;
 
 #[test]
 fn the_tuning_ads_keep_their_reading() {
@@ -139,7 +139,7 @@ fn the_tuning_ads_keep_their_reading() {
             }
         }
     }
-    assert_eq!(n, 288, "the tuning set has 288 ads");
+    assert_eq!(n, 312, "the tuning set has 312 ads");
     assert!(body_ok >= TUNING_BODY, "tuning ads body only: {body_ok} of {n}, floor {TUNING_BODY}");
     assert!(titled_ok >= TUNING_TITLED, "tuning ads with the title line: {titled_ok} of {n}, floor {TUNING_TITLED}");
 }
