@@ -715,13 +715,22 @@ pub fn near_gap_words(text: &str, a: usize, b: usize, max_words: usize) -> Optio
     let mut in_word = false;
     let mut word_len = 0;
     let mut prev = ' ';
-    let mut chars = gap.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied();
+    // The character really before, for a full stop glued to the next sentence (the gap may start with it).
+    let mut before = text[..a].chars().next_back().unwrap_or(' ');
+    for (i, c) in gap.char_indices() {
+        let mut ahead = gap[i + c.len_utf8()..].chars();
+        let (next, after) = (ahead.next(), ahead.next());
         let stop = match c {
             // A full stop ends a sentence only before a space or the end, after a word of two letters or more:
-            // "node.js", "3.5", "e.g. the" do not.
-            '.' => next.is_none_or(char::is_whitespace) && word_len != 1,
+            // "node.js", "3.5", "e.g. the" do not. After a space and before a capitalised word it is a sentence
+            // end that scraping ran into the next ("development .Own the roadmap"); glued to a word on both sides
+            // it is left alone ("Node.Js", "Asp.Net").
+            '.' => {
+                (next.is_none_or(char::is_whitespace) && word_len != 1)
+                    || (before.is_whitespace()
+                        && next.is_some_and(|n| n.is_ascii_uppercase())
+                        && after.is_some_and(|n| n.is_ascii_lowercase()))
+            }
             '-' | '\u{2013}' | '\u{2014}' => prev.is_whitespace() && next.is_none_or(char::is_whitespace),
             ',' | ':' | '(' | ')' | '/' | '&' | '\'' | '"' => false,
             c => is_clause_break(c),
@@ -739,6 +748,7 @@ pub fn near_gap_words(text: &str, a: usize, b: usize, max_words: usize) -> Optio
         }
         in_word = w;
         prev = c;
+        before = c;
     }
     Some(words)
 }
@@ -1529,6 +1539,12 @@ mod tests {
         assert_eq!(near_gap_words("own\nbacklog", 3, 4, 5), None);
         assert_eq!(near_gap_words("own, define and drive", 3, 16, 5), Some(2), "commas stay inside the sentence");
         assert_eq!(near_gap_words("ab", 2, 1, 5), None);
+        // A full stop run into the next sentence by scraping ends it too; one inside a product's name does not.
+        let spaced = "product development .Own the product roadmap";
+        assert_eq!(near_gap_words(spaced, 19, 37, 6), None, "a spaced stop before a capitalised word");
+        assert_eq!(near_gap_words(spaced, 8, 37, 6), None, "the gap holds a side and the stop");
+        assert_eq!(near_gap_words("own the .net roadmap", 3, 13, 5), Some(2), "\".net\" is a word");
+        assert_eq!(near_gap_words("build Node.Js and Asp.Net apps", 5, 26, 5), Some(5), "names glued by a stop");
     }
 
     #[test]
