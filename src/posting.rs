@@ -718,8 +718,8 @@ pub fn near_gap_words(text: &str, a: usize, b: usize, max_words: usize) -> Optio
     // The character really before, for a full stop glued to the next sentence (the gap may start with it).
     let mut before = text[..a].chars().next_back().unwrap_or(' ');
     for (i, c) in gap.char_indices() {
-        let mut ahead = gap[i + c.len_utf8()..].chars();
-        let (next, after) = (ahead.next(), ahead.next());
+        let rest = &gap[i + c.len_utf8()..];
+        let next = rest.chars().next();
         let stop = match c {
             // A full stop ends a sentence only before a space or the end, after a word of two letters or more:
             // "node.js", "3.5", "e.g. the" do not. After a space and before a capitalised word it is a sentence
@@ -729,7 +729,7 @@ pub fn near_gap_words(text: &str, a: usize, b: usize, max_words: usize) -> Optio
                 (next.is_none_or(char::is_whitespace) && word_len != 1)
                     || (before.is_whitespace()
                         && next.is_some_and(|n| n.is_ascii_uppercase())
-                        && after.is_some_and(|n| n.is_ascii_lowercase()))
+                        && rest.chars().nth(1).is_some_and(|n| n.is_ascii_lowercase()))
             }
             '-' | '\u{2013}' | '\u{2014}' => prev.is_whitespace() && next.is_none_or(char::is_whitespace),
             ',' | ':' | '(' | ')' | '/' | '&' | '\'' | '"' => false,
