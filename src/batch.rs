@@ -701,7 +701,7 @@ impl<'r> Batch<'r> {
                 let title_role = job
                     .title
                     .as_deref()
-                    .and_then(|t| scanner.title(t).role)
+                    .and_then(|t| scanner.title_role(t))
                     .map_or("", |r| self.rules.roles()[r as usize].id.as_str());
                 let fields = [
                     record.as_str(),

@@ -135,6 +135,12 @@ impl<'r> Session<'r> {
         crate::title::read(self.scanner.rules(), &mut self.title_norm, title)
     }
 
+    /// The role a job title names, if it names one ([`Session::title`]`(title).role`, without the reading's
+    /// domains, which only drift uses).
+    pub fn title_role(&mut self, title: &str) -> Option<RoleIdx> {
+        crate::title::read_with(self.scanner.rules(), &mut self.title_norm, title, false).role
+    }
+
     /// The span of `text`'s first line when it reads as a job title ([`crate::title::first_line_title`]).
     pub fn first_line_title(&mut self, text: &str) -> Option<(usize, usize)> {
         crate::title::first_line_title(self.scanner.rules(), &mut self.title_norm, text)
