@@ -12,7 +12,7 @@
 
 use crate::posting::{self, Normalized, SectionCue};
 use crate::ruleset::{RoleIdx, RuleSet, UseKind};
-use regex_automata::Input;
+use regex_automata::{Anchored, Input};
 
 /// The longest cue read apart from the body scan, in bytes ("in close collaboration with the").
 const MAX_CUE: usize = 64;
@@ -175,7 +175,7 @@ pub struct Scanner<'r> {
     /// literals of one regex ("own", "owns") can start at the same place.
     tried: Vec<(u32, usize, usize)>,
     /// This thread's search cache per regex, made on first use.
-    regex_caches: Vec<Option<regex_automata::meta::Cache>>,
+    regex_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
     cues: Cues,
     boilerplate: Vec<(usize, usize)>,
     /// The word bytes of the normalised text, for the proximity stretches.
@@ -520,13 +520,23 @@ impl<'r> Scanner<'r> {
                     }
                     self.tried.push((rid, m_start, m_end));
                     let re = &rules.regexes[rid as usize];
-                    let Some(regex) = re.regex() else { continue };
-                    let cache = self.regex_caches[rid as usize].get_or_insert_with(|| regex.create_cache());
-                    if let Some(rm) = regex.search_with(cache, &Input::new(&buf[m_start..])) {
-                        if rm.is_empty() {
+                    let input = Input::new(&buf[m_start..]).anchored(Anchored::Yes);
+                    let found = match re.anchored() {
+                        Some(dfa) => {
+                            let cache = self.regex_caches[rid as usize].get_or_insert_with(|| dfa.create_cache());
+                            match dfa.try_search_fwd(cache, &input) {
+                                Ok(half) => half.map(|h| h.offset()),
+                                // The lazy DFA gave up (a Unicode word boundary in non-ASCII text): the full engine decides.
+                                Err(_) => re.regex().and_then(|r| r.search(&input)).map(|m| m.end()),
+                            }
+                        }
+                        None => re.regex().and_then(|r| r.search(&input)).map(|m| m.end()),
+                    };
+                    if let Some(len) = found {
+                        if len == 0 {
                             continue;
                         }
-                        let (rs, re_end) = self.norm.original_span(m_start, m_start + rm.end());
+                        let (rs, re_end) = self.norm.original_span(m_start, m_start + len);
                         if posting::right_boundary(text, re_end) {
                             self.hits.push(Hit::found(
                                 HitKind::Responsibility { role: re.role, area: re.area },
