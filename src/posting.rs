@@ -769,6 +769,13 @@ pub enum SectionCue {
     CompanyStart,
 }
 
+impl SectionCue {
+    /// Whether the cue marks its sentence (a phrase or a company start), not a section (a heading).
+    pub fn marks_a_sentence(self) -> bool {
+        !matches!(self, SectionCue::BoilerplateHeading | SectionCue::ContentHeading)
+    }
+}
+
 /// Longest line (in bytes) that still counts as a heading.
 const MAX_HEADING_LINE: usize = 80;
 /// Longest boilerplate section (in bytes) opened by a heading that no content heading closes: scraped postings
@@ -785,6 +792,22 @@ const MAX_BOILERPLATE_SECTION: usize = 1200;
 /// is the job): `job_cue(start, end)` says whether the sentence `text[start..end]` speaks of the job.
 pub fn boilerplate_ranges(
     text: &str,
+    cues: &[(SectionCue, usize, usize)],
+    job_cue: impl Fn(usize, usize) -> bool,
+    out: &mut Vec<(usize, usize)>,
+) {
+    let mut stops = Vec::new();
+    if cues.iter().any(|c| c.0.marks_a_sentence()) {
+        sentence_stops(text, &mut stops);
+    }
+    boilerplate_ranges_in(text, &stops, cues, job_cue, out);
+}
+
+/// [`boilerplate_ranges`] with the text's [`sentence_stops`] already found (`stops`; they may be left empty when
+/// no cue marks a sentence).
+pub fn boilerplate_ranges_in(
+    text: &str,
+    stops: &[usize],
     cues: &[(SectionCue, usize, usize)],
     job_cue: impl Fn(usize, usize) -> bool,
     out: &mut Vec<(usize, usize)>,
@@ -822,12 +845,12 @@ pub fn boilerplate_ranges(
                     _ => {}
                 }
             }
-            SectionCue::BoilerplatePhrase => ranges.push(sentence_around(text, start, end)),
+            SectionCue::BoilerplatePhrase => ranges.push(sentence_around_in(text, stops, start, end)),
             SectionCue::CompanyPhrase | SectionCue::CompanyStart => {
                 // Cues arrive by start: consecutive cues of one sentence are looked at once.
                 // (The scanner files a company-start cue only at the first word of its sentence.)
                 if company.last().is_none_or(|&(_, e)| start >= e) {
-                    company.push(sentence_around(text, start, end));
+                    company.push(sentence_around_in(text, stops, start, end));
                 }
             }
         }

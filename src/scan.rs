@@ -401,8 +401,11 @@ impl<'r> Scanner<'r> {
         // One automaton match can add several hits (a literal with several meanings): the bound is exact here.
         self.hits.truncate(MAX_HITS);
         self.hits.sort_unstable_by_key(|h| (h.start, std::cmp::Reverse(h.end), h.kind, h.signal));
-        self.company_starts(text);
+        let stops = self.company_starts(text);
         self.cues.settle();
+        if !stops && self.cues.sections.iter().any(|c| c.0.marks_a_sentence()) {
+            posting::sentence_stops(text, &mut self.stops);
+        }
         let job = self.rules.job_automaton.as_ref();
         let job_cue = |s: usize, e: usize| {
             job.is_some_and(|ac| {
@@ -410,7 +413,7 @@ impl<'r> Scanner<'r> {
                     .any(|m| posting::left_boundary(text, s + m.start()) && posting::right_boundary(text, s + m.end()))
             })
         };
-        posting::boilerplate_ranges(text, &self.cues.sections, job_cue, &mut self.boilerplate);
+        posting::boilerplate_ranges_in(text, &self.stops, &self.cues.sections, job_cue, &mut self.boilerplate);
         self.mark(text);
         &self.hits
     }
@@ -720,10 +723,11 @@ impl<'r> Scanner<'r> {
 
     /// Files a company-start cue for every sentence holding evidence that opens with one of the language's company
     /// words ("We ...", "Our ..."): only those sentences can change a verdict, and their openings are read apart, so
-    /// "we" and "our" never enter the body scan.
-    fn company_starts(&mut self, text: &str) {
+    /// "we" and "our" never enter the body scan. Returns whether it found the text's sentence stops (in
+    /// `self.stops`).
+    fn company_starts(&mut self, text: &str) -> bool {
         if self.rules.company_starts.is_empty() || self.hits.is_empty() {
-            return;
+            return false;
         }
         let mut seen_to = 0;
         posting::sentence_stops(text, &mut self.stops);
@@ -748,6 +752,7 @@ impl<'r> Scanner<'r> {
                 self.cues.sections.push((SectionCue::CompanyStart, p, p + 1));
             }
         }
+        true
     }
 
     /// Whether `start..end` stands in a background clause: a background cue before it (within the gap, in the
@@ -1140,6 +1145,16 @@ boilerplate_phrases = ["equal opportunity employer"]
                 ("product owner".into(), false, true)
             ]
         );
+    }
+
+    #[test]
+    fn a_boilerplate_sentence_is_found_in_a_posting_without_evidence() {
+        let rs = rules();
+        let mut sc = Scanner::new(&rs);
+        let text = "Join a small team. We are an equal opportunity employer. Apply today.";
+        assert!(sc.scan(text).is_empty());
+        let (s, e) = (text.find(". We").unwrap() + 1, text.find(" Apply").unwrap());
+        assert_eq!(sc.boilerplate(), &[(s, e)]);
     }
 }
 
