@@ -529,7 +529,8 @@ impl<'r> Scanner<'r> {
                             let cache = self.regex_caches[rid as usize].get_or_insert_with(|| dfa.create_cache());
                             match dfa.try_search_fwd(cache, &input) {
                                 Ok(half) => half.map(|h| h.offset()),
-                                // The lazy DFA gave up (a Unicode word boundary in non-ASCII text): the full engine decides.
+                                // The lazy DFA gave up (a Unicode word boundary in non-ASCII text): the full
+                                // engine decides.
                                 Err(_) => re.regex().and_then(|r| r.search(&input)).map(|m| m.end()),
                             }
                         }
@@ -612,7 +613,8 @@ impl<'r> Scanner<'r> {
                 for u in &rules.meanings[first..first + act.uses as usize] {
                     let UseKind::NearAnchor { rule, side, confirm: true } = u.kind else { continue };
                     // A confirming side ("own", "team") serves many rules, and is found in every stretch: only the
-                    // rules triggered in this posting can pair it (on the bench corpus, one such anchor in five is kept).
+                    // rules triggered in this posting can pair it (on the bench corpus, one such anchor in five is
+                    // kept).
                     if !self.cues.triggered(rule) {
                         continue;
                     }

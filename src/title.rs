@@ -156,9 +156,9 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     read_with(rules, norm, title, true)
 }
 
-/// [`read`], with the title's [`TitleReading::domains`] only when asked: finding them runs the body automaton over
-/// the title, whose tables a batch has by then evicted from cache, a few per cent of a `batch` run that wants only
-/// the title's role.
+/// [`read`], with the title's [`TitleReading::domains`] only when asked (`with_domains`; otherwise they are left
+/// incomplete): finding them runs the body automaton over the title, whose tables a batch has by then evicted from
+/// cache, a few per cent of a `batch` run that wants only the title's role.
 pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, with_domains: bool) -> TitleReading {
     norm.build(title);
     let mut found: Vec<Found> = Vec::new();
