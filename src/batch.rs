@@ -481,7 +481,7 @@ impl<'r> Batch<'r> {
     /// Reads chunks from `source`, classifies them and writes them in input order. This thread reads and writes.
     /// With several scanners, one persistent worker per scanner takes whole chunks from a bounded queue as soon as
     /// it is free: no barrier between chunks, so a worker never waits for the other to finish its part, and a
-    /// finished chunk waits (at most [`Batch::in_flight`] of them) only for its turn to be written.
+    /// finished chunk waits (at most the number of workers plus two are in flight) only for its turn to be written.
     fn pipeline<S: Source, W: Write>(
         &self,
         source: &mut S,

@@ -641,8 +641,8 @@ impl Builder {
     }
 
     /// An estimate of how often one side of a proximity rule turns up in text: the sum over its alternatives of
-    /// their commonest form's [`commonness`]. The body automaton looks for the rarer side; the other is looked for
-    /// only around it.
+    /// their commonest form's [`Builder::commonness`]. The body automaton looks for the rarer side; the other is
+    /// looked for only around it.
     fn side_commonness(&self, alternatives: &[String]) -> usize {
         alternatives
             .iter()
