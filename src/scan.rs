@@ -524,16 +524,14 @@ impl<'r> Scanner<'r> {
                     self.tried.push((rid, m_start, m_end));
                     let re = &rules.regexes[rid as usize];
                     let input = Input::new(&buf[m_start..]).anchored(Anchored::Yes);
-                    let found = match re.anchored() {
-                        Some(dfa) => {
-                            let cache = self.regex_caches[rid as usize].get_or_insert_with(|| dfa.create_cache());
-                            match dfa.try_search_fwd(cache, &input) {
-                                Ok(half) => half.map(|h| h.offset()),
-                                // The lazy DFA gave up (a Unicode word boundary in non-ASCII text): the full
-                                // engine decides.
-                                Err(_) => re.regex().and_then(|r| r.search(&input)).map(|m| m.end()),
-                            }
-                        }
+                    let caches = &mut self.regex_caches;
+                    let quick = re.anchored().and_then(|dfa| {
+                        let cache = caches[rid as usize].get_or_insert_with(|| dfa.create_cache());
+                        dfa.try_search_fwd(cache, &input).ok()
+                    });
+                    // No lazy DFA, or it gave up (a Unicode word boundary in non-ASCII text): the full engine decides.
+                    let found = match quick {
+                        Some(half) => half.map(|h| h.offset()),
                         None => re.regex().and_then(|r| r.search(&input)).map(|m| m.end()),
                     };
                     if let Some(len) = found {
