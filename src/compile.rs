@@ -10,6 +10,7 @@
 //! estimated size bound) and compiled on first use; their leading literals (from `regex-syntax`) join the
 //! automaton, so a regex only runs where its literal was found.
 
+use crate::automaton::Literals;
 use crate::diag::{codes, Diagnostic, Severity, Span};
 use crate::posting::normalize_phrase;
 use crate::rulefile::{self, LanguageSpec, ParsedFile, RoleFile, Source, TitleCuesSpec};
@@ -1081,16 +1082,28 @@ impl Builder {
                     .with_hint("the pack is too large for one automaton; split it")]
                 })
         };
+        let literals = |ids: &[u32]| {
+            Literals::new(ids.iter().map(|&i| self.literals[i as usize].text.as_str())).map_err(|e| {
+                vec![Diagnostic::error(
+                    codes::EMPTY_PACK,
+                    "<pack>",
+                    "",
+                    None,
+                    format!("cannot build the automaton: {e}"),
+                )
+                .with_hint("the pack is too large for one automaton; split it")]
+            })
+        };
         let confirm_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_confirm(&self.literals[i as usize])).collect();
-        let automaton = build(&body_literals)?;
+        let automaton = literals(&body_literals)?;
         let title_automaton = build(&title_literals)?;
         // The default kind, as for the body: a DFA over the confirming sides was three times faster over the
         // stretches when its table was half a megabyte, but the default pack's grew to 1.6 MB and, out of cache, it
         // read them no faster than the NFA (`batch -j 1`, 8 interleaved runs each) for 1.4 MB more peak RSS.
         let confirm_automaton = match confirm_literals.is_empty() {
             true => None,
-            false => Some(build(&confirm_literals)?),
+            false => Some(literals(&confirm_literals)?),
         };
         // Each rule's own confirming side bounds the stretches around its trigger anchors (a pack-wide bound would
         // make every rule's stretches as wide as its longest partner needs).
@@ -1169,10 +1182,10 @@ impl Builder {
 }
 
 /// An automaton over a cue list looked for outside the body scan (`None` for an empty list).
-fn side_automaton(phrases: &[String]) -> Option<AhoCorasick> {
+fn side_automaton(phrases: &[String]) -> Option<Literals> {
     match phrases.is_empty() {
         true => None,
-        false => AhoCorasick::builder().ascii_case_insensitive(true).build(phrases).ok(),
+        false => Literals::ascii_case_insensitive(phrases).ok(),
     }
 }
 

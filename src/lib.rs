@@ -32,6 +32,7 @@
 #![warn(missing_docs, clippy::print_stdout, clippy::print_stderr)]
 
 pub mod aggregate;
+mod automaton;
 pub mod batch;
 pub mod compare;
 pub mod compile;

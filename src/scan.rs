@@ -10,6 +10,7 @@
 //! section or sentence). Hits carry byte spans into the original text. Scoring is `score.rs`'s job. A posting
 //! yields at most [`MAX_HITS`] hits: beyond that the scan stops, so memory stays bounded on giant inputs.
 
+use crate::automaton::Literals;
 use crate::posting::{self, Normalized, SectionCue};
 use crate::ruleset::{RoleIdx, RuleSet, UseKind};
 use regex_automata::{Anchored, Input};
@@ -351,9 +352,9 @@ impl<'r> Scanner<'r> {
                 a.found.extend(
                     rules
                         .automaton
-                        .find_overlapping_iter(a.norm.text.as_str())
+                        .overlapping(a.norm.text.as_bytes())
                         .take(budget.saturating_add(1))
-                        .map(|m| (m.pattern().as_u32(), m.start() as u32, m.end() as u32)),
+                        .map(|(p, s, e)| (p, s as u32, e as u32)),
                 );
                 if a.found.len() > budget {
                     // Over the budget: this posting and the rest are scanned as they come.
@@ -409,8 +410,8 @@ impl<'r> Scanner<'r> {
         let job = self.rules.job_automaton.as_ref();
         let job_cue = |s: usize, e: usize| {
             job.is_some_and(|ac| {
-                ac.find_overlapping_iter(&text[s..e])
-                    .any(|m| posting::left_boundary(text, s + m.start()) && posting::right_boundary(text, s + m.end()))
+                ac.overlapping(&text.as_bytes()[s..e])
+                    .any(|(_, ms, me)| posting::left_boundary(text, s + ms) && posting::right_boundary(text, s + me))
             })
         };
         posting::boilerplate_ranges_in(text, &self.stops, &self.cues.sections, job_cue, &mut self.boilerplate);
@@ -431,10 +432,7 @@ impl<'r> Scanner<'r> {
                 &mut stored
             }
             None => {
-                walked = rules
-                    .automaton
-                    .find_overlapping_iter(buf)
-                    .map(|m| (m.pattern().as_u32(), m.start() as u32, m.end() as u32));
+                walked = rules.automaton.overlapping(buf.as_bytes()).map(|(p, s, e)| (p, s as u32, e as u32));
                 &mut walked
             }
         };
@@ -601,10 +599,10 @@ impl<'r> Scanner<'r> {
                 we = we.max(windows[k].1);
                 k += 1;
             }
-            for m in ac.find_overlapping_iter(&buf[ws..we]) {
-                let lit = rules.confirm_literals[m.pattern().as_usize()] as usize;
+            for (pattern, ms, me) in ac.overlapping(&buf.as_bytes()[ws..we]) {
+                let lit = rules.confirm_literals[pattern as usize] as usize;
                 let act = rules.actions[lit];
-                let (os, oe) = self.norm.original_span_near(ws + m.start(), ws + m.end(), &mut cursor);
+                let (os, oe) = self.norm.original_span_near(ws + ms, ws + me, &mut cursor);
                 let left = posting::left_boundary(text, os);
                 let right = posting::right_boundary(text, oe);
                 let first = act.first_use as usize;
@@ -699,11 +697,11 @@ impl<'r> Scanner<'r> {
         let gap = self.rules.negation_gap;
         let norm = &self.norm;
         let (ns, ne) = (norm.normalized_offset(start), norm.normalized_offset(end));
-        let found = |ac: &aho_corasick::AhoCorasick, lo: usize, hi: usize, fits: &dyn Fn(usize, usize) -> bool| {
+        let found = |ac: &Literals, lo: usize, hi: usize, fits: &dyn Fn(usize, usize) -> bool| {
             let (lo, hi) = (posting::floor_boundary(&norm.text, lo), posting::ceil_boundary(&norm.text, hi));
             lo < hi
-                && ac.find_overlapping_iter(&norm.text[lo..hi]).any(|m| {
-                    let (os, oe) = norm.original_span(lo + m.start(), lo + m.end());
+                && ac.overlapping(&norm.text.as_bytes()[lo..hi]).any(|(_, ms, me)| {
+                    let (os, oe) = norm.original_span(lo + ms, lo + me);
                     posting::left_boundary(text, os) && posting::right_boundary(text, oe) && fits(os, oe)
                 })
         };

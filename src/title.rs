@@ -134,10 +134,10 @@ struct Found {
 /// The roles with a responsibility phrase in the title (`norm` holds the normalised title), by the body automaton.
 fn domains(rules: &RuleSet, norm: &Normalized, title: &str) -> Vec<RoleIdx> {
     let mut out: Vec<RoleIdx> = Vec::new();
-    for m in rules.automaton.find_overlapping_iter(norm.text.as_str()) {
-        let (os, oe) = norm.original_span(m.start(), m.end());
+    for (pattern, ms, me) in rules.automaton.overlapping(norm.text.as_bytes()) {
+        let (os, oe) = norm.original_span(ms, me);
         let (left, right) = (posting::left_boundary(title, os), posting::right_boundary(title, oe));
-        let act = rules.body_actions[m.pattern().as_usize()];
+        let act = rules.body_actions[pattern as usize];
         let first = act.first_use as usize;
         for u in &rules.meanings[first..first + act.uses as usize] {
             if let UseKind::Responsibility { role, area } = u.kind {
