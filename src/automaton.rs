@@ -137,6 +137,32 @@ mod tests {
         assert_eq!(at_end, [(2, 0, 13), (1, 8, 13)]);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+        /// Any list over a small alphabet (so that patterns share prefixes, suffixes and one another's middles) and
+        /// any text over it, with a multi-byte letter among them: the walk finds the crate's matches, in its order.
+        #[test]
+        fn the_walk_matches_the_crate_on_any_list_and_text(
+            patterns in proptest::collection::btree_set("[ab é]{1,6}", 1..24),
+            text in "[ab éc]{0,80}",
+            case_insensitive: bool,
+        ) {
+            let patterns: Vec<String> = patterns.into_iter().collect();
+            let text = if case_insensitive { text.replace('a', "A") } else { text };
+            let (ours, theirs) = if case_insensitive {
+                let ac = AhoCorasick::builder().ascii_case_insensitive(true).build(&patterns).expect("builds");
+                let theirs: Vec<_> =
+                    ac.find_overlapping_iter(&text).map(|m| (m.pattern().as_u32(), m.start(), m.end())).collect();
+                (Literals::ascii_case_insensitive(&patterns).expect("builds").overlapping(text.as_bytes()).collect::<Vec<_>>(), theirs)
+            } else {
+                let refs: Vec<&str> = patterns.iter().map(String::as_str).collect();
+                (Literals::new(&patterns).expect("builds").overlapping(text.as_bytes()).collect(), reference(&refs, &text))
+            };
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+    }
+
     #[test]
     fn a_case_insensitive_list_matches_either_case_of_ascii_letters_only() {
         let lits = Literals::ascii_case_insensitive(["reports to", "café"]).expect("builds");
