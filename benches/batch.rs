@@ -16,7 +16,8 @@
 //!
 //! `ROLECALL_BENCH_BASELINE=path/to/an/older/rolecall` adds that binary's `batch -j 1` and `drift -j 1` to every
 //! round, on the same corpus, and prints this build's speed relative to it: how a change is compared with the
-//! binary it replaces, in one run (the VM's speed drifts between runs).
+//! binary it replaces, in one run (the VM's speed drifts between runs). Both binaries run from fresh copies in
+//! `target/`, so that their peak RSS compares alike.
 //!
 //! `ROLECALL_BENCH_CORPUS=examples` adds the pack's rule examples to the corpus: one- or two-sentence texts written
 //! to hold evidence, about twice as many automaton matches per byte as a posting (the raw scan line prints
@@ -85,8 +86,21 @@ fn main() {
     let order: Vec<usize> = bodies.iter().map(|b| index[b]).collect();
     // Rounds interleave every measurement (raw scan, then each run), so a slow spell of this shared VM hits all of
     // them alike; the ratios are the medians of the ratios within one round.
-    let bin = env!("CARGO_BIN_EXE_rolecall");
-    let baseline = std::env::var("ROLECALL_BENCH_BASELINE").ok().filter(|b| !b.is_empty());
+    //
+    // Both binaries run from fresh copies. A binary's own pages count in its peak RSS by how much of its file the
+    // page cache holds (the kernel maps cached neighbours of each page it faults in): a file written a minute ago
+    // reads several hundred KiB higher than the same bytes in an old file. Copied side by side, both start alike.
+    let fresh = |from: &str, name: &str| {
+        let to = root.join("target").join(name);
+        std::fs::copy(from, &to).unwrap_or_else(|e| panic!("copy {from} to {}: {e}", to.display()));
+        to.to_string_lossy().into_owned()
+    };
+    let bin = fresh(env!("CARGO_BIN_EXE_rolecall"), "bench-rolecall");
+    let bin = bin.as_str();
+    let baseline = std::env::var("ROLECALL_BENCH_BASELINE")
+        .ok()
+        .filter(|b| !b.is_empty())
+        .map(|b| fresh(&b, "bench-rolecall-baseline"));
     // (label, binary, verb, threads, index of the run it is compared with)
     let mut runs_of: Vec<(String, &str, &str, usize, Option<usize>)> = vec![
         ("rolecall batch -j 1".into(), bin, "batch", 1, None),
