@@ -1,14 +1,14 @@
 //! Compiling a pack: rule files → checks → one automaton + regexes + tables → [`RuleSet`].
 //!
-//! [`compile`] parses every source (two threads for a large pack), checks it (ids, weights, empty areas, phrases,
-//! regexes, duplicate ids, examples naming unknown roles) and collects **all** diagnostics before failing. Phrases
-//! are normalised exactly as postings are (`posting::normalize_phrase`) and de-duplicated across the pack into one
-//! literal each; every literal gets the table of its meanings, and every literal a body can use goes into one
-//! Aho-Corasick automaton that reports overlapping matches (literals with a title meaning also go into a small title
-//! automaton, so title-only words such as "po" never cost a body scan). A literal that `k` roles list as responsibility evidence gets specificity
-//! `k^-0.5` for each of them: derived from the pack, never tuned per phrase. Regexes are checked here (syntax, an
-//! estimated size bound) and compiled on first use; their leading literals (from `regex-syntax`) join the
-//! automaton, so a regex only runs where its literal was found.
+//! [`compile`] parses every source, checks it (ids, weights, empty areas, phrases, regexes, duplicate ids, examples
+//! naming unknown roles) and collects **all** diagnostics before failing. Phrases are normalised exactly as postings
+//! are (`posting::normalize_phrase`) and de-duplicated across the pack into one literal each; every literal gets the
+//! table of its meanings, and every literal a body can use goes into one Aho-Corasick automaton that reports
+//! overlapping matches (literals with a title meaning also go into a small title automaton, so title-only words such as
+//! "po" never cost a body scan). A literal that `k` roles list as responsibility evidence gets specificity `k^-0.5` for
+//! each of them: derived from the pack, never tuned per phrase. Regexes are checked here (syntax, an estimated size
+//! bound) and compiled on first use; their leading literals (from `regex-syntax`) join the automaton, so a regex only
+//! runs where its literal was found.
 
 use crate::automaton::Literals;
 use crate::diag::{codes, Diagnostic, Severity, Span};
