@@ -31,6 +31,8 @@ fuzz_target!(|data: &[u8]| {
             threads: 2,
             max_field_bytes: 4096,
             task,
+            min_confidence: None,
+            judgements: None,
         };
         let mut out = Vec::new();
         let mut errors = 0u64;
