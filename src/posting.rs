@@ -715,8 +715,9 @@ pub fn near_gap_words(text: &str, a: usize, b: usize, max_words: usize) -> Optio
     let mut in_word = false;
     let mut word_len = 0;
     let mut prev = ' ';
-    // The character really before, for a full stop glued to the next sentence (the gap may start with it).
-    let mut before = text[..a].chars().next_back().unwrap_or(' ');
+    // The character really before the gap, for a full stop glued to the next sentence at its start (`prev` counts
+    // the gap's start as a space, for a dash).
+    let before_gap = text[..a].chars().next_back().unwrap_or(' ');
     for (i, c) in gap.char_indices() {
         let rest = &gap[i + c.len_utf8()..];
         let next = rest.chars().next();
@@ -727,7 +728,7 @@ pub fn near_gap_words(text: &str, a: usize, b: usize, max_words: usize) -> Optio
             // it is left alone ("Node.Js", "Asp.Net").
             '.' => {
                 (next.is_none_or(char::is_whitespace) && word_len != 1)
-                    || (before.is_whitespace()
+                    || ((if i == 0 { before_gap } else { prev }).is_whitespace()
                         && next.is_some_and(|n| n.is_ascii_uppercase())
                         && rest.chars().nth(1).is_some_and(|n| n.is_ascii_lowercase()))
             }
@@ -748,7 +749,6 @@ pub fn near_gap_words(text: &str, a: usize, b: usize, max_words: usize) -> Optio
         }
         in_word = w;
         prev = c;
-        before = c;
     }
     Some(words)
 }
