@@ -1054,7 +1054,7 @@ impl Builder {
             (0..self.literals.len() as u32).filter(|&i| is_body(&self.literals[i as usize])).collect();
         let title_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_title(&self.literals[i as usize])).collect();
-        let too_large = |e: aho_corasick::BuildError| {
+        let too_large = |e: &dyn std::fmt::Display| {
             vec![Diagnostic::error(codes::EMPTY_PACK, "<pack>", "", None, format!("cannot build the automaton: {e}"))
                 .with_hint("the pack is too large for one automaton; split it")]
         };
@@ -1062,16 +1062,19 @@ impl Builder {
         // The title automaton runs over titles only, through the crate's own search; the others are walked by the
         // scan (`automaton.rs`).
         let build = |ids: &[u32]| {
-            AhoCorasick::builder().match_kind(MatchKind::Standard).build(ids.iter().map(text)).map_err(too_large)
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(ids.iter().map(text))
+                .map_err(|e| too_large(&e))
         };
-        let literals = |ids: &[u32]| Literals::new(ids.iter().map(text)).map_err(too_large);
+        let literals = |ids: &[u32]| Literals::new(ids.iter().map(text)).map_err(|e| too_large(&e));
         let confirm_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_confirm(&self.literals[i as usize])).collect();
         let automaton = literals(&body_literals)?;
         let title_automaton = build(&title_literals)?;
-        // A contiguous NFA, as for the body: a DFA over the confirming sides was three times faster over the
+        // A double array, as for the body: a DFA over the confirming sides was three times faster over the
         // stretches when its table was half a megabyte, but the default pack's grew to 1.6 MB and, out of cache, it
-        // read them no faster than the NFA (`batch -j 1`, 8 interleaved runs each) for 1.4 MB more peak RSS.
+        // read them no faster than an NFA (`batch -j 1`, 8 interleaved runs each) for 1.4 MB more peak RSS.
         let confirm_automaton = match confirm_literals.is_empty() {
             true => None,
             false => Some(literals(&confirm_literals)?),
