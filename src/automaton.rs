@@ -85,8 +85,6 @@ const MAX_PATTERNS: usize = (1 << 23) - 1;
 /// Construction looks for room in the last this many blocks of 256 slots only (the older ones are closed, their
 /// few free slots left empty), which keeps its time linear in the number of states.
 const OPEN_BLOCKS: usize = 16;
-/// The end of the construction's free-slot list.
-const END: u32 = u32::MAX;
 
 /// An Aho-Corasick automaton in a double array. The child of state `s` on byte `c` stands in slot `base(s) ^ c` and
 /// is labelled `c` there; no two states share a base, so the label proves the parent, and a step is one probe
@@ -151,7 +149,15 @@ impl DoubleArray {
         let mut order: Vec<u32> = (0..patterns.len() as u32).collect();
         order.sort_by(|&a, &b| patterns[a as usize].cmp(patterns[b as usize]).then(a.cmp(&b)));
         let pattern = |k: usize| patterns[order[k] as usize];
-        let mut b = Builder::new();
+        // One state per distinct prefix (and the root), and a double array this dense leaves few slots empty: the
+        // slots are reserved once, as the build's memory adds to the start-up's peak (growing by doubling cost
+        // 1.3 MB more on the default pack).
+        let common = |a: &[u8], b: &[u8]| a.iter().zip(b).take_while(|(x, y)| x == y).count();
+        let states = 1
+            + (0..order.len())
+                .map(|k| pattern(k).len() - k.checked_sub(1).map_or(0, |j| common(pattern(j), pattern(k))))
+                .sum::<usize>();
+        let mut b = Builder::with_capacity(states + states / 16 + (OPEN_BLOCKS + 1) * 256, patterns.len());
         b.take(ROOT);
         let mut queue = VecDeque::from([(ROOT, 0usize, order.len(), 0usize)]);
         let mut runs: Vec<(u8, usize, usize)> = Vec::new();
@@ -200,7 +206,8 @@ impl DoubleArray {
                 queue.push_back((child, lo, hi, depth + 1));
             }
         }
-        let Builder { mut slots, mut outs, .. } = b;
+        let Builder { mut slots, mut outs, free, bases, .. } = b;
+        drop((free, bases));
         slots.shrink_to_fit();
         outs.shrink_to_fit();
         let mut da = DoubleArray { slots, root: Box::new([ROOT; 256]), outs };
@@ -239,32 +246,25 @@ fn child(slots: &[Slot], state: u32, c: u8) -> Option<u32> {
     (slots[t as usize].label() == u32::from(c)).then_some(t)
 }
 
-/// A double array under construction: its slots and outputs, which slots are free (the open blocks' free slots are
-/// also linked, in ascending order), and which bases are taken.
+/// A double array under construction: its slots and outputs, and a bit per slot for whether it is free and for whether some
+/// state has it as its base.
 struct Builder {
     slots: Vec<Slot>,
     outs: Vec<Out>,
-    free: Vec<bool>,
-    base_taken: Vec<bool>,
-    next: Vec<u32>,
-    prev: Vec<u32>,
-    head: u32,
-    tail: u32,
+    free: Vec<u64>,
+    bases: Vec<u64>,
     /// The first block still open.
     open: usize,
 }
 
 impl Builder {
-    fn new() -> Builder {
+    fn with_capacity(slots: usize, patterns: usize) -> Builder {
+        let words = slots.div_ceil(64);
         let mut b = Builder {
-            slots: Vec::new(),
-            outs: Vec::new(),
-            free: Vec::new(),
-            base_taken: Vec::new(),
-            next: Vec::new(),
-            prev: Vec::new(),
-            head: END,
-            tail: END,
+            slots: Vec::with_capacity(slots),
+            outs: Vec::with_capacity(patterns),
+            free: Vec::with_capacity(words),
+            bases: Vec::with_capacity(words),
             open: 0,
         };
         b.grow();
@@ -277,69 +277,41 @@ impl Builder {
 
     /// Adds a block of 256 free slots, and closes the oldest open block past [`OPEN_BLOCKS`].
     fn grow(&mut self) {
-        let start = self.slots.len();
-        let end = start + 256;
-        self.slots.resize(end, Slot::EMPTY);
-        self.free.resize(end, true);
-        self.base_taken.resize(end, false);
-        self.next.resize(end, END);
-        self.prev.resize(end, END);
-        for i in start as u32..end as u32 {
-            self.prev[i as usize] = self.tail;
-            match self.tail {
-                END => self.head = i,
-                t => self.next[t as usize] = i,
-            }
-            self.tail = i;
-        }
-        if end / 256 > self.open + OPEN_BLOCKS {
-            let first = self.open * 256;
+        self.slots.resize(self.slots.len() + 256, Slot::EMPTY);
+        self.free.extend([u64::MAX; 4]);
+        self.bases.extend([0; 4]);
+        if self.slots.len() / 256 > self.open + OPEN_BLOCKS {
             self.open += 1;
-            for i in first..first + 256 {
-                if self.free[i] {
-                    self.unlink(i as u32);
-                }
-            }
         }
     }
 
-    fn unlink(&mut self, i: u32) {
-        let (p, n) = (self.prev[i as usize], self.next[i as usize]);
-        match p {
-            END => self.head = n,
-            p => self.next[p as usize] = n,
-        }
-        match n {
-            END => self.tail = p,
-            n => self.prev[n as usize] = p,
-        }
+    fn is_free(&self, i: u32) -> bool {
+        self.free[i as usize / 64] & 1 << (i % 64) != 0
     }
 
     /// Marks slot `i` used.
     fn take(&mut self, i: u32) {
-        let i_ = i as usize;
-        if self.free[i_] {
-            self.free[i_] = false;
-            if i_ >= self.open * 256 {
-                self.unlink(i);
-            }
-        }
+        self.free[i as usize / 64] &= !(1 << (i % 64));
     }
 
-    /// A base that no state has yet, under which every label's slot is free (in an open block: a base and its
-    /// children share a block of 256).
+    /// A base that no state has yet, under which every label's slot is free: the first such, by the free slots of
+    /// the open blocks in order (a base and its children share a block of 256).
     fn place(&mut self, labels: impl Iterator<Item = u8> + Clone) -> Result<u32, String> {
         let mut rest = labels.clone();
         let first = u32::from(rest.next().expect("a state placed has children"));
         loop {
-            let mut t = self.head;
-            while t != END {
-                let base = t ^ first;
-                if !self.base_taken[base as usize] && rest.clone().all(|c| self.free[(base ^ u32::from(c)) as usize]) {
-                    self.base_taken[base as usize] = true;
-                    return Ok(base);
+            for w in self.open * 4..self.free.len() {
+                let mut bits = self.free[w];
+                while bits != 0 {
+                    let t = (w * 64) as u32 + bits.trailing_zeros();
+                    bits &= bits - 1;
+                    let base = t ^ first;
+                    let taken = self.bases[base as usize / 64] & 1 << (base % 64) != 0;
+                    if !taken && rest.clone().all(|c| self.is_free(base ^ u32::from(c))) {
+                        self.bases[base as usize / 64] |= 1 << (base % 64);
+                        return Ok(base);
+                    }
                 }
-                t = self.next[t as usize];
             }
             if self.slots.len() >= (NO_BASE - 512) as usize {
                 return Err("the automaton outgrows 4 billion states".into());
