@@ -56,25 +56,33 @@ pub struct Compiled {
 /// Compiles sources (in order) into a rule set, or returns every diagnostic (errors and warnings) found.
 pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
     let mut b = Builder::default();
-    let mut parsed = Vec::new();
-    for (src, (result, checks)) in sources.iter().zip(prepare_all(sources)) {
-        match result {
-            Ok(p) => parsed.push((src, p, checks)),
-            Err(d) => b.diags.push(d),
-        }
-    }
     // Files keep their pack order; language files are read first, since role files use their inflections.
     for src in sources {
         b.file_index(&src.name);
     }
-    for (src, p, _) in &parsed {
-        if let ParsedFile::Language(l) = p {
-            b.add_language(src, &l.language);
+    for src in sources.iter().filter(|s| rulefile::is_language(s)) {
+        match prepare(src).0 {
+            Ok(ParsedFile::Language(l)) => b.add_language(src, &l.language),
+            Ok(ParsedFile::Role(_)) => unreachable!("a language file parses as one"),
+            Err(d) => b.diags.push(d),
         }
     }
-    for (src, p, checks) in &parsed {
-        if let ParsedFile::Role(r) = p {
-            b.add_role(src, r, checks);
+    // Each role file is parsed and read into the builder before the next is parsed, and what the last steps
+    // still need of it (its id, `builds_on` and examples) is all that is kept: the parsed phrases of a whole
+    // pack, held at once, left as much heap again in holes between the builder's lists.
+    let mut roles = Vec::new();
+    for src in sources.iter().filter(|s| !rulefile::is_language(s)) {
+        match prepare(src) {
+            (Ok(ParsedFile::Role(mut r)), checks) => {
+                b.add_role(src, &r, &checks);
+                r.areas = Vec::new();
+                r.names = Vec::new();
+                r.background = None;
+                r.negative = None;
+                roles.push((src, r));
+            }
+            (Ok(ParsedFile::Language(_)), _) => unreachable!("a role file parses as one"),
+            (Err(d), _) => b.diags.push(d),
         }
     }
     if b.roles.is_empty() && !b.diags.iter().any(Diagnostic::is_error) {
@@ -84,19 +92,16 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
                 .with_hint("a pack needs at least one role file (see rules/README.md)"),
         );
     }
-    for (src, p, _) in &parsed {
-        if let ParsedFile::Role(r) = p {
-            b.add_builds_on(src, r);
-            b.add_examples(src, r);
-        }
+    for (src, r) in &roles {
+        b.add_builds_on(src, r);
+        b.add_examples(src, r);
     }
     if b.diags.iter().any(Diagnostic::is_error) {
         b.diags.sort_by(|x, y| (&x.file, x.line, x.col).cmp(&(&y.file, y.line, y.col)));
         return Err(b.diags);
     }
-    // The parsed files are all read into the builder: their memory goes before the automata are built, when the
-    // compile peaks.
-    drop(parsed);
+    // The role files are all read into the builder: their memory goes before the automata are built.
+    drop(roles);
     b.finish()
 }
 
@@ -118,14 +123,6 @@ fn prepare(src: &Source) -> (Result<ParsedFile, Diagnostic>, Vec<RegexCheck>) {
         _ => Vec::new(),
     };
     (parsed, checks)
-}
-
-/// [`prepare`] for every source, in order, on this thread. A second thread for half the files once shortened
-/// start-up; with today's pack it saves no measurable time (`classify` of one short ad: 54.7 against 55.2 ms
-/// median, 60 alternating runs), and the allocator arena it leaves behind keeps about 0.9 MiB resident through
-/// the rest of a run (`batch -j 1` peak RSS 22.0 against 21.1 MiB).
-fn prepare_all(sources: &[Source]) -> Vec<(Result<ParsedFile, Diagnostic>, Vec<RegexCheck>)> {
-    sources.iter().map(prepare).collect()
 }
 
 /// The same literal, as it is collected before the automaton is built.

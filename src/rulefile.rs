@@ -378,13 +378,17 @@ pub enum ParsedFile {
     Language(Box<LanguageFile>),
 }
 
+/// Whether [`parse`] reads `source` as a language file: a line opens its `[language]` table.
+pub fn is_language(source: &Source) -> bool {
+    source.text.lines().any(|l| l.trim_start().starts_with("[language]"))
+}
+
 /// Parses one source. Syntax errors give `R001`, schema errors (unknown key, missing key, wrong type) `R002`.
 ///
 /// A file is a language file when a line opens its `[language]` table; the file is parsed once, as that type. Only
 /// when parsing fails is it parsed again as plain TOML, to tell a syntax error from a schema error.
 pub fn parse(source: &Source) -> Result<ParsedFile, Diagnostic> {
-    let is_language = source.text.lines().any(|l| l.trim_start().starts_with("[language]"));
-    let parsed = if is_language {
+    let parsed = if is_language(source) {
         toml::from_str::<LanguageFile>(&source.text).map(|l| ParsedFile::Language(Box::new(l)))
     } else {
         toml::from_str::<RoleFile>(&source.text).map(|r| ParsedFile::Role(Box::new(r)))
