@@ -10,7 +10,7 @@
 //! bound) and compiled on first use; their leading literals (from `regex-syntax`) join the automaton, so a regex only
 //! runs where its literal was found.
 
-use crate::automaton::Literals;
+use crate::automaton::{Literals, WordLiterals};
 use crate::diag::{codes, Diagnostic, Severity, Span};
 use crate::posting::normalize_phrase;
 use crate::rulefile::{self, LanguageSpec, ParsedFile, RoleFile, Source, TitleCuesSpec};
@@ -1067,7 +1067,12 @@ impl Builder {
                 .build(ids.iter().map(text))
                 .map_err(|e| too_large(&e))
         };
-        let literals = |ids: &[u32]| Literals::new(ids.iter().map(text)).map_err(|e| too_large(&e));
+        // A literal is closed when every use of it needs a word boundary before it: the walk then leaves out its
+        // matches inside words, which the scan would drop.
+        let literals = |ids: &[u32]| {
+            let closed = |k: usize| self.literals[ids[k] as usize].uses.iter().all(|u| !u.left_open);
+            WordLiterals::new(ids.iter().map(text), closed).map_err(|e| too_large(&e))
+        };
         let confirm_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_confirm(&self.literals[i as usize])).collect();
         let automaton = literals(&body_literals)?;

@@ -43,6 +43,9 @@ pub struct Normalized {
     /// The normalised text.
     pub text: String,
     pieces: Vec<Piece>,
+    /// The hidden word starts: ascending offsets where the original text may start a word although the normalised
+    /// bytes on both sides are word bytes (see [`Normalized::hidden_starts`]).
+    hidden: Vec<u32>,
 }
 
 /// One piece of the map: normalised bytes from `at` on (up to the next piece) come from the original text at `from`.
@@ -71,6 +74,7 @@ impl Normalized {
     fn build_capped(&mut self, input: &str, cap: usize) {
         self.text.clear();
         self.pieces.clear();
+        self.hidden.clear();
         let input = &input[..floor_boundary(input, cap.min(input.len()))];
         let bytes = input.as_bytes();
         let mut i = 0;
@@ -105,6 +109,7 @@ impl Normalized {
                         // lower-case it, map it in bulk.
                         let run = plain_run_end(bytes, i + 1);
                         let from = self.text.len();
+                        push_case_starts(&bytes[i..run], from, &mut self.hidden);
                         self.text.push_str(&input[i..run]);
                         self.text[from..].make_ascii_lowercase();
                         self.map_pushed(run - i, i, run);
@@ -119,6 +124,39 @@ impl Normalized {
             self.push_mapped(c, i, next);
             i = next;
         }
+        self.add_piece_starts();
+    }
+
+    /// Where the original text may start a word that the normalised text does not show: a place where two word
+    /// bytes of the normalised text ([`crate::automaton`]'s `is_word`) meet, but which `left_boundary` may find a
+    /// boundary in the original, as the two do not stand side by side there or differ in case. That is a lower-case
+    /// letter followed by an upper-case one (`teamLead`), and the start of any piece of the map that is not one to
+    /// one with the piece before (after a dropped invisible character, an entity, a lower-cased `İ`). Ascending.
+    pub fn hidden_starts(&self) -> &[u32] {
+        &self.hidden
+    }
+
+    /// Adds the piece starts (and the bytes of squeezed pieces) between two word bytes to the hidden word starts.
+    fn add_piece_starts(&mut self) {
+        let bytes = self.text.as_bytes();
+        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let camel = self.hidden.len();
+        for (k, p) in self.pieces.iter().enumerate() {
+            let at = p.at as usize;
+            let to = match p.squeezed {
+                Some(_) => self.pieces.get(k + 1).map_or(bytes.len(), |q| q.at as usize),
+                None => at + 1,
+            };
+            for i in at.max(1)..to.min(bytes.len()) {
+                if word(bytes[i - 1]) && word(bytes[i]) {
+                    self.hidden.push(i as u32);
+                }
+            }
+        }
+        if self.hidden.len() > camel && camel > 0 {
+            self.hidden.sort_unstable();
+            self.hidden.dedup();
+        }
     }
 
     /// Gives back its buffers when they hold room for more than about `bytes` bytes of text (so that many kept
@@ -129,6 +167,9 @@ impl Normalized {
         }
         if self.pieces.capacity() > bytes / 8 {
             self.pieces = Vec::new();
+        }
+        if self.hidden.capacity() > bytes / 64 {
+            self.hidden = Vec::new();
         }
     }
 
@@ -390,6 +431,36 @@ fn plain_run_end(bytes: &[u8], from: usize) -> usize {
         run += 1;
     }
     run
+}
+
+/// Pushes `offset + k` for every `k` where byte `k - 1` of `run` (plain ASCII) is a lower-case letter and byte `k`
+/// an upper-case one: the case changes that [`left_boundary`] reads as word starts.
+fn push_case_starts(run: &[u8], offset: usize, out: &mut Vec<u32>) {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    // The high bit of every byte of `x` (ASCII) from `a` to `z` inclusive.
+    let within = |x: u64, a: u8, z: u8| (x + LO * u64::from(0x80 - a)) & !(x + LO * u64::from(0x7f - z)) & HI;
+    let mut carry = 0u64;
+    let mut chunks = run.chunks_exact(8);
+    for (n, chunk) in chunks.by_ref().enumerate() {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let upper = within(x, b'A', b'Z');
+        if upper != 0 {
+            let lower = within(x, b'a', b'z');
+            let mut starts = upper & ((lower << 8) | carry);
+            while starts != 0 {
+                out.push((offset + n * 8 + starts.trailing_zeros() as usize / 8) as u32);
+                starts &= starts - 1;
+            }
+        }
+        carry = (within(x, b'a', b'z') >> 56) & 0x80;
+    }
+    let done = run.len() - chunks.remainder().len();
+    for k in done.max(1)..run.len() {
+        if run[k - 1].is_ascii_lowercase() && run[k].is_ascii_uppercase() {
+            out.push((offset + k) as u32);
+        }
+    }
 }
 
 fn is_dash(c: char) -> bool {
@@ -1098,6 +1169,41 @@ pub(crate) fn ceil_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn case_changes_in_a_plain_run_are_hidden_word_starts_at_any_offset() {
+        // Case changes before, across and after an eight-byte step, and ones that are not a start.
+        let run = b"teamLead xY aaaaaaaB ABc CamelCaseWordsHereX 9A";
+        let mut out = Vec::new();
+        push_case_starts(run, 100, &mut out);
+        let want: Vec<u32> = (1..run.len())
+            .filter(|&k| run[k - 1].is_ascii_lowercase() && run[k].is_ascii_uppercase())
+            .map(|k| 100 + k as u32)
+            .collect();
+        assert_eq!(out, want);
+        assert_eq!(&out[..3], [104, 110, 119]);
+    }
+
+    #[test]
+    fn hidden_starts_are_where_two_word_bytes_meet_but_the_original_may_start_a_word() {
+        for (text, want) in [
+            ("team lead", vec![]),
+            ("teamLead and productOwner", vec![4u32, 20]),
+            ("team&#76;ead", vec![4, 5]),
+            ("team\u{200B}lead", vec![4]),
+            ("co-\u{200B}lead", vec![]),
+            ("a\u{212A}b", vec![1, 2]),
+        ] {
+            let norm = Normalized::new(text);
+            assert_eq!(norm.hidden_starts(), want, "{text:?} -> {:?}", norm.text);
+            // Each one stands between two word bytes of the normalised text.
+            let b = norm.text.as_bytes();
+            assert!(norm
+                .hidden_starts()
+                .iter()
+                .all(|&h| b[h as usize - 1].is_ascii_alphanumeric() && b[h as usize].is_ascii_alphanumeric()));
+        }
+    }
 
     #[test]
     fn normalized_offsets_invert_the_map() {

@@ -7,7 +7,7 @@
 //! confirm candidates, and the pack's identity hash. It is produced by `compile.rs` and read by `scan.rs` and
 //! `score.rs`; nothing mutates it after compilation.
 
-use crate::automaton::Literals;
+use crate::automaton::{Literals, WordLiterals};
 use aho_corasick::AhoCorasick;
 
 /// Default share of the best `builds_on` role's responsibility score that a role adds to its own (only when it has
@@ -514,7 +514,7 @@ pub struct RuleSet {
     /// The body automaton: every literal a posting's text can use (phrases, names, negatives, cues, regex
     /// prefixes). Its pattern `i` does `body_actions[i]`: the table is in the automaton's order, so a match costs
     /// one look-up.
-    pub(crate) automaton: Literals,
+    pub(crate) automaton: WordLiterals,
     pub(crate) body_actions: Vec<Action>,
     /// The title automaton: every literal with a title meaning (role phrases and names, seniority, noise), run
     /// over titles only, so short title words ("po", "em") cost posting bodies nothing. Its pattern `i` is literal
@@ -530,7 +530,7 @@ pub struct RuleSet {
     pub(crate) near_rules: Vec<NearRule>,
     /// The confirming sides of the proximity rules, run only over the stretches around trigger anchors. Its
     /// pattern `i` is literal `confirm_literals[i]`.
-    pub(crate) confirm_automaton: Option<Literals>,
+    pub(crate) confirm_automaton: Option<WordLiterals>,
     pub(crate) confirm_literals: Vec<u32>,
     /// Per proximity rule, the most words and bytes of its confirming literals: how far beyond the reach around a
     /// trigger anchor its partner can stand.
@@ -661,7 +661,7 @@ impl RuleSet {
     /// The bare body automaton over `haystack` (all overlapping matches, no normalisation, boundaries or scoring):
     /// the benchmark's "raw scan" baseline. Returns the number of matches.
     pub fn raw_scan(&self, haystack: &[u8]) -> usize {
-        self.automaton.overlapping(haystack).count()
+        self.automaton.overlapping(haystack, &[], 0).count()
     }
 }
 

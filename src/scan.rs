@@ -352,7 +352,7 @@ impl<'r> Scanner<'r> {
                 a.found.extend(
                     rules
                         .automaton
-                        .overlapping(a.norm.text.as_bytes())
+                        .overlapping(a.norm.text.as_bytes(), a.norm.hidden_starts(), 0)
                         .take(budget.saturating_add(1))
                         .map(|(p, s, e)| (p, s as u32, e as u32)),
                 );
@@ -432,7 +432,10 @@ impl<'r> Scanner<'r> {
                 &mut stored
             }
             None => {
-                walked = rules.automaton.overlapping(buf.as_bytes()).map(|(p, s, e)| (p, s as u32, e as u32));
+                walked = rules
+                    .automaton
+                    .overlapping(buf.as_bytes(), self.norm.hidden_starts(), 0)
+                    .map(|(p, s, e)| (p, s as u32, e as u32));
                 &mut walked
             }
         };
@@ -599,7 +602,7 @@ impl<'r> Scanner<'r> {
                 we = we.max(windows[k].1);
                 k += 1;
             }
-            for (pattern, ms, me) in ac.overlapping(&buf.as_bytes()[ws..we]) {
+            for (pattern, ms, me) in ac.overlapping(&buf.as_bytes()[ws..we], self.norm.hidden_starts(), ws) {
                 let lit = rules.confirm_literals[pattern as usize] as usize;
                 let act = rules.actions[lit];
                 let (os, oe) = self.norm.original_span_near(ws + ms, ws + me, &mut cursor);

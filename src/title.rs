@@ -134,7 +134,7 @@ struct Found {
 /// The roles with a responsibility phrase in the title (`norm` holds the normalised title), by the body automaton.
 fn domains(rules: &RuleSet, norm: &Normalized, title: &str) -> Vec<RoleIdx> {
     let mut out: Vec<RoleIdx> = Vec::new();
-    for (pattern, ms, me) in rules.automaton.overlapping(norm.text.as_bytes()) {
+    for (pattern, ms, me) in rules.automaton.overlapping(norm.text.as_bytes(), norm.hidden_starts(), 0) {
         let (os, oe) = norm.original_span(ms, me);
         let (left, right) = (posting::left_boundary(title, os), posting::right_boundary(title, oe));
         let act = rules.body_actions[pattern as usize];
