@@ -13,6 +13,8 @@
 use crate::automaton::Literals;
 use crate::posting::{self, Normalized, SectionCue};
 use crate::ruleset::{RoleIdx, RuleSet, UseKind};
+use regex_automata::hybrid::dfa::{Cache, DFA};
+use regex_automata::hybrid::LazyStateID;
 use regex_automata::{Anchored, Input};
 
 /// The longest cue read apart from the body scan, in bytes ("in close collaboration with the").
@@ -146,6 +148,75 @@ impl crate::ruleset::Meaning {
     }
 }
 
+/// A regex's lazy-DFA state after one of its prefix literals, kept for the tries found by that literal: a try then
+/// reads on from the literal's end ([`search_from`]) instead of setting up a whole search and reading the literal
+/// again, which is most of a failing try's cost (and nearly every try fails, most within a few bytes).
+#[derive(Debug, Clone, Copy, Default)]
+enum Resume {
+    /// Not read yet.
+    #[default]
+    Unread,
+    /// The state, valid while the cache has been cleared this many times (a clear drops every state).
+    At(usize, LazyStateID),
+    /// No state to resume from (a match could end within the literal, or the DFA gave up): a whole search.
+    Never,
+}
+
+impl Resume {
+    /// The state after `literal` (the candidate's literal, as found), read from the start state when not known.
+    fn state(&mut self, dfa: &DFA, cache: &mut Cache, literal: &[u8]) -> Option<LazyStateID> {
+        match *self {
+            Resume::At(clears, sid) if clears == cache.clear_count() => return Some(sid),
+            Resume::Never => return None,
+            _ => {}
+        }
+        let mut read = || -> Option<LazyStateID> {
+            let mut sid = dfa.start_state_forward(cache, &Input::new(literal).anchored(Anchored::Yes)).ok()?;
+            // A match (one byte late), dead or quit state within the literal: no resuming.
+            let plain = |sid: LazyStateID| !(sid.is_match() || sid.is_dead() || sid.is_quit() || sid.is_unknown());
+            for &b in literal {
+                if !plain(sid) {
+                    return None;
+                }
+                sid = dfa.next_state(cache, sid, b).ok()?;
+            }
+            plain(sid).then_some(sid)
+        };
+        *self = match read() {
+            Some(sid) => Resume::At(cache.clear_count(), sid),
+            None => Resume::Never,
+        };
+        match *self {
+            Resume::At(_, sid) => Some(sid),
+            _ => None,
+        }
+    }
+}
+
+/// The anchored search of `dfa` (leftmost-first, as `try_search_fwd`) over a text whose first `read` bytes took it
+/// to state `sid` and whose rest is `rest`: the end of the match, from the text's start; `None` (outer) when the DFA
+/// gives up and the full engine must decide.
+fn search_from(dfa: &DFA, cache: &mut Cache, mut sid: LazyStateID, rest: &[u8], read: usize) -> Option<Option<usize>> {
+    let mut found = None;
+    for (i, &b) in rest.iter().enumerate() {
+        sid = dfa.next_state(cache, sid, b).ok()?;
+        // As `try_search_fwd` reads the tags. Matches show one byte late: this one ends before `b`.
+        if sid.is_tagged() && !sid.is_start() {
+            if sid.is_match() {
+                found = Some(read + i);
+            } else if sid.is_dead() {
+                return Some(found);
+            } else if sid.is_quit() {
+                return None;
+            }
+        }
+    }
+    if dfa.next_eoi_state(cache, sid).ok()?.is_match() {
+        found = Some(read + rest.len());
+    }
+    Some(found)
+}
+
 /// How far back (bytes) a listed name looks for the cue of its list ([`listed_after_others`]).
 const LIST_REACH: usize = 160;
 
@@ -177,6 +248,8 @@ pub struct Scanner<'r> {
     tried: Vec<(u32, usize, usize)>,
     /// This thread's search cache per regex, made on first use.
     regex_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
+    /// Per regex candidate (the rule set's `candidates`), its regex's state after the candidate's literal.
+    resume: Vec<Resume>,
     cues: Cues,
     boilerplate: Vec<(usize, usize)>,
     /// The word bytes of the normalised text, for the proximity stretches.
@@ -294,6 +367,7 @@ impl<'r> Scanner<'r> {
             hits: Vec::new(),
             tried: Vec::new(),
             regex_caches: (0..rules.regexes.len()).map(|_| None).collect(),
+            resume: vec![Resume::default(); rules.candidates.len()],
             cues: Cues::default(),
             boilerplate: Vec::new(),
             word_bits: posting::WordBits::default(),
@@ -506,7 +580,7 @@ impl<'r> Scanner<'r> {
             if left {
                 let first = act.first_regex as usize;
                 let next = buf.as_bytes().get(m_end).copied();
-                for c in &rules.candidates[first..first + act.regexes as usize] {
+                for (ci, c) in rules.candidates[first..first + act.regexes as usize].iter().enumerate() {
                     // Most tries would fail on the next byte: those are not made.
                     if !c.next.admits(next) {
                         continue;
@@ -525,14 +599,17 @@ impl<'r> Scanner<'r> {
                     self.tried.push((rid, m_start, m_end));
                     let re = &rules.regexes[rid as usize];
                     let input = Input::new(&buf[m_start..]).anchored(Anchored::Yes);
-                    let caches = &mut self.regex_caches;
+                    let (caches, resume) = (&mut self.regex_caches, &mut self.resume[first + ci]);
                     let quick = re.anchored().and_then(|dfa| {
                         let cache = caches[rid as usize].get_or_insert_with(|| dfa.create_cache());
-                        dfa.try_search_fwd(cache, &input).ok()
+                        match resume.state(dfa, cache, &buf.as_bytes()[m_start..m_end]) {
+                            Some(sid) => search_from(dfa, cache, sid, &buf.as_bytes()[m_end..], m_end - m_start),
+                            None => dfa.try_search_fwd(cache, &input).ok().map(|h| h.map(|h| h.offset())),
+                        }
                     });
                     // No lazy DFA, or it gave up (a Unicode word boundary in non-ASCII text): the full engine decides.
                     let found = match quick {
-                        Some(half) => half.map(|h| h.offset()),
+                        Some(end) => end,
                         None => re.regex().and_then(|r| r.search(&input)).map(|m| m.end()),
                     };
                     if let Some(len) = found {
@@ -959,6 +1036,63 @@ boilerplate_phrases = ["equal opportunity employer"]
         let regex_hits =
             sc.scan("She owns the backlog.").iter().filter(|h| matches!(h.signal, Signal::Regex { .. })).count();
         assert_eq!(regex_hits, 1);
+    }
+
+    /// Every try of every regex of the default pack, at every place its literal stands in the pack's own examples
+    /// (written to hold evidence, so many tries match) and in a few texts that end right after a literal: resuming
+    /// after the literal finds what a whole search finds; also with a cache so small that it is cleared again and
+    /// again (which drops the kept states).
+    #[test]
+    fn resuming_after_the_literal_finds_what_a_whole_search_finds() {
+        let rs = crate::default_rules().expect("the default pack compiles");
+        let mut texts: Vec<String> = rs.examples().iter().map(|e| e.text.clone()).collect();
+        texts.extend(["lead", "leads the", "own the", "design", "make sure"].map(String::from));
+        for tiny in [false, true] {
+            let mut resumes = vec![Resume::default(); rs.candidates.len()];
+            let mut caches: Vec<Option<(DFA, Cache)>> = (0..rs.regexes.len()).map(|_| None).collect();
+            let (mut tries, mut matches, mut clears) = (0, 0, 0);
+            for text in &texts {
+                let norm = Normalized::new(text);
+                let buf = norm.text.as_bytes();
+                for (p, s, e) in rs.automaton.overlapping(buf, norm.hidden_starts(), 0) {
+                    let act = rs.body_actions[p as usize];
+                    for ci in act.first_regex as usize..(act.first_regex + act.regexes) as usize {
+                        let re = &rs.regexes[rs.candidates[ci].regex as usize];
+                        let Some(dfa) = re.anchored() else { continue };
+                        let (dfa, cache) = caches[rs.candidates[ci].regex as usize].get_or_insert_with(|| {
+                            let dfa = match tiny {
+                                false => dfa.clone(),
+                                true => DFA::builder()
+                                    .configure(
+                                        DFA::config()
+                                            .unicode_word_boundary(true)
+                                            .cache_capacity(0)
+                                            .skip_cache_capacity_check(true),
+                                    )
+                                    .build(&format!("^(?:{})", re.source))
+                                    .expect("builds"),
+                            };
+                            let cache = dfa.create_cache();
+                            (dfa, cache)
+                        });
+                        let input = Input::new(&buf[s..]).anchored(Anchored::Yes);
+                        let whole = dfa.try_search_fwd(cache, &input).ok().map(|h| h.map(|h| h.offset()));
+                        let resumed = match resumes[ci].state(dfa, cache, &buf[s..e]) {
+                            Some(sid) => search_from(dfa, cache, sid, &buf[e..], e - s),
+                            None => whole,
+                        };
+                        assert_eq!(resumed, whole, "`{}` at {s} in {:?}", re.source, norm.text);
+                        tries += 1;
+                        matches += usize::from(whole.flatten().is_some());
+                    }
+                }
+            }
+            for (_, cache) in caches.iter().flatten() {
+                clears += cache.clear_count();
+            }
+            assert!(tries > 2_000 && matches > 200, "{tries} tries, {matches} matches");
+            assert_eq!(clears > 0, tiny, "{clears} cache clears");
+        }
     }
 
     #[test]
