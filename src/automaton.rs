@@ -82,7 +82,7 @@ impl Iterator for Overlapping<'_> {
 /// An automaton over phrases whose matches only count where a word may start, unless the phrase is marked open
 /// (the body's phrases, the proximity rules' confirming sides), walked over a normalised text: it reports every
 /// match [`Literals::overlapping`] would, in the same order, except those of a closed phrase that starts inside a
-/// word of the normalised text, which the scan would drop (`left_boundary` fails there) but which make a third of
+/// word of the normalised text, which the scan would drop (`left_boundary` fails there) but which make an eighth of
 /// the plain walk's matches on the bench corpus.
 ///
 /// The double array reads *symbols*, not bytes: a word byte ([`is_word`]) that starts a word has a symbol of its
