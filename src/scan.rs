@@ -1038,61 +1038,98 @@ boilerplate_phrases = ["equal opportunity employer"]
         assert_eq!(regex_hits, 1);
     }
 
-    /// Every try of every regex of the default pack, at every place its literal stands in the pack's own examples
-    /// (written to hold evidence, so many tries match) and in a few texts that end right after a literal: resuming
-    /// after the literal finds what a whole search finds; also with a cache so small that it is cleared again and
-    /// again (which drops the kept states).
+    /// Every try of every regex of `rs` at every place its literal stands in `texts`, whole search against resumed
+    /// (a cache so small it is cleared again and again if `tiny`): (tries, matches, tries the DFA gave up on, cache
+    /// clears).
+    fn resume_against_whole_search(rs: &RuleSet, texts: &[String], tiny: bool) -> (usize, usize, usize, usize) {
+        let mut resumes = vec![Resume::default(); rs.candidates.len()];
+        let mut caches: Vec<Option<(DFA, Cache)>> = (0..rs.regexes.len()).map(|_| None).collect();
+        let (mut tries, mut matches, mut quits) = (0, 0, 0);
+        for text in texts {
+            let norm = Normalized::new(text);
+            let buf = norm.text.as_bytes();
+            for (p, s, e) in rs.automaton.overlapping(buf, norm.hidden_starts(), 0) {
+                let act = rs.body_actions[p as usize];
+                for ci in act.first_regex as usize..(act.first_regex + act.regexes) as usize {
+                    let re = &rs.regexes[rs.candidates[ci].regex as usize];
+                    let Some(dfa) = re.anchored() else { continue };
+                    let (dfa, cache) = caches[rs.candidates[ci].regex as usize].get_or_insert_with(|| {
+                        let dfa = match tiny {
+                            false => dfa.clone(),
+                            true => DFA::builder()
+                                .configure(
+                                    DFA::config()
+                                        .unicode_word_boundary(true)
+                                        .cache_capacity(0)
+                                        .skip_cache_capacity_check(true),
+                                )
+                                .build(&format!("^(?:{})", re.source))
+                                .expect("builds"),
+                        };
+                        let cache = dfa.create_cache();
+                        (dfa, cache)
+                    });
+                    let input = Input::new(&buf[s..]).anchored(Anchored::Yes);
+                    let whole = dfa.try_search_fwd(cache, &input).ok().map(|h| h.map(|h| h.offset()));
+                    let resumed = match resumes[ci].state(dfa, cache, &buf[s..e]) {
+                        Some(sid) => search_from(dfa, cache, sid, &buf[e..], e - s),
+                        None => whole,
+                    };
+                    assert_eq!(resumed, whole, "`{}` at {s} in {:?}", re.source, norm.text);
+                    tries += 1;
+                    matches += usize::from(whole.flatten().is_some());
+                    quits += usize::from(whole.is_none());
+                }
+            }
+        }
+        let clears = caches.iter().flatten().map(|(_, cache)| cache.clear_count()).sum();
+        (tries, matches, quits, clears)
+    }
+
+    /// The default pack's regexes over its own examples (written to hold evidence, so many tries match) and a few
+    /// texts that end right after a literal: resuming after the literal finds what a whole search finds, also when
+    /// the cache is cleared again and again (which drops the kept states).
     #[test]
     fn resuming_after_the_literal_finds_what_a_whole_search_finds() {
         let rs = crate::default_rules().expect("the default pack compiles");
         let mut texts: Vec<String> = rs.examples().iter().map(|e| e.text.clone()).collect();
         texts.extend(["lead", "leads the", "own the", "design", "make sure"].map(String::from));
         for tiny in [false, true] {
-            let mut resumes = vec![Resume::default(); rs.candidates.len()];
-            let mut caches: Vec<Option<(DFA, Cache)>> = (0..rs.regexes.len()).map(|_| None).collect();
-            let (mut tries, mut matches, mut clears) = (0, 0, 0);
-            for text in &texts {
-                let norm = Normalized::new(text);
-                let buf = norm.text.as_bytes();
-                for (p, s, e) in rs.automaton.overlapping(buf, norm.hidden_starts(), 0) {
-                    let act = rs.body_actions[p as usize];
-                    for ci in act.first_regex as usize..(act.first_regex + act.regexes) as usize {
-                        let re = &rs.regexes[rs.candidates[ci].regex as usize];
-                        let Some(dfa) = re.anchored() else { continue };
-                        let (dfa, cache) = caches[rs.candidates[ci].regex as usize].get_or_insert_with(|| {
-                            let dfa = match tiny {
-                                false => dfa.clone(),
-                                true => DFA::builder()
-                                    .configure(
-                                        DFA::config()
-                                            .unicode_word_boundary(true)
-                                            .cache_capacity(0)
-                                            .skip_cache_capacity_check(true),
-                                    )
-                                    .build(&format!("^(?:{})", re.source))
-                                    .expect("builds"),
-                            };
-                            let cache = dfa.create_cache();
-                            (dfa, cache)
-                        });
-                        let input = Input::new(&buf[s..]).anchored(Anchored::Yes);
-                        let whole = dfa.try_search_fwd(cache, &input).ok().map(|h| h.map(|h| h.offset()));
-                        let resumed = match resumes[ci].state(dfa, cache, &buf[s..e]) {
-                            Some(sid) => search_from(dfa, cache, sid, &buf[e..], e - s),
-                            None => whole,
-                        };
-                        assert_eq!(resumed, whole, "`{}` at {s} in {:?}", re.source, norm.text);
-                        tries += 1;
-                        matches += usize::from(whole.flatten().is_some());
-                    }
-                }
-            }
-            for (_, cache) in caches.iter().flatten() {
-                clears += cache.clear_count();
-            }
+            let (tries, matches, _, clears) = resume_against_whole_search(&rs, &texts, tiny);
             assert!(tries > 2_000 && matches > 200, "{tries} tries, {matches} matches");
             assert_eq!(clears > 0, tiny, "{clears} cache clears");
         }
+    }
+
+    /// A user's regexes with Unicode word boundaries and classes, over text with accented letters: where the DFA
+    /// gives up (a Unicode boundary next to a non-ASCII byte), the resumed try gives up too, and the full engine
+    /// decides, as it did for a whole search.
+    #[test]
+    fn a_resumed_try_gives_up_where_a_whole_search_does() {
+        let role = ROLE.replace(
+            "patterns = ['own(?:s|ing)? the (?:product )?backlog']",
+            r"patterns = ['own(?:s|ing)? the \w+ backlog\b', 'backlog (?:of|for) \w+\b', 'stakeholders? .{1,12} équipe']",
+        );
+        let rs = compile(&[
+            Source { name: "po.toml".into(), text: role },
+            Source { name: "en.toml".into(), text: LANG.into() },
+        ])
+        .unwrap()
+        .rules;
+        let texts: Vec<String> = [
+            "She owns the Produkt backlog and the backlog for Zürich",
+            "He owns the café backlogé; a backlog of tâches",
+            "stakeholders of the équipe, stakeholder réunis équipe",
+            "owns the ünique backlog",
+        ]
+        .map(String::from)
+        .to_vec();
+        let (tries, matches, quits, _) = resume_against_whole_search(&rs, &texts, false);
+        assert!(tries >= 8 && matches >= 3 && quits >= 1, "{tries} tries, {matches} matches, {quits} gave up");
+        // And the scan finds those matches through the full engine where the DFA gives up.
+        let mut sc = Scanner::new(&rs);
+        let found = sc.scan(&texts[1]).iter().filter(|h| matches!(h.signal, Signal::Regex { .. })).count();
+        assert!(found >= 1, "{found}");
     }
 
     #[test]
