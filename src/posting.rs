@@ -1490,6 +1490,30 @@ mod tests {
         assert_eq!(sentence_around(text, 8, 14), (0, text.len()));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Any text of the bytes a stop's test reads (stops, spaces, dashes and bullets, letters in either case,
+        /// the other bytes of the three-byte dashes): the stops read eight bytes at a time are those
+        /// [`sentence_stop`] finds byte by byte.
+        #[test]
+        fn the_stops_are_those_found_byte_by_byte(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    ".", "!", "?", "\n", " ", "-", "*", "a", "b", "Z", "Q", "1", ",", "\u{2013}", "\u{2014}",
+                    "\u{2022}", "\u{2080}", "é", "ab", "aB", " - ", " \u{2014} ",
+                ]),
+                0..60,
+            ),
+        ) {
+            let text: String = pieces.concat();
+            let mut stops = Vec::new();
+            sentence_stops(&text, &mut stops);
+            let every: Vec<usize> = (0..text.len()).filter(|&i| sentence_stop(text.as_bytes(), i)).collect();
+            proptest::prop_assert_eq!(stops, every);
+        }
+    }
+
     #[test]
     fn sentences_from_the_stops_agree_with_the_scan() {
         let unit = "Ship it. Own - the roadmap \u{2022} now! x\ny * z \u{2013} é? ";
