@@ -128,7 +128,7 @@ impl Normalized {
     }
 
     /// Where the original text may start a word that the normalised text does not show: places where two word
-    /// bytes of the normalised text ([`crate::automaton`]'s `is_word`) meet, but where [`left_boundary`] may find a
+    /// bytes of the normalised text (`automaton`'s `is_word`) meet, but where [`left_boundary`] may find a
     /// boundary in the original, because the two bytes do not stand side by side there or differ in case. That is a
     /// lower-case letter followed by an upper-case one (`teamLead`), and the start of every piece of the map (where
     /// the map stops being one to one: after a dropped invisible character, an entity, a lower-cased `İ`).
