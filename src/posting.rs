@@ -140,7 +140,7 @@ impl Normalized {
     /// Adds the piece starts (and the bytes of squeezed pieces) between two word bytes to the hidden word starts.
     fn add_piece_starts(&mut self) {
         let bytes = self.text.as_bytes();
-        let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+        let word = crate::automaton::is_word;
         let camel = self.hidden.len();
         for (k, p) in self.pieces.iter().enumerate() {
             let at = p.at as usize;
@@ -406,9 +406,8 @@ fn plain_run_end(bytes: &[u8], from: usize) -> usize {
     let mut prev_space = 0u64;
     while let Some(word) = bytes.get(run..run + 8) {
         let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        let low = x & LOW7;
-        // \t \n 0x0b 0x0c \r: 9..=13, as `low + (0x80 - 9)` reaches the high bit and `low + (0x80 - 14)` does not.
-        let control = (low + LO * (0x80 - 9)) & !(low + LO * (0x80 - 14)) & HI;
+        // \t \n 0x0b 0x0c \r (a non-ASCII byte flagged with them is a stop anyway).
+        let control = bytes_within(x, 9, 13);
         let spaces = zero(x ^ (LO * u64::from(b' ')));
         let stops = (x & HI)
             | control
@@ -437,10 +436,8 @@ fn plain_run_end(bytes: &[u8], from: usize) -> usize {
 /// Pushes `offset + k` for every `k` where byte `k - 1` of `run` (plain ASCII) is a lower-case letter and byte `k`
 /// an upper-case one: the case changes that [`left_boundary`] reads as word starts.
 fn push_case_starts(run: &[u8], offset: usize, out: &mut Vec<u32>) {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // The high bit of every byte of `x` (ASCII) from `a` to `z` inclusive.
-    let within = |x: u64, a: u8, z: u8| (x + LO * u64::from(0x80 - a)) & !(x + LO * u64::from(0x7f - z)) & HI;
+    // `run` is ASCII: every flag is an ASCII byte's.
+    let within = bytes_within;
     let mut carry = 0u64;
     let mut chunks = run.chunks_exact(8);
     for (n, chunk) in chunks.by_ref().enumerate() {
@@ -747,14 +744,21 @@ impl WordBits {
 
 /// [`near_word`] of the eight bytes of `x` (little-endian) as eight bits, without a branch or a table per byte.
 fn word_byte_mask(x: u64) -> u64 {
-    const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
-    let low = x & !HI;
-    // The high bit of each byte whose low seven bits lie in a..=b (no carry crosses a byte).
-    let within = |a: u8, b: u8| (low + LO * u64::from(0x80 - a)) & !(low + LO * u64::from(0x7f - b)) & HI;
+    let within = |a: u8, z: u8| bytes_within(x, a, z);
     let words = (x & HI) | within(b'0', b'9') | within(b'a', b'z') | within(b'A', b'Z') | within(b'_', b'_');
     // Gather the eight high bits into the low byte.
     ((words >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// The high bit of each byte of `x` whose low seven bits lie in `a..=z`, without a branch (no carry crosses a
+/// byte). A non-ASCII byte may be flagged by its low bits: `& !x` leaves the ASCII bytes alone.
+#[inline]
+fn bytes_within(x: u64, a: u8, z: u8) -> u64 {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let low = x & !HI;
+    (low + LO * u64::from(0x80 - a)) & !(low + LO * u64::from(0x7f - z)) & HI
 }
 
 /// A word byte as proximity stretches count words: loosely, any non-ASCII byte is one.
@@ -1103,7 +1107,7 @@ pub fn sentence_stops(text: &str, out: &mut Vec<usize>) {
         let space = !(((y & !HI) + !HI) | y) & HI;
         let mut may = (x & HI) | (below & !space);
         // ASCII capitals ('A'..='Z'): the lower-case letter before one may end a sentence (a lost line break).
-        let mut upper = (low + LO * (0x80 - 0x41)) & !(low + LO * (0x80 - 0x5B)) & !x & HI;
+        let mut upper = bytes_within(x, b'A', b'Z') & !x;
         while may != 0 || upper != 0 {
             // Both in ascending order: a capital at byte j stands for a candidate at j - 1, which no other
             // candidate lies between.

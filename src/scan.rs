@@ -182,14 +182,9 @@ impl Resume {
             }
             plain(sid).then_some(sid)
         };
-        *self = match read() {
-            Some(sid) => Resume::At(cache.clear_count(), sid),
-            None => Resume::Never,
-        };
-        match *self {
-            Resume::At(_, sid) => Some(sid),
-            _ => None,
-        }
+        let sid = read();
+        *self = sid.map_or(Resume::Never, |sid| Resume::At(cache.clear_count(), sid));
+        sid
     }
 }
 
@@ -1108,7 +1103,10 @@ boilerplate_phrases = ["equal opportunity employer"]
     fn a_resumed_try_gives_up_where_a_whole_search_does() {
         let role = ROLE.replace(
             "patterns = ['own(?:s|ing)? the (?:product )?backlog']",
-            r"patterns = ['own(?:s|ing)? the \w+ backlog\b', 'backlog (?:of|for) \w+\b', 'stakeholders? .{1,12} équipe']",
+            concat!(
+                r"patterns = ['own(?:s|ing)? the \w+ backlog\b', 'backlog (?:of|for) \w+\b', ",
+                r"'stakeholders? .{1,12} équipe']",
+            ),
         );
         let rs = compile(&[
             Source { name: "po.toml".into(), text: role },
