@@ -1128,6 +1128,10 @@ pub fn sentence_stops(text: &str, out: &mut Vec<usize>) {
         }
         at += 8;
     }
+    // A capital opening the tail stands for a stop at the last byte of the blocks, which no block saw.
+    if at > 0 && lost_line_break(bytes, at - 1) {
+        out.push(at - 1);
+    }
     for i in at..bytes.len() {
         if sentence_stop(bytes, i) {
             out.push(i);
@@ -1534,6 +1538,8 @@ mod tests {
             "preferredGood plusSalary x.Ab iPhone aBc MySQL endZ".repeat(9),
             "Ab".into(),
             "abC".into(),
+            // A lost line break whose capital opens the tail after the last block of eight.
+            format!("{}Za", "a".repeat(64)),
         ];
         let mut stops = Vec::new();
         for text in &texts {
