@@ -23,6 +23,8 @@ pub(crate) struct Literals {
     da: DoubleArray,
     /// ASCII letters match either case: the patterns were lower-cased, and so is each byte the walk reads.
     fold: bool,
+    /// The longest pattern's length in bytes.
+    longest: usize,
 }
 
 impl Literals {
@@ -36,7 +38,8 @@ impl Literals {
     {
         let patterns: Vec<P> = patterns.into_iter().collect();
         let bytes: Vec<&[u8]> = patterns.iter().map(AsRef::as_ref).collect();
-        Ok(Literals { da: DoubleArray::new(&bytes)?, fold: false })
+        let longest = bytes.iter().map(|p| p.len()).max().unwrap_or(0);
+        Ok(Literals { da: DoubleArray::new(&bytes)?, fold: false, longest })
     }
 
     /// [`Literals::new`], with ASCII letters matching either case (for cue lists read in the original text).
@@ -47,7 +50,13 @@ impl Literals {
     {
         let lowered: Vec<Vec<u8>> = patterns.into_iter().map(|p| p.as_ref().to_ascii_lowercase()).collect();
         let bytes: Vec<&[u8]> = lowered.iter().map(Vec::as_slice).collect();
-        Ok(Literals { da: DoubleArray::new(&bytes)?, fold: true })
+        let longest = bytes.iter().map(|p| p.len()).max().unwrap_or(0);
+        Ok(Literals { da: DoubleArray::new(&bytes)?, fold: true, longest })
+    }
+
+    /// The longest pattern's length in bytes (0 for an empty list).
+    pub(crate) fn longest(&self) -> usize {
+        self.longest
     }
 
     /// Every occurrence of every pattern in `haystack`, overlapping ones too, as `(pattern, start, end)`: ordered by

@@ -17,9 +17,6 @@ use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::{Anchored, Input};
 
-/// The longest cue read apart from the body scan, in bytes ("in close collaboration with the").
-const MAX_CUE: usize = 64;
-
 /// The most bytes between two joined role names ("Tech Owner / Technical Lead") for one to be the other's alias.
 const MAX_ALIAS_GAP: usize = 8;
 
@@ -786,12 +783,17 @@ impl<'r> Scanner<'r> {
         let before =
             |_: usize, oe: usize| oe <= start && start - oe <= reach && !posting::has_clause_break(text, oe, start);
         let after = |os: usize, _: usize| os >= end && os - end <= gap && !posting::has_clause_break(text, end, os);
-        self.rules.other_automaton.as_ref().is_some_and(|ac| found(ac, ns.saturating_sub(reach + MAX_CUE), ns, &before))
-            || self
-                .rules
-                .other_after_automaton
-                .as_ref()
-                .is_some_and(|ac| found(ac, ne, (ne + gap + MAX_CUE).min(norm.text.len()), &after))
+        // A cue that ends at most `reach` original bytes before the name starts at most its own length before that
+        // point's place in the normalised text (the map is monotone); one that starts at most `gap` bytes after the
+        // name ends at most its own length after that point's place. So the windows are exact, whatever the
+        // normalisation squeezed or widened in between.
+        self.rules.other_automaton.as_ref().is_some_and(|ac| {
+            let lo = norm.normalized_offset(start.saturating_sub(reach)).saturating_sub(ac.longest());
+            found(ac, lo, ns, &before)
+        }) || self.rules.other_after_automaton.as_ref().is_some_and(|ac| {
+            let hi = (norm.normalized_offset(end + gap) + ac.longest()).min(norm.text.len());
+            found(ac, ne, hi, &after)
+        })
     }
 
     /// Files a company-start cue for every sentence holding evidence that opens with one of the language's company
@@ -1207,6 +1209,28 @@ boilerplate_phrases = ["equal opportunity employer"]
         assert_eq!(flags(&mut sc, list), vec![true; 4]);
         assert_eq!(flags(&mut sc, "He reports to the Product Owner. Product Owner wanted."), vec![true, false]);
         assert_eq!(flags(&mut sc, "He reports to the Product Owner and works as a Product Owner."), vec![true, false]);
+    }
+
+    #[test]
+    fn a_colleague_cue_reaches_its_gap_in_original_bytes_however_normalisation_widens_the_text() {
+        let rs = rules();
+        let gap = rs.negation_gap;
+        let mut sc = Scanner::new(&rs);
+        // "Ⱥ" (2 bytes) lower-cases to "ⱥ" (3 bytes): between the cue and the name the normalised text is half as
+        // wide again as the original, and the cue still reaches exactly `gap` original bytes.
+        assert_eq!(Normalized::new("Ⱥ").text, "ⱥ");
+        for (k, before) in [(gap / 2 - 1, true), (gap / 2, false)] {
+            let filler = "Ⱥ".repeat(k);
+            let text = format!("You work with {filler} Product Owner now.");
+            let name = sc.scan(&text).iter().find(|h| matches!(h.kind, HitKind::Name { .. })).copied().expect("a name");
+            let cue_end = text.find("with").unwrap() + 4;
+            assert_eq!(name.start - cue_end <= gap, before, "{} bytes", name.start - cue_end);
+            assert_eq!(name.elsewhere, before, "{k} wide letters");
+            // And a cue after the name: "reports to you".
+            let text = format!("A Product Owner {filler} reports to you.");
+            let name = sc.scan(&text).iter().find(|h| matches!(h.kind, HitKind::Name { .. })).copied().expect("a name");
+            assert_eq!(name.elsewhere, before, "{k} wide letters after");
+        }
     }
 
     #[test]
