@@ -1068,21 +1068,27 @@ impl Builder {
                 .map_err(|e| too_large(&e))
         };
         // A literal is closed when every use of it needs a word boundary before it: the walk then leaves out its
-        // matches inside words, which the scan would drop.
-        let literals = |ids: &[u32]| {
+        // matches inside words, which the scan would drop. Likewise at the end, where every use needs a boundary
+        // after it and (in the body, where regexes are tried) no regex starts with it: such a match ending inside a
+        // word does nothing.
+        let literals = |ids: &[u32], body: bool| {
             let closed = |k: usize| self.literals[ids[k] as usize].uses.iter().all(|u| !u.left_open);
-            WordLiterals::new(ids.iter().map(text), closed).map_err(|e| too_large(&e))
+            let ends = |k: usize| {
+                let p = &self.literals[ids[k] as usize];
+                p.uses.iter().all(|u| !u.right_open) && (!body || p.regexes.is_empty())
+            };
+            WordLiterals::new(ids.iter().map(text), closed, ends).map_err(|e| too_large(&e))
         };
         let confirm_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_confirm(&self.literals[i as usize])).collect();
-        let automaton = literals(&body_literals)?;
+        let automaton = literals(&body_literals, true)?;
         let title_automaton = build(&title_literals)?;
         // A double array, as for the body: a DFA over the confirming sides was three times faster over the
         // stretches when its table was half a megabyte, but the default pack's grew to 1.6 MB and, out of cache, it
         // read them no faster than an NFA (`batch -j 1`, 8 interleaved runs each) for 1.4 MB more peak RSS.
         let confirm_automaton = match confirm_literals.is_empty() {
             true => None,
-            false => Some(literals(&confirm_literals)?),
+            false => Some(literals(&confirm_literals, false)?),
         };
         // Each rule's own confirming side bounds the stretches around its trigger anchors (a pack-wide bound would
         // make every rule's stretches as wide as its longest partner needs).
