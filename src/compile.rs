@@ -1093,13 +1093,16 @@ impl Builder {
         // Each rule's own confirming side bounds the stretches around its trigger anchors (a pack-wide bound would
         // make every rule's stretches as wide as its longest partner needs).
         let mut near_partners = vec![(0usize, 0usize); self.near_rules.len()];
-        for &i in &confirm_literals {
+        let rule_words = self.near_rules.len().div_ceil(64);
+        let mut confirm_rules = vec![0u64; confirm_literals.len() * rule_words];
+        for (k, &i) in confirm_literals.iter().enumerate() {
             let p = &self.literals[i as usize];
             for u in &p.uses {
                 if let UseKind::NearAnchor { rule, confirm: true, .. } = u.kind {
                     let (words, len) = &mut near_partners[rule as usize];
                     *words = (*words).max(p.text.split(' ').count());
                     *len = (*len).max(p.text.len());
+                    confirm_rules[k * rule_words + rule as usize / 64] |= 1 << (rule % 64);
                 }
             }
         }
@@ -1137,6 +1140,7 @@ impl Builder {
                 title_literals,
                 confirm_automaton,
                 confirm_literals,
+                confirm_rules,
                 near_partners,
                 actions,
                 meanings,

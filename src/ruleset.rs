@@ -532,6 +532,9 @@ pub struct RuleSet {
     /// pattern `i` is literal `confirm_literals[i]`.
     pub(crate) confirm_automaton: Option<WordLiterals>,
     pub(crate) confirm_literals: Vec<u32>,
+    /// Per confirming literal (the confirm automaton's pattern `i`), the proximity rules it confirms: one bit per
+    /// rule, in `near_rules.len().div_ceil(64)` words from `i` times that.
+    pub(crate) confirm_rules: Vec<u64>,
     /// Per proximity rule, the most words and bytes of its confirming literals: how far beyond the reach around a
     /// trigger anchor its partner can stand.
     pub(crate) near_partners: Vec<(usize, usize)>,

@@ -661,6 +661,7 @@ impl<'r> Scanner<'r> {
         self.cues.windows.sort_unstable();
         let windows = &self.cues.windows;
         let buf = self.norm.text.as_str();
+        let rule_words = rules.near_rules.len().div_ceil(64);
         // The stretches are read in order: one cursor walks the normalisation map once.
         let mut cursor = 0;
         let mut k = 0;
@@ -672,6 +673,12 @@ impl<'r> Scanner<'r> {
                 k += 1;
             }
             for (pattern, ms, me) in ac.overlapping(&buf.as_bytes()[ws..we], self.norm.hidden_starts(), ws) {
+                // Most confirming sides found serve no rule triggered in this posting: their rules' bits say so
+                // before the span is mapped or a meaning read.
+                let rules_of = &rules.confirm_rules[pattern as usize * rule_words..][..rule_words];
+                if !rules_of.iter().zip(&self.cues.triggered).any(|(r, t)| r & t != 0) {
+                    continue;
+                }
                 let lit = rules.confirm_literals[pattern as usize] as usize;
                 let act = rules.actions[lit];
                 let (os, oe) = self.norm.original_span_near(ws + ms, ws + me, &mut cursor);
