@@ -1137,12 +1137,11 @@ impl Builder {
                 automaton,
                 body_actions: body_literals.iter().map(|&l| actions[l as usize]).collect(),
                 title_automaton,
-                title_literals,
+                title_actions: title_literals.iter().map(|&l| actions[l as usize]).collect(),
                 confirm_automaton,
-                confirm_literals,
+                confirm_actions: confirm_literals.iter().map(|&l| actions[l as usize]).collect(),
                 confirm_rules,
                 near_partners,
-                actions,
                 meanings,
                 candidates,
                 regexes: self.regexes,
@@ -1637,7 +1636,8 @@ text = "hello"
         use regex_automata::util::start;
         let rules = crate::default_rules().unwrap();
         let mut filtered = 0;
-        for act in &rules.actions {
+        // Every regex prefix literal is in the body automaton.
+        for act in &rules.body_actions {
             let lit = &rules.patterns[act.literal as usize].text;
             let first = act.first_regex as usize;
             for c in &rules.candidates[first..first + act.regexes as usize] {

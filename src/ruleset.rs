@@ -517,21 +517,20 @@ pub struct RuleSet {
     pub(crate) automaton: WordLiterals,
     pub(crate) body_actions: Vec<Action>,
     /// The title automaton: every literal with a title meaning (role phrases and names, seniority, noise), run
-    /// over titles only, so short title words ("po", "em") cost posting bodies nothing. Its pattern `i` is literal
-    /// `title_literals[i]`.
+    /// over titles only, so short title words ("po", "em") cost posting bodies nothing. Its pattern `i` does
+    /// `title_actions[i]`. (Each automaton has a table of its own, in its order: one table over every literal
+    /// would hold a quarter of a megabyte that no walk reads.)
     pub(crate) title_automaton: AhoCorasick,
-    pub(crate) title_literals: Vec<u32>,
-    /// Per literal: where its meanings and regex candidates are.
-    pub(crate) actions: Vec<Action>,
+    pub(crate) title_actions: Vec<Action>,
     pub(crate) meanings: Vec<Meaning>,
     pub(crate) candidates: Vec<Candidate>,
     pub(crate) regexes: Vec<RegexRule>,
     /// Proximity rules.
     pub(crate) near_rules: Vec<NearRule>,
     /// The confirming sides of the proximity rules, run only over the stretches around trigger anchors. Its
-    /// pattern `i` is literal `confirm_literals[i]`.
+    /// pattern `i` does `confirm_actions[i]`.
     pub(crate) confirm_automaton: Option<WordLiterals>,
-    pub(crate) confirm_literals: Vec<u32>,
+    pub(crate) confirm_actions: Vec<Action>,
     /// Per confirming literal (the confirm automaton's pattern `i`), the proximity rules it confirms: one bit per
     /// rule, in `near_rules.len().div_ceil(64)` words from `i` times that.
     pub(crate) confirm_rules: Vec<u64>,

@@ -679,8 +679,7 @@ impl<'r> Scanner<'r> {
                 if !rules_of.iter().zip(&self.cues.triggered).any(|(r, t)| r & t != 0) {
                     continue;
                 }
-                let lit = rules.confirm_literals[pattern as usize] as usize;
-                let act = rules.actions[lit];
+                let act = rules.confirm_actions[pattern as usize];
                 let (os, oe) = self.norm.original_span_near(ws + ms, ws + me, &mut cursor);
                 let left = posting::left_boundary(text, os);
                 let right = posting::right_boundary(text, oe);

@@ -166,7 +166,7 @@ pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, wit
         for m in rules.title_automaton.find_overlapping_iter(norm.text.as_str()) {
             let (os, oe) = norm.original_span(m.start(), m.end());
             let (left, right) = (posting::left_boundary(title, os), posting::right_boundary(title, oe));
-            let act = rules.actions[rules.title_literals[m.pattern().as_usize()] as usize];
+            let act = rules.title_actions[m.pattern().as_usize()];
             let first = act.first_use as usize;
             for u in &rules.meanings[first..first + act.uses as usize] {
                 if u.kind.is_title() && (u.left_open || left) && (u.right_open || right) {
@@ -411,7 +411,7 @@ fn shared_head(rules: &RuleSet, title: &str, best: (usize, usize)) -> Option<((u
     let text = candidate.text.as_str();
     let mut roles: Vec<RoleIdx> = Vec::new();
     for m in rules.title_automaton.find_overlapping_iter(text).filter(|m| m.start() == 0 && m.end() == text.len()) {
-        let act = rules.actions[rules.title_literals[m.pattern().as_usize()] as usize];
+        let act = rules.title_actions[m.pattern().as_usize()];
         let first = act.first_use as usize;
         for u in &rules.meanings[first..first + act.uses as usize] {
             if let UseKind::Title { role } = u.kind {
