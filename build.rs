@@ -1,5 +1,5 @@
-//! Embeds the default rule pack (`rules/*.toml`) into the binary, in file-name order, and on Linux links the web
-//! server's code apart from the rest (`src/cli/serve.ld`).
+//! Embeds the default rule pack (`rules/*.toml`) into the binary, in file-name order, and on Linux links the code
+//! that only some commands run apart from the rest (`src/cli/layout.ld`).
 use std::{env, fs, path::Path};
 
 fn main() {
@@ -22,13 +22,14 @@ fn main() {
     out.push_str("];\n");
     fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("embedded_rules.rs"), out).unwrap();
 
-    // The web server's code in a text section of its own, where no other command's pages map it in (see the
-    // script). ELF targets only; ROLECALL_PLAIN_LINK=1 opts out, for a linker that reads no scripts (mold).
+    // The web server's and the tools' code in text sections of their own, where other commands' pages do not map
+    // it in (see the script). ELF targets only; ROLECALL_PLAIN_LINK=1 opts out, for a linker that reads no scripts
+    // (mold).
     println!("cargo:rerun-if-env-changed=ROLECALL_PLAIN_LINK");
     let linux = env::var("CARGO_CFG_TARGET_OS").is_ok_and(|os| os == "linux");
     let plain = env::var_os("ROLECALL_PLAIN_LINK").is_some_and(|v| !v.is_empty() && v != "0");
-    if linux && env::var_os("CARGO_FEATURE_SERVE").is_some() && !plain {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/serve.ld");
+    if linux && !plain {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cli/layout.ld");
         println!("cargo:rerun-if-changed={}", script.display());
         // -Xlinker, not -Wl: a comma in the path stays in it.
         for arg in ["-Xlinker".into(), "-T".into(), "-Xlinker".into(), script.display().to_string()] {

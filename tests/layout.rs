@@ -1,7 +1,7 @@
-//! The `rolecall` binary's layout on Linux: the web server's code stands in a text section of its own
-//! (`src/cli/serve.ld`, passed by `build.rs`), after the code every other command runs, so that `batch` or `drift`
-//! never maps its pages in. Read from the binary's own ELF section and symbol tables.
-#![cfg(all(target_os = "linux", target_pointer_width = "64", target_endian = "little", feature = "serve"))]
+//! The `rolecall` binary's layout on Linux: the web server's code and the tools' stand in text sections of their
+//! own (`src/cli/layout.ld`, passed by `build.rs`), after the code every other command runs, so that `batch` or
+//! `drift` never maps their pages in. Read from the binary's own ELF section and symbol tables.
+#![cfg(all(target_os = "linux", target_pointer_width = "64", target_endian = "little"))]
 
 /// A section: name, index, and its bytes' place in the file.
 struct Section {
@@ -53,7 +53,7 @@ fn sections(elf: &[u8]) -> Vec<Section> {
 }
 
 #[test]
-fn the_web_servers_code_is_linked_apart_from_the_rest() {
+fn the_web_servers_and_the_tools_code_is_linked_apart_from_the_rest() {
     if option_env!("ROLECALL_PLAIN_LINK").is_some_and(|v| !v.is_empty() && v != "0") {
         return; // built without the script, on purpose
     }
@@ -61,13 +61,21 @@ fn the_web_servers_code_is_linked_apart_from_the_rest() {
     let sections = sections(&elf);
     let find = |name: &str| sections.iter().find(|s| s.name == name);
     let text = find(".text").expect("a .text section");
-    let serve = find(".text.serve").expect("the script's .text.serve section");
-    assert!(serve.size > 64 * 1024, "{} bytes of server code", serve.size);
+    let serve = find(".text.serve");
+    let tools = find(".text.tools").expect("the script's .text.tools section");
+    assert!(tools.size > 64 * 1024, "{} bytes of tools' code", tools.size);
+    if cfg!(feature = "serve") {
+        let serve = serve.expect("the script's .text.serve section");
+        assert!(serve.size > 64 * 1024, "{} bytes of server code", serve.size);
+    } else {
+        assert!(serve.is_none(), "no server, no section");
+    }
 
-    // Every function of the HTTP stack is in it, and none of the scan's. (A stripped build has no symbols to read.)
+    // Every function of the HTTP stack and of the tools is in its section, and none of the scan's. (A stripped
+    // build has no symbols to read.)
     let Some(symtab) = sections.iter().find(|s| s.kind == 2) else { return };
     let strtab = &sections[symtab.link];
-    let (mut stack, mut scan) = (0, 0);
+    let (mut stack, mut tool, mut scan) = (0, 0, 0);
     for at in (symtab.offset..symtab.offset + symtab.size).step_by(24) {
         let (info, shndx, size) = (elf[at + 4], u16_at(&elf, at + 6), u64_at(&elf, at + 16));
         if info & 0xf != 2 || size == 0 {
@@ -75,14 +83,19 @@ fn the_web_servers_code_is_linked_apart_from_the_rest() {
         }
         let name = c_str(&elf, strtab.offset + u32_at(&elf, at));
         if ["tokio", "hyper", "axum"].iter().any(|c| name.contains(c)) {
-            assert_eq!(shndx, serve.index, "{name} stands outside .text.serve");
+            assert_eq!(Some(shndx), serve.map(|s| s.index), "{name} stands outside .text.serve");
             stack += 1;
+        }
+        if ["clap_mangen", "8rolecall4mine", "8rolecall4eval"].iter().any(|c| name.contains(c)) {
+            assert_eq!(shndx, tools.index, "{name} stands outside .text.tools");
+            tool += 1;
         }
         if name.contains("8rolecall4scan") {
             assert_eq!(shndx, text.index, "{name}, a scan function, stands outside .text");
             scan += 1;
         }
     }
-    assert!(stack > 100, "{stack} functions of the HTTP stack");
+    assert!(stack > 100 || !cfg!(feature = "serve"), "{stack} functions of the HTTP stack");
+    assert!(tool > 20, "{tool} functions of the tools");
     assert!(scan > 0, "no scan function found");
 }
