@@ -122,6 +122,14 @@ pub(crate) const fn is_word(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'
 }
 
+/// Whether two word bytes meet at `i` of a normalised text (bytes `i - 1` and `i`): no word starts or ends there
+/// that the normalised bytes show. Where the original may still start (or end) one, the place is a hidden word
+/// start ([`crate::posting::Normalized::hidden_starts`]).
+#[inline]
+pub(crate) fn words_meet(text: &[u8], i: usize) -> bool {
+    i > 0 && i < text.len() && is_word(text[i - 1]) && is_word(text[i])
+}
+
 /// The symbols of the 37 word bytes where they start a word: control bytes a normalised text never holds as such
 /// (its whitespace is spaces) and bytes no UTF-8 text holds.
 const START_SYMBOLS: [u8; 37] = [
@@ -284,7 +292,7 @@ impl WordWalk<'_> {
     /// Looks up the closed phrases that start at hidden word start `i` (inside a word of the normalised text).
     fn look_up_at(&mut self, i: usize) {
         let (da, text) = (&self.lits.da, self.haystack);
-        if !self.lits.symbols || i == 0 || !is_word(text[i - 1]) || !is_word(text[i]) {
+        if !self.lits.symbols || !words_meet(text, i) {
             return; // the walk sees this start, or no closed phrase of word bytes starts here
         }
         let mut state = da.root[usize::from(symbol(text[i], false))];
@@ -336,11 +344,7 @@ impl WordWalk<'_> {
     /// word either ([`WordLiterals::overlapping`]'s `hidden`).
     #[inline]
     fn inside_word(&self) -> bool {
-        let at = self.at;
-        at > 0
-            && self.haystack.get(at).copied().is_some_and(is_word)
-            && is_word(self.haystack[at - 1])
-            && self.next_hidden != at
+        words_meet(self.haystack, self.at) && self.next_hidden != self.at
     }
 
     /// The next match of the walk, whether or not a word may end after it.

@@ -140,7 +140,6 @@ impl Normalized {
     /// Adds the piece starts (and the bytes of squeezed pieces) between two word bytes to the hidden word starts.
     fn add_piece_starts(&mut self) {
         let bytes = self.text.as_bytes();
-        let word = crate::automaton::is_word;
         let camel = self.hidden.len();
         for (k, p) in self.pieces.iter().enumerate() {
             let at = p.at as usize;
@@ -148,11 +147,7 @@ impl Normalized {
                 Some(_) => self.pieces.get(k + 1).map_or(bytes.len(), |q| q.at as usize),
                 None => at + 1,
             };
-            for i in at.max(1)..to.min(bytes.len()) {
-                if word(bytes[i - 1]) && word(bytes[i]) {
-                    self.hidden.push(i as u32);
-                }
-            }
+            self.hidden.extend((at..to).filter(|&i| crate::automaton::words_meet(bytes, i)).map(|i| i as u32));
         }
         if self.hidden.len() > camel && camel > 0 {
             self.hidden.sort_unstable();
@@ -442,16 +437,15 @@ fn push_case_starts(run: &[u8], offset: usize, out: &mut Vec<u32>) {
     let mut chunks = run.chunks_exact(8);
     for (n, chunk) in chunks.by_ref().enumerate() {
         let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let upper = within(x, b'A', b'Z');
+        let (upper, lower) = (within(x, b'A', b'Z'), within(x, b'a', b'z'));
         if upper != 0 {
-            let lower = within(x, b'a', b'z');
             let mut starts = upper & ((lower << 8) | carry);
             while starts != 0 {
                 out.push((offset + n * 8 + starts.trailing_zeros() as usize / 8) as u32);
                 starts &= starts - 1;
             }
         }
-        carry = (within(x, b'a', b'z') >> 56) & 0x80;
+        carry = (lower >> 56) & 0x80;
     }
     let done = run.len() - chunks.remainder().len();
     for k in done.max(1)..run.len() {

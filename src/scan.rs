@@ -239,7 +239,7 @@ pub struct Scanner<'r> {
     /// literals of one regex ("own", "owns") can start at the same place.
     tried: Vec<(u32, usize, usize)>,
     /// This thread's search cache per regex, made on first use.
-    regex_caches: Vec<Option<regex_automata::hybrid::dfa::Cache>>,
+    regex_caches: Vec<Option<Cache>>,
     /// Per regex candidate (the rule set's `candidates`), its regex's state after the candidate's literal.
     resume: Vec<Resume>,
     cues: Cues,
