@@ -299,7 +299,7 @@ impl WordWalk<'_> {
         let mut j = i;
         while state != ROOT {
             // The state's own phrases head its output chain, longest first.
-            let mut o = da.slots[state as usize].out();
+            let mut o = da.out(state);
             while o != NO_OUT {
                 let out = da.outs[o as usize - 1];
                 if out.len as usize != j + 1 - i {
@@ -386,9 +386,8 @@ impl WordWalk<'_> {
                 after_word = is_word(b);
                 state = da.step(state, c);
                 at += 1;
-                let out = da.slots[state as usize].out();
-                if out != NO_OUT {
-                    self.out = out;
+                if da.slots[state as usize].has_out() {
+                    self.out = da.firsts[state as usize];
                     break;
                 }
             }
@@ -409,12 +408,15 @@ impl WordWalk<'_> {
 const ROOT: u32 = 0;
 /// The label of a slot where no state's child stands (and of the root's): no byte equals it.
 const NO_LABEL: u32 = 256;
-/// A state's base when it has no children.
-const NO_BASE: u32 = u32::MAX;
+/// The base of a state without children: no state's children have it (their base is never 0), so each of its probes
+/// (slots 0 to 255) finds another label.
+const NO_BASE: u32 = 0;
 /// No output: the end of an output chain, or a state that ends no pattern.
 const NO_OUT: u32 = 0;
-/// A slot keeps its first output's 1-based index in the 23 bits above its 9-bit label.
-const MAX_PATTERNS: usize = (1 << 23) - 1;
+/// Output indices are 1-based `u32`s, [`NO_OUT`] aside.
+const MAX_PATTERNS: usize = u32::MAX as usize - 1;
+/// A slot keeps its base in the 22 bits above its label and output bit.
+const MAX_SLOTS: usize = 1 << 22;
 /// Construction looks for room in the last this many blocks of 256 slots only (the older ones are closed, their
 /// few free slots left empty), which keeps its time linear in the number of states.
 const OPEN_BLOCKS: usize = 16;
@@ -424,12 +426,15 @@ const OPEN_BLOCKS: usize = 16;
 /// (plus one per failure link the text takes). The root's steps are a table of their own.
 ///
 /// A walk is a chain of dependent loads, one slot per byte, so what counts is how much of the array the cache
-/// holds: a slot is the 8 bytes a step reads (base, label, first output), and the failure links stand apart,
-/// read only where a child is missing (one byte in seven of a posting). On the bench corpus that is about 4 % off
-/// `batch -j 1`'s time against 12-byte slots that held the link.
+/// holds: a slot is the 4 bytes a step reads (base, label, whether the state has outputs), and the failure links and
+/// first outputs stand apart, read only where a child is missing (one byte in seven of a posting) or a phrase ends.
+/// The default pack's body automaton is 71 K slots: at 4 bytes, 280 KB, which a core's L2 cache holds (at 8 bytes
+/// it did not).
 #[derive(Clone)]
 struct DoubleArray {
     slots: Vec<Slot>,
+    /// Each state's first output (1-based, [`NO_OUT`] for none), apart from its slot: read where its bit says so.
+    firsts: Vec<u32>,
     /// Each state's failure state, apart from its slot: a step reads it only when the child is missing.
     fails: Vec<u32>,
     root: Box<[u32; 256]>,
@@ -443,25 +448,37 @@ impl std::fmt::Debug for DoubleArray {
     }
 }
 
-/// A state's slot: its children's base ([`NO_BASE`] for none), its label and its first output.
+/// A state's slot: its label (the low 9 bits), whether it has outputs (bit 9) and its children's base (the 22 bits
+/// above; [`NO_BASE`] for none).
 #[derive(Clone, Copy)]
-struct Slot {
-    base: u32,
-    /// The label (low 9 bits) and the state's first output (the bits above, 1-based; [`NO_OUT`] for none).
-    info: u32,
-}
+struct Slot(u32);
 
 impl Slot {
-    const EMPTY: Slot = Slot { base: NO_BASE, info: NO_LABEL };
+    const EMPTY: Slot = Slot(NO_LABEL);
+    const HAS_OUT: u32 = 1 << 9;
 
     #[inline]
-    fn label(self) -> u32 {
-        self.info & 0x1ff
+    fn new(label: u8, has_out: bool) -> Slot {
+        Slot(u32::from(label) | if has_out { Slot::HAS_OUT } else { 0 })
     }
 
     #[inline]
-    fn out(self) -> u32 {
-        self.info >> 9
+    fn label(self) -> u32 {
+        self.0 & 0x1ff
+    }
+
+    #[inline]
+    fn has_out(self) -> bool {
+        self.0 & Slot::HAS_OUT != 0
+    }
+
+    #[inline]
+    fn base(self) -> u32 {
+        self.0 >> 10
+    }
+
+    fn set_base(&mut self, base: u32) {
+        self.0 = self.0 & 0x3ff | base << 10;
     }
 }
 
@@ -519,7 +536,7 @@ impl DoubleArray {
                 continue;
             }
             let base = b.place(runs.iter().map(|r| r.0))?;
-            b.slots[state as usize].base = base;
+            b.slots[state as usize].set_base(base);
             for &(c, lo, hi) in &runs {
                 let child = base ^ u32::from(c);
                 b.take(child);
@@ -538,23 +555,25 @@ impl DoubleArray {
                         }
                     }
                 };
-                let mut out = b.slots[fail as usize].out();
+                let mut out = b.firsts[fail as usize];
                 let ends = (lo..hi).take_while(|&k| pattern(k).len() == depth + 1).count();
                 for k in (lo..lo + ends).rev() {
                     b.outs.push(Out { pattern: order[k], len: (depth + 1) as u32, next: out });
                     out = b.outs.len() as u32;
                 }
                 b.fails[child as usize] = fail;
-                b.slots[child as usize] = Slot { base: NO_BASE, info: out << 9 | u32::from(c) };
+                b.slots[child as usize] = Slot::new(c, out != NO_OUT);
+                b.firsts[child as usize] = out;
                 queue.push_back((child, lo as u32, hi as u32, (depth + 1) as u32));
             }
         }
-        let Builder { mut slots, mut fails, mut outs, free, bases, .. } = b;
+        let Builder { mut slots, mut firsts, mut fails, mut outs, free, bases, .. } = b;
         drop((free, bases));
         slots.shrink_to_fit();
+        firsts.shrink_to_fit();
         fails.shrink_to_fit();
         outs.shrink_to_fit();
-        let mut da = DoubleArray { slots, fails, root: Box::new([ROOT; 256]), outs };
+        let mut da = DoubleArray { slots, firsts, fails, root: Box::new([ROOT; 256]), outs };
         for c in 0..=255u8 {
             da.root[usize::from(c)] = child(&da.slots, ROOT, c).unwrap_or(ROOT);
         }
@@ -568,25 +587,28 @@ impl DoubleArray {
             if state == ROOT {
                 return self.root[usize::from(c)];
             }
-            let slot = self.slots[state as usize];
-            if slot.base != NO_BASE {
-                let t = slot.base ^ u32::from(c);
-                if self.slots[t as usize].label() == u32::from(c) {
-                    return t;
-                }
+            // (A state without children probes one of slots 0 to 255, and finds another label there.)
+            let t = self.slots[state as usize].base() ^ u32::from(c);
+            if self.slots[t as usize].label() == u32::from(c) {
+                return t;
             }
             state = self.fails[state as usize];
+        }
+    }
+
+    /// The first output of `state` (1-based), or [`NO_OUT`].
+    #[inline]
+    fn out(&self, state: u32) -> u32 {
+        match self.slots[state as usize].has_out() {
+            true => self.firsts[state as usize],
+            false => NO_OUT,
         }
     }
 }
 
 /// The child of `state` on `c` in `slots`, if it has one.
 fn child(slots: &[Slot], state: u32, c: u8) -> Option<u32> {
-    let base = slots[state as usize].base;
-    if base == NO_BASE {
-        return None;
-    }
-    let t = base ^ u32::from(c);
+    let t = slots[state as usize].base() ^ u32::from(c);
     (slots[t as usize].label() == u32::from(c)).then_some(t)
 }
 
@@ -594,6 +616,7 @@ fn child(slots: &[Slot], state: u32, c: u8) -> Option<u32> {
 /// whether some state has it as its base.
 struct Builder {
     slots: Vec<Slot>,
+    firsts: Vec<u32>,
     fails: Vec<u32>,
     outs: Vec<Out>,
     free: Vec<u64>,
@@ -607,6 +630,7 @@ impl Builder {
         let words = slots.div_ceil(64);
         let mut b = Builder {
             slots: Vec::with_capacity(slots),
+            firsts: Vec::with_capacity(slots),
             fails: Vec::with_capacity(slots),
             outs: Vec::with_capacity(patterns),
             free: Vec::with_capacity(words),
@@ -614,6 +638,8 @@ impl Builder {
             open: 0,
         };
         b.grow();
+        // Base 0 is the states' without children.
+        b.bases[NO_BASE as usize / 64] |= 1 << (NO_BASE % 64);
         b
     }
 
@@ -624,6 +650,7 @@ impl Builder {
     /// Adds a block of 256 free slots, and closes the oldest open block past [`OPEN_BLOCKS`].
     fn grow(&mut self) {
         self.slots.resize(self.slots.len() + 256, Slot::EMPTY);
+        self.firsts.resize(self.slots.len(), NO_OUT);
         self.fails.resize(self.slots.len(), ROOT);
         self.free.extend([u64::MAX; 4]);
         self.bases.extend([0; 4]);
@@ -660,8 +687,8 @@ impl Builder {
                     }
                 }
             }
-            if self.slots.len() >= (NO_BASE - 512) as usize {
-                return Err("the automaton outgrows 4 billion states".into());
+            if self.slots.len() + 256 > MAX_SLOTS {
+                return Err(format!("the automaton outgrows {MAX_SLOTS} states"));
             }
             self.grow();
         }
@@ -689,9 +716,8 @@ impl<const FOLD: bool> Walk<'_, FOLD> {
                 let byte = if FOLD { byte.to_ascii_lowercase() } else { byte };
                 self.state = da.step(self.state, byte);
                 self.at += 1;
-                let out = da.slots[self.state as usize].out();
-                if out != NO_OUT {
-                    self.out = out;
+                if da.slots[self.state as usize].has_out() {
+                    self.out = da.firsts[self.state as usize];
                     break;
                 }
             }
