@@ -1044,10 +1044,10 @@ impl Builder {
             let key = r.source.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
             r.specificity = (near_roles[&key].len() as f64).powf(-SHARE_EXPONENT);
         }
-        // Two automata over the one literal table: a body literal is one a posting's text can use; a title literal
-        // has a title meaning. A name is both.
+        // Two automata over the one literal table: a body literal is one a posting's text can use (a proximity
+        // rule's confirming side included); a title literal has a title meaning. A name is both.
         let confirms = |u: &Use| matches!(u.kind, UseKind::NearAnchor { confirm: true, .. });
-        let is_body = |p: &Pattern| !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title() && !confirms(u));
+        let is_body = |p: &Pattern| !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title());
         let is_title = |p: &Pattern| p.uses.iter().any(|u| u.kind.is_title());
         let is_confirm = |p: &Pattern| p.uses.iter().any(confirms);
         let body_literals: Vec<u32> =
@@ -1069,27 +1069,32 @@ impl Builder {
         };
         // A literal is closed when every use of it needs a word boundary before it: the walk then leaves out its
         // matches inside words, which the scan would drop. Likewise at the end, where every use needs a boundary
-        // after it and (in the body, where regexes are tried) no regex starts with it: such a match ending inside a
-        // word does nothing.
-        let literals = |ids: &[u32], body: bool| {
-            let closed = |k: usize| self.literals[ids[k] as usize].uses.iter().all(|u| !u.left_open);
-            let ends = |k: usize| {
-                let p = &self.literals[ids[k] as usize];
-                p.uses.iter().all(|u| !u.right_open) && (!body || p.regexes.is_empty())
-            };
-            WordLiterals::new(ids.iter().map(text), closed, ends).map_err(|e| too_large(&e))
+        // after it and no regex starts with it: such a match ending inside a word does nothing.
+        let closed = |k: usize| self.literals[body_literals[k] as usize].uses.iter().all(|u| !u.left_open);
+        let ends = |k: usize| {
+            let p = &self.literals[body_literals[k] as usize];
+            p.uses.iter().all(|u| !u.right_open) && p.regexes.is_empty()
         };
+        let automaton = WordLiterals::new(body_literals.iter().map(text), closed, ends).map_err(|e| too_large(&e))?;
         let confirm_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_confirm(&self.literals[i as usize])).collect();
-        let automaton = literals(&body_literals, true)?;
         let title_automaton = build(&title_literals)?;
-        // A double array, as for the body: a DFA over the confirming sides was three times faster over the
-        // stretches when its table was half a megabyte, but the default pack's grew to 1.6 MB and, out of cache, it
-        // read them no faster than an NFA (`batch -j 1`, 8 interleaved runs each) for 1.4 MB more peak RSS.
-        let confirm_automaton = match confirm_literals.is_empty() {
-            true => None,
-            false => Some(literals(&confirm_literals, false)?),
-        };
+        // The confirming sides are found by the body walk and kept aside for the stretches around the trigger
+        // anchors. A walk of their own over those stretches read a third of a posting again: on the bench corpus,
+        // 8 % of `batch -j 1` against 3 % for the body walk's extra matches.
+        let confirm_index: HashMap<u32, u32> =
+            confirm_literals.iter().enumerate().map(|(k, &l)| (l, k as u32)).collect();
+        let body_confirm: Vec<u32> = body_literals
+            .iter()
+            .map(|l| match confirm_index.get(l) {
+                None => crate::ruleset::NO_CONFIRM,
+                Some(&k) => {
+                    let p = &self.literals[*l as usize];
+                    let only = p.regexes.is_empty() && p.uses.iter().all(confirms);
+                    k | if only { crate::ruleset::CONFIRM_ONLY } else { 0 }
+                }
+            })
+            .collect();
         // Each rule's own confirming side bounds the stretches around its trigger anchors (a pack-wide bound would
         // make every rule's stretches as wide as its longest partner needs).
         let mut near_partners = vec![(0usize, 0usize); self.near_rules.len()];
@@ -1138,8 +1143,7 @@ impl Builder {
                 body_actions: body_literals.iter().map(|&l| actions[l as usize]).collect(),
                 title_automaton,
                 title_actions: title_literals.iter().map(|&l| actions[l as usize]).collect(),
-                confirm_automaton,
-                confirm_actions: confirm_literals.iter().map(|&l| actions[l as usize]).collect(),
+                body_confirm,
                 confirm_rules,
                 near_partners,
                 meanings,

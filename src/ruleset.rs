@@ -123,8 +123,8 @@ pub enum UseKind {
         rule: u32,
         /// Which side of it.
         side: u8,
-        /// The side that confirms (the rule's more common side): its literals are looked for only near the other
-        /// side's anchors, by the confirm automaton, never by the body scan.
+        /// The side that confirms (the rule's more common side): its literals count only near the other side's
+        /// anchors (the body walk finds them; the scan reads those in the stretches around the triggers).
         confirm: bool,
     },
     /// In a job title: names `role` (its `names` and title-only variants). Ignored in bodies.
@@ -504,6 +504,11 @@ impl Meaning {
     }
 }
 
+/// A body pattern that confirms no proximity rule ([`RuleSet`]'s `body_confirm`).
+pub(crate) const NO_CONFIRM: u32 = u32::MAX;
+/// The bit of a `body_confirm` entry for a literal that only confirms.
+pub(crate) const CONFIRM_ONLY: u32 = 1 << 31;
+
 /// The compiled pack. Cheap to share (`Arc<RuleSet>` or `&RuleSet`) across threads.
 #[derive(Debug)]
 pub struct RuleSet {
@@ -527,12 +532,12 @@ pub struct RuleSet {
     pub(crate) regexes: Vec<RegexRule>,
     /// Proximity rules.
     pub(crate) near_rules: Vec<NearRule>,
-    /// The confirming sides of the proximity rules, run only over the stretches around trigger anchors. Its
-    /// pattern `i` does `confirm_actions[i]`.
-    pub(crate) confirm_automaton: Option<WordLiterals>,
-    pub(crate) confirm_actions: Vec<Action>,
-    /// Per confirming literal (the confirm automaton's pattern `i`), the proximity rules it confirms: one bit per
-    /// rule, in `near_rules.len().div_ceil(64)` words from `i` times that.
+    /// Per body pattern, its number among the proximity rules' confirming literals ([`NO_CONFIRM`] if it is none),
+    /// with [`CONFIRM_ONLY`] set when confirming is all it does in a posting's body. The body walk keeps these
+    /// matches aside; only those in the stretches around trigger anchors are read.
+    pub(crate) body_confirm: Vec<u32>,
+    /// Per confirming literal `k` (numbered as in `body_confirm`), the proximity rules it confirms: one bit per
+    /// rule, in `near_rules.len().div_ceil(64)` words from `k` times that.
     pub(crate) confirm_rules: Vec<u64>,
     /// Per proximity rule, the most words and bytes of its confirming literals: how far beyond the reach around a
     /// trigger anchor its partner can stand.

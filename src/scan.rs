@@ -12,7 +12,7 @@
 
 use crate::automaton::Literals;
 use crate::posting::{self, Normalized, SectionCue};
-use crate::ruleset::{RoleIdx, RuleSet, UseKind};
+use crate::ruleset::{RoleIdx, RuleSet, UseKind, CONFIRM_ONLY, NO_CONFIRM};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::{Anchored, Input};
@@ -279,6 +279,9 @@ struct Cues {
     /// Stretches of the normalised text around trigger anchors, where the confirming sides are looked for
     /// ([`Normalized::near_stretch`]).
     windows: Vec<(usize, usize)>,
+    /// The body walk's matches of confirming literals, (body pattern, start, end) in the normalised text, by end:
+    /// those in `windows` are read.
+    confirms: Vec<(u32, u32, u32)>,
     /// One bit per proximity rule: whether a trigger anchor of it was found.
     triggered: Vec<u64>,
 }
@@ -293,6 +296,7 @@ impl Cues {
         self.sections.clear();
         self.anchors.clear();
         self.windows.clear();
+        self.confirms.clear();
         self.triggered.fill(0);
     }
 
@@ -509,10 +513,24 @@ impl<'r> Scanner<'r> {
         let mut last_from: Option<(usize, (u8, usize, usize))> = None;
         // Whether `word_bits` holds this text's (built at the first proximity anchor).
         let mut word_bits = false;
-        for (pattern, m_start, m_end) in matches {
+        while let Some((pattern, m_start, m_end)) = matches.next() {
+            let confirm = rules.body_confirm[pattern as usize];
+            if confirm != NO_CONFIRM {
+                self.cues.confirms.push((pattern, m_start, m_end));
+                if confirm & CONFIRM_ONLY != 0 {
+                    continue;
+                }
+            }
             let (pattern, m_start, m_end) = (pattern as usize, m_start as usize, m_end as usize);
             if self.hits.len() >= MAX_HITS {
                 // Enough evidence to score any role many times over: a giant posting stops here, memory bounded.
+                // Its stretches so far still want their confirming sides.
+                let reach = self.cues.windows.iter().map(|w| w.1).max().unwrap_or(0);
+                for (p, s, e) in (&mut *matches).take_while(|m| m.2 as usize <= reach) {
+                    if rules.body_confirm[p as usize] != NO_CONFIRM {
+                        self.cues.confirms.push((p, s, e));
+                    }
+                }
                 break;
             }
             let act = rules.body_actions[pattern];
@@ -650,20 +668,21 @@ impl<'r> Scanner<'r> {
         }
     }
 
-    /// Finds the confirming sides of the proximity rules in the stretches around the trigger anchors (merged, so
-    /// each byte is read once). A proximity rule's common side ("own", "lead") thus costs the body scan nothing.
+    /// Reads the confirming sides of the proximity rules that the body walk found in the stretches around the
+    /// trigger anchors (merged, and read in order with the matches). A proximity rule's common side ("own",
+    /// "lead") is only kept aside by the body scan.
     fn confirm_near(&mut self, text: &str) {
         let rules = self.rules;
-        let Some(ac) = rules.confirm_automaton.as_ref() else { return };
-        if self.cues.windows.is_empty() {
+        if self.cues.windows.is_empty() || self.cues.confirms.is_empty() {
             return;
         }
         self.cues.windows.sort_unstable();
         let windows = &self.cues.windows;
-        let buf = self.norm.text.as_str();
+        let found = &self.cues.confirms;
         let rule_words = rules.near_rules.len().div_ceil(64);
-        // The stretches are read in order: one cursor walks the normalisation map once.
-        let mut cursor = 0;
+        // The stretches are read in order, and the matches (by end) with them: one cursor walks the normalisation
+        // map once.
+        let (mut cursor, mut j) = (0, 0);
         let mut k = 0;
         while k < windows.len() {
             let (ws, mut we) = windows[k];
@@ -672,15 +691,26 @@ impl<'r> Scanner<'r> {
                 we = we.max(windows[k].1);
                 k += 1;
             }
-            for (pattern, ms, me) in ac.overlapping(&buf.as_bytes()[ws..we], self.norm.hidden_starts(), ws) {
+            // The matches that lie wholly in the stretch: what a walk of the stretch alone would report that can
+            // count (one starting at the stretch's start inside a word, or ending at its end inside one, would fail
+            // its word boundary below).
+            let from = j;
+            while j < found.len() && found[j].2 as usize <= we {
+                j += 1;
+            }
+            for &(pattern, ms, me) in &found[from..j] {
+                if (ms as usize) < ws {
+                    continue;
+                }
+                let ck = (rules.body_confirm[pattern as usize] & !CONFIRM_ONLY) as usize;
                 // Most confirming sides found serve no rule triggered in this posting: their rules' bits say so
                 // before the span is mapped or a meaning read.
-                let rules_of = &rules.confirm_rules[pattern as usize * rule_words..][..rule_words];
+                let rules_of = &rules.confirm_rules[ck * rule_words..][..rule_words];
                 if !rules_of.iter().zip(&self.cues.triggered).any(|(r, t)| r & t != 0) {
                     continue;
                 }
-                let act = rules.confirm_actions[pattern as usize];
-                let (os, oe) = self.norm.original_span_near(ws + ms, ws + me, &mut cursor);
+                let act = rules.body_actions[pattern as usize];
+                let (os, oe) = self.norm.original_span_near(ms as usize, me as usize, &mut cursor);
                 let left = posting::left_boundary(text, os);
                 let right = posting::right_boundary(text, oe);
                 let first = act.first_use as usize;
@@ -1469,6 +1499,36 @@ spellings = [["ise", "ize"]]
         let text = "Own the backlog, define the roadmap.";
         let near: Vec<String> = hits(&rs, text).into_iter().filter(|h| h.1 == "near").map(|h| h.0).collect();
         assert_eq!(near, ["Own the backlog", "define the roadmap"]);
+    }
+
+    #[test]
+    fn a_confirming_side_counts_only_in_a_stretch_around_a_trigger() {
+        let rs = rules();
+        let mut sc = crate::scan::Scanner::new(&rs);
+        // The body walk finds every "own"; only the one near the backlog is read as the rule's side.
+        let filler = "Nothing here pairs with anything at all, it only fills the space between. ".repeat(2);
+        let text = format!("We own the office plants. {filler}You order and own the backlog. {filler}We own a boat.");
+        sc.scan(&text);
+        let anchors: Vec<&str> = sc.cues.anchors.iter().map(|a| &text[a.2..a.3]).collect();
+        assert_eq!(anchors, ["order", "own", "backlog"]);
+        assert_eq!(sc.cues.confirms.len(), 4, "each own and the order, kept aside by the walk");
+    }
+
+    #[test]
+    fn a_giant_posting_cut_at_the_hit_limit_still_reads_its_last_stretch() {
+        let rs = rules();
+        let mut sc = crate::scan::Scanner::new(&rs);
+        // The limit is reached at the last "prioritising features", the next phrase ("risks") ends the scan, and
+        // the "own" after it still stands in the backlog's stretch.
+        let mut text = "Prioritising features. ".repeat(MAX_HITS - 1);
+        text.push_str("The backlog, prioritising features, risks to own. ");
+        // The walk stops reading at the stretch's end: this "own" is not kept.
+        text.push_str(&"Nothing here pairs with anything at all, it only fills the space between. ".repeat(2));
+        text.push_str("We own a boat.");
+        assert_eq!(sc.scan(&text).len(), MAX_HITS);
+        let anchors: Vec<&str> = sc.cues.anchors.iter().map(|a| &text[a.2..a.3]).collect();
+        assert_eq!(anchors, ["backlog", "own"]);
+        assert_eq!(sc.cues.confirms.len(), 1);
     }
 
     #[test]
