@@ -1050,8 +1050,20 @@ impl Builder {
         let is_body = |p: &Pattern| !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title());
         let is_title = |p: &Pattern| p.uses.iter().any(|u| u.kind.is_title());
         let is_confirm = |p: &Pattern| p.uses.iter().any(confirms);
-        let body_literals: Vec<u32> =
+        let confirm_only = |p: &Pattern| p.regexes.is_empty() && p.uses.iter().all(confirms);
+        // The body literals that only confirm come first, then those that confirm and do more, then the rest: a
+        // body pattern's number says whether the walk keeps its match aside for the stretches (and the confirming
+        // literals are numbered alike in both tables).
+        let mut body_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_body(&self.literals[i as usize])).collect();
+        body_literals.sort_by_cached_key(|&i| {
+            let p = &self.literals[i as usize];
+            (!confirm_only(p), !is_confirm(p), i)
+        });
+        let confirm_literals: Vec<u32> =
+            body_literals.iter().copied().take_while(|&i| is_confirm(&self.literals[i as usize])).collect();
+        let confirm_only_count =
+            body_literals.iter().take_while(|&&i| confirm_only(&self.literals[i as usize])).count();
         let title_literals: Vec<u32> =
             (0..self.literals.len() as u32).filter(|&i| is_title(&self.literals[i as usize])).collect();
         let too_large = |e: &dyn std::fmt::Display| {
@@ -1076,25 +1088,7 @@ impl Builder {
             p.uses.iter().all(|u| !u.right_open) && p.regexes.is_empty()
         };
         let automaton = WordLiterals::new(body_literals.iter().map(text), closed, ends).map_err(|e| too_large(&e))?;
-        let confirm_literals: Vec<u32> =
-            (0..self.literals.len() as u32).filter(|&i| is_confirm(&self.literals[i as usize])).collect();
         let title_automaton = build(&title_literals)?;
-        // The confirming sides are found by the body walk and kept aside for the stretches around the trigger
-        // anchors. A walk of their own over those stretches read a third of a posting again: on the bench corpus,
-        // 8 % of `batch -j 1` against 3 % for the body walk's extra matches.
-        let confirm_index: HashMap<u32, u32> =
-            confirm_literals.iter().enumerate().map(|(k, &l)| (l, k as u32)).collect();
-        let body_confirm: Vec<u32> = body_literals
-            .iter()
-            .map(|l| match confirm_index.get(l) {
-                None => crate::ruleset::NO_CONFIRM,
-                Some(&k) => {
-                    let p = &self.literals[*l as usize];
-                    let only = p.regexes.is_empty() && p.uses.iter().all(confirms);
-                    k | if only { crate::ruleset::CONFIRM_ONLY } else { 0 }
-                }
-            })
-            .collect();
         // Each rule's own confirming side bounds the stretches around its trigger anchors (a pack-wide bound would
         // make every rule's stretches as wide as its longest partner needs).
         let mut near_partners = vec![(0usize, 0usize); self.near_rules.len()];
@@ -1143,7 +1137,8 @@ impl Builder {
                 body_actions: body_literals.iter().map(|&l| actions[l as usize]).collect(),
                 title_automaton,
                 title_actions: title_literals.iter().map(|&l| actions[l as usize]).collect(),
-                body_confirm,
+                confirm_count: confirm_literals.len(),
+                confirm_only_count,
                 confirm_rules,
                 near_partners,
                 meanings,

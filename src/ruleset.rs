@@ -504,11 +504,6 @@ impl Meaning {
     }
 }
 
-/// A body pattern that confirms no proximity rule ([`RuleSet`]'s `body_confirm`).
-pub(crate) const NO_CONFIRM: u32 = u32::MAX;
-/// The bit of a `body_confirm` entry for a literal that only confirms.
-pub(crate) const CONFIRM_ONLY: u32 = 1 << 31;
-
 /// The compiled pack. Cheap to share (`Arc<RuleSet>` or `&RuleSet`) across threads.
 #[derive(Debug)]
 pub struct RuleSet {
@@ -532,12 +527,13 @@ pub struct RuleSet {
     pub(crate) regexes: Vec<RegexRule>,
     /// Proximity rules.
     pub(crate) near_rules: Vec<NearRule>,
-    /// Per body pattern, its number among the proximity rules' confirming literals ([`NO_CONFIRM`] if it is none),
-    /// with [`CONFIRM_ONLY`] set when confirming is all it does in a posting's body. The body walk keeps these
-    /// matches aside; only those in the stretches around trigger anchors are read.
-    pub(crate) body_confirm: Vec<u32>,
-    /// Per confirming literal `k` (numbered as in `body_confirm`), the proximity rules it confirms: one bit per
-    /// rule, in `near_rules.len().div_ceil(64)` words from `k` times that.
+    /// The body patterns below this number are the proximity rules' confirming literals: the body walk keeps
+    /// their matches aside, and only those in the stretches around trigger anchors are read.
+    pub(crate) confirm_count: usize,
+    /// The body patterns below this number (the first confirming literals) do nothing else in a posting's body.
+    pub(crate) confirm_only_count: usize,
+    /// Per confirming literal (body pattern `k`), the proximity rules it confirms: one bit per rule, in
+    /// `near_rules.len().div_ceil(64)` words from `k` times that.
     pub(crate) confirm_rules: Vec<u64>,
     /// Per proximity rule, the most words and bytes of its confirming literals: how far beyond the reach around a
     /// trigger anchor its partner can stand.

@@ -12,7 +12,7 @@
 
 use crate::automaton::Literals;
 use crate::posting::{self, Normalized, SectionCue};
-use crate::ruleset::{RoleIdx, RuleSet, UseKind, CONFIRM_ONLY, NO_CONFIRM};
+use crate::ruleset::{RoleIdx, RuleSet, UseKind};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::{Anchored, Input};
@@ -514,10 +514,9 @@ impl<'r> Scanner<'r> {
         // Whether `word_bits` holds this text's (built at the first proximity anchor).
         let mut word_bits = false;
         while let Some((pattern, m_start, m_end)) = matches.next() {
-            let confirm = rules.body_confirm[pattern as usize];
-            if confirm != NO_CONFIRM {
+            if (pattern as usize) < rules.confirm_count {
                 self.cues.confirms.push((pattern, m_start, m_end));
-                if confirm & CONFIRM_ONLY != 0 {
+                if (pattern as usize) < rules.confirm_only_count {
                     continue;
                 }
             }
@@ -527,7 +526,7 @@ impl<'r> Scanner<'r> {
                 // Its stretches so far still want their confirming sides.
                 let reach = self.cues.windows.iter().map(|w| w.1).max().unwrap_or(0);
                 for (p, s, e) in (&mut *matches).take_while(|m| m.2 as usize <= reach) {
-                    if rules.body_confirm[p as usize] != NO_CONFIRM {
+                    if (p as usize) < rules.confirm_count {
                         self.cues.confirms.push((p, s, e));
                     }
                 }
@@ -702,10 +701,9 @@ impl<'r> Scanner<'r> {
                 if (ms as usize) < ws {
                     continue;
                 }
-                let ck = (rules.body_confirm[pattern as usize] & !CONFIRM_ONLY) as usize;
                 // Most confirming sides found serve no rule triggered in this posting: their rules' bits say so
                 // before the span is mapped or a meaning read.
-                let rules_of = &rules.confirm_rules[ck * rule_words..][..rule_words];
+                let rules_of = &rules.confirm_rules[pattern as usize * rule_words..][..rule_words];
                 if !rules_of.iter().zip(&self.cues.triggered).any(|(r, t)| r & t != 0) {
                     continue;
                 }
