@@ -1389,6 +1389,7 @@ boilerplate_phrases = ["equal opportunity employer"]
 #[cfg(test)]
 mod wording_tests {
     use super::*;
+    use crate::automaton::WordLiterals;
     use crate::compile::compile;
     use crate::posting::Posting;
     use crate::rulefile::Source;
@@ -1510,6 +1511,99 @@ spellings = [["ise", "ize"]]
         let anchors: Vec<&str> = sc.cues.anchors.iter().map(|a| &text[a.2..a.3]).collect();
         assert_eq!(anchors, ["order", "own", "backlog"]);
         assert_eq!(sc.cues.confirms.len(), 4, "each own and the order, kept aside by the walk");
+    }
+
+    /// The confirming anchors a scan keeps, in the old way: a walk of the confirming literals alone over each
+    /// merged stretch around the trigger anchors (each stretch read as if it started a word), read as `confirm_near`
+    /// reads matches. (rule, side, start, end), sorted.
+    fn anchors_by_stretch_walks(
+        rs: &RuleSet,
+        sc: &Scanner,
+        lits: &WordLiterals,
+        text: &str,
+    ) -> Vec<(u32, u8, usize, usize)> {
+        let mut windows = sc.cues.windows.clone();
+        windows.sort_unstable();
+        let rule_words = rs.near_rules.len().div_ceil(64);
+        let buf = sc.norm.text.as_bytes();
+        let mut out = Vec::new();
+        let mut k = 0;
+        while k < windows.len() {
+            let (ws, mut we) = windows[k];
+            k += 1;
+            while k < windows.len() && windows[k].0 <= we {
+                we = we.max(windows[k].1);
+                k += 1;
+            }
+            for (p, ms, me) in lits.overlapping(&buf[ws..we], sc.norm.hidden_starts(), ws) {
+                let rules_of = &rs.confirm_rules[p as usize * rule_words..][..rule_words];
+                if !rules_of.iter().zip(&sc.cues.triggered).any(|(r, t)| r & t != 0) {
+                    continue;
+                }
+                let act = rs.body_actions[p as usize];
+                let (os, oe) = sc.norm.original_span(ws + ms, ws + me);
+                let (left, right) = (posting::left_boundary(text, os), posting::right_boundary(text, oe));
+                for u in &rs.meanings[act.first_use as usize..(act.first_use + act.uses) as usize] {
+                    let UseKind::NearAnchor { rule, side, confirm: true } = u.kind else { continue };
+                    if let Some((s, e)) = u.span_in(text, os, oe, left, right).filter(|_| sc.cues.triggered(rule)) {
+                        out.push((rule, side, s, e));
+                    }
+                }
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// The default pack's proximity rules over texts made of their own sides, filler, punctuation and the
+        /// places where normalisation moves offsets or hides word starts: the confirming anchors read from the body
+        /// walk's matches are those a walk of each stretch alone finds.
+        #[test]
+        fn the_kept_confirming_sides_are_those_a_walk_of_each_stretch_finds(
+            pieces in proptest::collection::vec((0usize..1000, 0usize..16), 1..60),
+        ) {
+            static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
+            let rs = RULES.get_or_init(|| crate::default_rules().expect("the default pack compiles"));
+            let side = |p: usize| rs.patterns[rs.body_actions[p].literal as usize].text.as_str();
+            let triggers: Vec<&str> = (0..rs.body_actions.len())
+                .filter(|&p| {
+                    let a = rs.body_actions[p];
+                    rs.meanings[a.first_use as usize..(a.first_use + a.uses) as usize]
+                        .iter()
+                        .any(|u| matches!(u.kind, UseKind::NearAnchor { confirm: false, .. }))
+                })
+                .map(side)
+                .collect();
+            let confirms: Vec<&str> = (0..rs.confirm_count).map(side).collect();
+            let lits = WordLiterals::new(
+                confirms.iter(),
+                |p| rs.body_actions[p].closed_left,
+                |p| rs.body_actions[p].closed_right,
+            )
+            .expect("builds");
+            const FILLER: [&str; 12] =
+                [" ", " ", ". ", ", ", "\n", "-", "the team ", "Lead", "\u{e9}", "\u{130}", "&amp;", "\u{200B}"];
+            let mut text = String::new();
+            for (i, kind) in pieces {
+                match kind {
+                    0..=4 => text.push_str(triggers[i % triggers.len()]),
+                    5..=9 => text.push_str(confirms[i % confirms.len()]),
+                    _ => text.push_str(FILLER[i % FILLER.len()]),
+                }
+                if kind % 2 == 0 {
+                    text.push(' ');
+                }
+            }
+            let mut sc = Scanner::new(rs);
+            sc.scan(&text);
+            let mut kept: Vec<(u32, u8, usize, usize)> =
+                sc.cues.anchors.iter().copied().filter(|a| a.1 != rs.near_rules[a.0 as usize].trigger).collect();
+            kept.sort_unstable();
+            proptest::prop_assert_eq!(kept, anchors_by_stretch_walks(rs, &sc, &lits, &text));
+        }
     }
 
     #[test]
