@@ -24,6 +24,11 @@ const MAX_ALIAS_GAP: usize = 8;
 /// millions, which would only repeat evidence already counted (each phrase counts once) while costing memory.
 pub const MAX_HITS: usize = 100_000;
 
+/// Most matches of the proximity rules' confirming sides a scan keeps for the stretches around trigger anchors (12
+/// bytes each). Real postings have a few dozen; past this many, a giant posting's later ones are not read, so its
+/// memory stays bounded as with [`MAX_HITS`].
+pub const MAX_CONFIRMS: usize = 100_000;
+
 /// The longest posting `Scanner::prescan` reads ahead (its normalised text and matches are kept until its scan).
 pub const PRESCAN_MAX: usize = 1 << 20;
 
@@ -515,7 +520,9 @@ impl<'r> Scanner<'r> {
         let mut word_bits = false;
         while let Some((pattern, m_start, m_end)) = matches.next() {
             if (pattern as usize) < rules.confirm_count {
-                self.cues.confirms.push((pattern, m_start, m_end));
+                if self.cues.confirms.len() < MAX_CONFIRMS {
+                    self.cues.confirms.push((pattern, m_start, m_end));
+                }
                 if (pattern as usize) < rules.confirm_only_count {
                     continue;
                 }
@@ -526,7 +533,7 @@ impl<'r> Scanner<'r> {
                 // Its stretches so far still want their confirming sides.
                 let reach = self.cues.windows.iter().map(|w| w.1).max().unwrap_or(0);
                 for (p, s, e) in (&mut *matches).take_while(|m| m.2 as usize <= reach) {
-                    if (p as usize) < rules.confirm_count {
+                    if (p as usize) < rules.confirm_count && self.cues.confirms.len() < MAX_CONFIRMS {
                         self.cues.confirms.push((p, s, e));
                     }
                 }
@@ -1604,6 +1611,20 @@ spellings = [["ise", "ize"]]
             kept.sort_unstable();
             proptest::prop_assert_eq!(kept, anchors_by_stretch_walks(rs, &sc, &lits, &text));
         }
+    }
+
+    #[test]
+    fn a_giant_posting_keeps_a_bounded_number_of_confirming_sides() {
+        let rs = rules();
+        let mut sc = crate::scan::Scanner::new(&rs);
+        // No hit at all, and every word a confirming side: the kept matches stop at the bound; a trigger near the
+        // start still pairs.
+        let text = format!("The backlog to own. {}", "own order ".repeat(MAX_CONFIRMS / 2 + 10));
+        let hits = sc.scan(&text).to_vec();
+        assert_eq!(sc.cues.confirms.len(), MAX_CONFIRMS);
+        assert!(hits
+            .iter()
+            .any(|h| matches!(h.signal, Signal::Near { .. }) && &text[h.start..h.end] == "backlog to own"));
     }
 
     #[test]
