@@ -689,14 +689,7 @@ impl<'r> Scanner<'r> {
         // The stretches are read in order, and the matches (by end) with them: one cursor walks the normalisation
         // map once.
         let (mut cursor, mut j) = (0, 0);
-        let mut k = 0;
-        while k < windows.len() {
-            let (ws, mut we) = windows[k];
-            k += 1;
-            while k < windows.len() && windows[k].0 <= we {
-                we = we.max(windows[k].1);
-                k += 1;
-            }
+        for (ws, we) in merged_stretches(windows) {
             // The matches that lie wholly in the stretch: what a walk of the stretch alone would report that can
             // count (one starting at the stretch's start inside a word, or ending at its end inside one, would fail
             // its word boundary below).
@@ -990,6 +983,20 @@ impl<'r> Scanner<'r> {
             last = Some((k, role));
         }
     }
+}
+
+/// The union of sorted stretches `(start, end)`, as disjoint stretches in order (touching ones are joined).
+fn merged_stretches(windows: &[(usize, usize)]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut k = 0;
+    std::iter::from_fn(move || {
+        let (ws, mut we) = *windows.get(k)?;
+        k += 1;
+        while k < windows.len() && windows[k].0 <= we {
+            we = we.max(windows[k].1);
+            k += 1;
+        }
+        Some((ws, we))
+    })
 }
 
 /// Start of the word holding byte `i` (for `*phrase`).
@@ -1534,14 +1541,7 @@ spellings = [["ise", "ize"]]
         let rule_words = rs.near_rules.len().div_ceil(64);
         let buf = sc.norm.text.as_bytes();
         let mut out = Vec::new();
-        let mut k = 0;
-        while k < windows.len() {
-            let (ws, mut we) = windows[k];
-            k += 1;
-            while k < windows.len() && windows[k].0 <= we {
-                we = we.max(windows[k].1);
-                k += 1;
-            }
+        for (ws, we) in merged_stretches(&windows) {
             for (p, ms, me) in lits.overlapping(&buf[ws..we], sc.norm.hidden_starts(), ws) {
                 let rules_of = &rs.confirm_rules[p as usize * rule_words..][..rule_words];
                 if !rules_of.iter().zip(&sc.cues.triggered).any(|(r, t)| r & t != 0) {
@@ -1611,6 +1611,13 @@ spellings = [["ise", "ize"]]
             kept.sort_unstable();
             proptest::prop_assert_eq!(kept, anchors_by_stretch_walks(rs, &sc, &lits, &text));
         }
+    }
+
+    #[test]
+    fn stretches_that_overlap_or_touch_are_read_as_one() {
+        let got: Vec<_> = merged_stretches(&[(0, 5), (3, 4), (5, 9), (12, 15), (13, 20)]).collect();
+        assert_eq!(got, [(0, 9), (12, 20)]);
+        assert_eq!(merged_stretches(&[]).count(), 0);
     }
 
     #[test]
