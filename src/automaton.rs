@@ -171,6 +171,18 @@ static SYMBOLS: [u8; 512] = {
     t
 };
 
+/// [`SYMBOLS`] with each byte's [`is_word`] in bit 8, for the walk's loop: entry `b | w << 8` is the symbol of
+/// `b` after a byte whose word flag is `w`, and that entry's bit 8 is the flag for the byte after `b`.
+static STEP_SYMBOLS: [u16; 512] = {
+    let mut t = [0u16; 512];
+    let mut i = 0;
+    while i < 512 {
+        t[i] = SYMBOLS[i] as u16 | if is_word(i as u8) { 0x100 } else { 0 };
+        i += 1;
+    }
+    t
+};
+
 /// The symbol of `b` after a byte for which [`is_word`] was `after_word`.
 #[inline]
 fn symbol(b: u8, after_word: bool) -> u8 {
@@ -378,20 +390,22 @@ impl WordWalk<'_> {
                 }
                 continue;
             }
-            let (mut at, mut state, mut after_word) = (self.at, self.state, self.after_word);
-            let symbols = self.lits.symbols;
-            while at < limit {
-                let b = self.haystack[at];
-                let c = if symbols { symbol(b, after_word) } else { b };
-                after_word = is_word(b);
-                state = da.step(state, c);
-                at += 1;
-                if da.slots[state as usize].has_out() {
-                    self.out = da.firsts[state as usize];
-                    break;
+            let text = &self.haystack[..limit];
+            // The table entry of the byte before (its word flag in bit 8), or that flag alone.
+            let mut last = u16::from(self.after_word) << 8;
+            let (at, state, found) = match self.lits.symbols {
+                true => da.walk_to_output(text, self.at, self.state, &mut last, |b, last| {
+                    let e = STEP_SYMBOLS[usize::from(b) | usize::from(last & 0x100)];
+                    (e as u8, e)
+                }),
+                false => {
+                    da.walk_to_output(text, self.at, self.state, &mut last, |b, _| (b, u16::from(is_word(b)) << 8))
                 }
+            };
+            if found {
+                self.out = da.firsts[state as usize];
             }
-            (self.at, self.state, self.after_word) = (at, state, after_word);
+            (self.at, self.state, self.after_word) = (at, state, last & 0x100 != 0);
         }
     }
 }
@@ -580,20 +594,48 @@ impl DoubleArray {
         Ok(da)
     }
 
-    /// The state after reading `c` in `state`.
+    /// Reads `text` from `at` in `state`, each byte as `read` maps it, up to and including the first byte that
+    /// enters a state with outputs, or to the end: the place reached, the state there, and whether it stopped on
+    /// outputs. `read` gets each byte and `last`, the value it left for the byte before (the walk only carries it).
+    ///
+    /// The hot loop of every walk: a step carries the slot it read, so a state's base needs no second load.
     #[inline]
-    fn step(&self, mut state: u32, c: u8) -> u32 {
-        loop {
-            if state == ROOT {
-                return self.root[usize::from(c)];
+    fn walk_to_output(
+        &self,
+        text: &[u8],
+        mut at: usize,
+        mut state: u32,
+        last: &mut u16,
+        read: impl Fn(u8, u16) -> (u8, u16),
+    ) -> (usize, u32, bool) {
+        let (slots, fails, root) = (&self.slots[..], &self.fails[..], &*self.root);
+        let mut slot = slots[state as usize];
+        while let Some(&b) = text.get(at) {
+            let c;
+            (c, *last) = read(b, *last);
+            at += 1;
+            // The state after `c`: its own child, or else that of the nearest failure state that has one.
+            loop {
+                if state == ROOT {
+                    state = root[usize::from(c)];
+                    slot = slots[state as usize];
+                    break;
+                }
+                // (A state without children probes one of slots 0 to 255, and finds another label there.)
+                let t = slot.base() ^ u32::from(c);
+                let s = slots[t as usize];
+                if s.label() == u32::from(c) {
+                    (state, slot) = (t, s);
+                    break;
+                }
+                state = fails[state as usize];
+                slot = slots[state as usize];
             }
-            // (A state without children probes one of slots 0 to 255, and finds another label there.)
-            let t = self.slots[state as usize].base() ^ u32::from(c);
-            if self.slots[t as usize].label() == u32::from(c) {
-                return t;
+            if slot.has_out() {
+                return (at, state, true);
             }
-            state = self.fails[state as usize];
         }
+        (at, state, false)
     }
 
     /// The first output of `state` (1-based), or [`NO_OUT`].
@@ -711,16 +753,13 @@ impl<const FOLD: bool> Walk<'_, FOLD> {
     fn next(&mut self) -> Option<(u32, usize, usize)> {
         if self.out == NO_OUT {
             let da = self.da;
-            loop {
-                let &byte = self.haystack.get(self.at)?;
-                let byte = if FOLD { byte.to_ascii_lowercase() } else { byte };
-                self.state = da.step(self.state, byte);
-                self.at += 1;
-                if da.slots[self.state as usize].has_out() {
-                    self.out = da.firsts[self.state as usize];
-                    break;
-                }
+            let fold = |b: u8, _| (if FOLD { b.to_ascii_lowercase() } else { b }, 0);
+            let (at, state, found) = da.walk_to_output(self.haystack, self.at, self.state, &mut 0, fold);
+            (self.at, self.state) = (at, state);
+            if !found {
+                return None;
             }
+            self.out = da.firsts[state as usize];
         }
         let o = self.da.outs[self.out as usize - 1];
         self.out = o.next;
