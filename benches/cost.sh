@@ -4,7 +4,7 @@
 # L1d, 512 KB L2 per core, both 8-way).
 #
 # Why: on a shared VM, one run's time swings by 5-10 %, and even medians of 16 interleaved rounds by about 2 %,
-# so a change worth 1-2 % cannot be told from noise by timing it. These counts repeat to the last digit. They are
+# so a change worth 1-2 % cannot be told from noise by timing it. These counts repeat within 0.1 %. They are
 # not time (a miss costs more than an instruction, and the core overlaps some of both), so compare two builds
 # with them, and confirm a change that matters with `cargo bench --bench batch`.
 #
