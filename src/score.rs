@@ -393,7 +393,8 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
         true => (0..rules.roles[r].areas.len()).map(|a| area_score(r, a)).sum(),
         false => 0.0,
     }));
-    let mut scores: Vec<RoleScore> = Vec::new();
+    // At most one score per touched role: room for them all at once.
+    let mut scores: Vec<RoleScore> = Vec::with_capacity(touched.iter().filter(|&&t| t).count());
     for (r, role) in rules.roles.iter().enumerate() {
         if !touched[r] {
             // No own evidence and no name: 0, and a share of a base role is only added to a positive score.
