@@ -306,6 +306,15 @@ impl Cues {
     }
 
     /// Files a trigger anchor of proximity rule `rule` at `start..end`.
+    /// Keeps a confirming literal's match (body pattern, start, end) aside for the stretches, up to
+    /// [`MAX_CONFIRMS`].
+    #[inline]
+    fn keep_confirm(&mut self, m: (u32, u32, u32)) {
+        if self.confirms.len() < MAX_CONFIRMS {
+            self.confirms.push(m);
+        }
+    }
+
     fn trigger(&mut self, rule: u32, side: u8, start: usize, end: usize) {
         self.anchors.push((rule, side, start, end));
         let word = rule as usize / 64;
@@ -520,9 +529,7 @@ impl<'r> Scanner<'r> {
         let mut word_bits = false;
         while let Some((pattern, m_start, m_end)) = matches.next() {
             if (pattern as usize) < rules.confirm_count {
-                if self.cues.confirms.len() < MAX_CONFIRMS {
-                    self.cues.confirms.push((pattern, m_start, m_end));
-                }
+                self.cues.keep_confirm((pattern, m_start, m_end));
                 if (pattern as usize) < rules.confirm_only_count {
                     continue;
                 }
@@ -532,9 +539,9 @@ impl<'r> Scanner<'r> {
                 // Enough evidence to score any role many times over: a giant posting stops here, memory bounded.
                 // Its stretches so far still want their confirming sides.
                 let reach = self.cues.windows.iter().map(|w| w.1).max().unwrap_or(0);
-                for (p, s, e) in (&mut *matches).take_while(|m| m.2 as usize <= reach) {
-                    if (p as usize) < rules.confirm_count && self.cues.confirms.len() < MAX_CONFIRMS {
-                        self.cues.confirms.push((p, s, e));
+                for m in (&mut *matches).take_while(|m| m.2 as usize <= reach) {
+                    if (m.0 as usize) < rules.confirm_count {
+                        self.cues.keep_confirm(m);
                     }
                 }
                 break;
