@@ -140,7 +140,7 @@ const START_SYMBOLS: [u8; 37] = [
 const NO_PHRASE: u8 = 0xfe;
 
 /// Whether `b` is a byte the symbols take over (a phrase with one is read byte for byte).
-const fn is_reserved(b: u8) -> bool {
+pub(crate) const fn is_reserved(b: u8) -> bool {
     let mut k = 0;
     while k < START_SYMBOLS.len() {
         if START_SYMBOLS[k] == b {

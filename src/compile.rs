@@ -36,6 +36,10 @@ pub const MAX_NEAR_WINDOW: u8 = 12;
 const MAX_FORMS: usize = 256;
 /// Shortest regex prefix literal worth a place in the automaton.
 const MIN_REGEX_LITERAL: usize = 3;
+/// The shortest literal that may end a regex's matches for the scan to look for it ([`tail`]).
+const MIN_TAIL_LITERAL: usize = 3;
+/// The most literals a regex's tail may have for the scan to look for them.
+const MAX_TAIL_LITERALS: usize = 16;
 /// Upper bound on a regex's estimated automaton size: a pattern that would explode is a diagnostic, not a hang.
 const MAX_REGEX_SIZE: u64 = 200_000;
 /// Longest phrase accepted (bytes, normalised): phrases are words, not paragraphs.
@@ -107,13 +111,13 @@ pub fn compile(sources: &[Source]) -> Result<Compiled, Vec<Diagnostic>> {
 }
 
 /// A regex checked ahead of compilation: its prefix literals and estimated size, or its syntax error.
-type RegexCheck = Result<(Option<Vec<(String, NextBytes)>>, u64), String>;
+type RegexCheck = Result<(Option<Vec<(String, NextBytes)>>, Option<Tail>, u64), String>;
 
 fn check_regex(source: &str) -> RegexCheck {
     let hir = regex_syntax::parse(source).map_err(|e| {
         e.to_string().lines().last().unwrap_or("invalid regex").trim().trim_start_matches("error: ").to_string()
     })?;
-    Ok((prefix_literals(&hir), estimated_size(&hir)))
+    Ok((prefix_literals(&hir), tail(&hir), estimated_size(&hir)))
 }
 
 /// Parses one file and checks its regexes: the part of compiling that needs no other file.
@@ -141,6 +145,8 @@ struct Builder {
     location_before: Vec<String>,
     files: Vec<String>,
     regex_literals: Vec<(u32, String, NextBytes)>,
+    /// Each regex with a [`Tail`], and its suffixes.
+    regex_tails: Vec<(u32, Vec<Vec<String>>)>,
     global_regexes: Vec<u32>,
     negation_gap: Option<usize>,
     background_gap: Option<usize>,
@@ -546,14 +552,15 @@ impl Builder {
         let id = self.literals.len();
         // Room for one use: most literals have no other (`Vec::new` would make room for four on the first push, a
         // third of the compile's peak heap, left as holes in it when `finish` gives the room back).
-        self.literals.push(Pattern { text: lit.to_string(), uses: Vec::with_capacity(1), regexes: Vec::new() });
+        let text = lit.to_string();
+        self.literals.push(Pattern { text, uses: Vec::with_capacity(1), regexes: Vec::new(), tails: Vec::new() });
         self.literal_ids.insert(lit.to_string(), id);
         id
     }
 
     fn add_regex(&mut self, src: &Source, pat: &Spanned<String>, check: RegexCheck, role: RoleIdx, area: u16) {
         let source = pat.get_ref();
-        let (literals, size) = match check {
+        let (literals, tail, size) = match check {
             Ok(c) => c,
             Err(msg) => {
                 self.err(codes::BAD_REGEX, src, pat.span().into(), format!("invalid regex: {msg}"), "patterns use Rust `regex` syntax, run on lower-cased text with single spaces; escape literal ( ) . with a backslash");
@@ -578,7 +585,12 @@ impl Builder {
             self.regex_literals.push((id, lit, next));
         }
         let at = (self.file_index(&src.name), Span::from(pat.span()));
-        self.regexes.push(RegexRule::new(source.clone(), role, area, global, at));
+        let mut rule = RegexRule::new(source.clone(), role, area, global, at);
+        if let Some(tail) = tail.filter(|_| !global) {
+            rule.holds = Some(tail.holds);
+            self.regex_tails.push((id, tail.suffixes));
+        }
+        self.regexes.push(rule);
     }
 
     /// Adds a proximity rule `left .. right` (or `left ..N right`) of `role`'s `area`: each alternative of each side
@@ -798,7 +810,7 @@ impl Builder {
         for (list, kind) in patterns {
             for pat in list {
                 let size = match check_regex(pat.get_ref()) {
-                    Ok((_, size)) => size,
+                    Ok((_, _, size)) => size,
                     Err(msg) => {
                         self.err(
                             codes::BAD_REGEX,
@@ -990,6 +1002,38 @@ impl Builder {
             }
             next_bytes.entry((i, *rid)).or_insert(NextBytes::EMPTY).union(*next);
         }
+        // So do the literals that end a regex's matches: where they stand bounds where its tries can match. Of each
+        // suffix, the walk looks for a part already in the automaton, or else the shortest that is not a common
+        // word: the walk would stop at each of those for nothing, and a regex that needs one goes without.
+        for (rid, suffixes) in std::mem::take(&mut self.regex_tails) {
+            let mut tails: Vec<&str> = Vec::new();
+            let mut common = false;
+            for parts in &suffixes {
+                let part = parts
+                    .iter()
+                    .find(|p| self.literal_ids.contains_key(p.as_str()))
+                    .or_else(|| parts.iter().find(|p| !self.common_words.contains(p.as_str())));
+                let Some(part) = part else {
+                    common = true;
+                    break;
+                };
+                if !tails.contains(&part.as_str()) {
+                    tails.push(part);
+                }
+            }
+            // A try waits for a tail found after its literal: one inside a prefix literal would come too early.
+            let early = regex_literals.iter().any(|(r, p, _)| *r == rid && tails.iter().any(|t| p.contains(t)));
+            if common || tails.len() > MAX_TAIL_LITERALS || early {
+                self.regexes[rid as usize].holds = None;
+                continue;
+            }
+            for t in tails {
+                let i = self.literal(t);
+                if !self.literals[i].tails.contains(&rid) {
+                    self.literals[i].tails.push(rid);
+                }
+            }
+        }
         // The literal table is complete: its index goes, and every list gives back its growth room before the
         // automata are built in the memory freed (the rule set lives as long as the run).
         self.literal_ids = HashMap::default();
@@ -997,6 +1041,7 @@ impl Builder {
         for p in &mut self.literals {
             p.uses.shrink_to_fit();
             p.regexes.shrink_to_fit();
+            p.tails.shrink_to_fit();
         }
         // Specificity: how many roles list each literal as responsibility evidence.
         for p in &mut self.literals {
@@ -1047,10 +1092,11 @@ impl Builder {
         // Two automata over the one literal table: a body literal is one a posting's text can use (a proximity
         // rule's confirming side included); a title literal has a title meaning. A name is both.
         let confirms = |u: &Use| matches!(u.kind, UseKind::NearAnchor { confirm: true, .. });
-        let is_body = |p: &Pattern| !p.regexes.is_empty() || p.uses.iter().any(|u| !u.kind.is_title());
+        let is_body =
+            |p: &Pattern| !p.regexes.is_empty() || !p.tails.is_empty() || p.uses.iter().any(|u| !u.kind.is_title());
         let is_title = |p: &Pattern| p.uses.iter().any(|u| u.kind.is_title());
         let is_confirm = |p: &Pattern| p.uses.iter().any(confirms);
-        let confirm_only = |p: &Pattern| p.regexes.is_empty() && p.uses.iter().all(confirms);
+        let confirm_only = |p: &Pattern| p.regexes.is_empty() && !p.uses.is_empty() && p.uses.iter().all(confirms);
         // The body literals that only confirm come first, then those that confirm and do more, then the rest: a
         // body pattern's number says whether the walk keeps its match aside for the stretches (and the confirming
         // literals are numbered alike in both tables).
@@ -1081,7 +1127,8 @@ impl Builder {
         };
         // A literal is closed when every use of it needs a word boundary before it: the walk then leaves out its
         // matches inside words, which the scan would drop. Likewise at the end, where every use needs a boundary
-        // after it and no regex starts with it: such a match ending inside a word does nothing.
+        // after it and no regex starts with it: such a match ending inside a word does nothing. (A regex's tail
+        // starts a word, and counts wherever it ends.)
         let closed = |k: usize| self.literals[body_literals[k] as usize].uses.iter().all(|u| !u.left_open);
         let ends = |k: usize| {
             let p = &self.literals[body_literals[k] as usize];
@@ -1106,7 +1153,8 @@ impl Builder {
             }
         }
         let warnings: Vec<Diagnostic> = self.diags.into_iter().filter(|d| d.severity == Severity::Warning).collect();
-        let (mut actions, mut meanings, mut candidates) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut actions, mut meanings, mut candidates, mut tail_regexes) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for (i, p) in self.literals.iter().enumerate() {
             actions.push(Action {
                 literal: actions.len() as u32,
@@ -1114,9 +1162,12 @@ impl Builder {
                 uses: p.uses.len() as u32,
                 first_regex: candidates.len() as u32,
                 regexes: p.regexes.len() as u32,
+                first_tail: tail_regexes.len() as u32,
+                tails: p.tails.len() as u32,
                 closed_left: p.uses.iter().all(|u| !u.left_open),
                 closed_right: p.uses.iter().all(|u| !u.right_open),
             });
+            tail_regexes.extend(&p.tails);
             meanings.extend(p.uses.iter().map(Meaning::from));
             candidates.extend(p.regexes.iter().map(|&regex| Candidate {
                 regex,
@@ -1143,6 +1194,7 @@ impl Builder {
                 near_partners,
                 meanings,
                 candidates,
+                tail_regexes,
                 regexes: self.regexes,
                 near_rules: self.near_rules,
                 job_automaton: side_automaton(&self.job_phrases),
@@ -1293,6 +1345,76 @@ fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<(String, NextByte
         }
     }
     Some(out)
+}
+
+/// What every match of a regex is made of: it ends with one of `suffixes`, and holds no byte outside `holds`. Each
+/// suffix is given as its parts that start a word (at least [`MIN_TAIL_LITERAL`] bytes; a byte that is not a word
+/// byte comes before each in any match, so the walk finds it as a closed phrase), shortest first: any of them ends
+/// the match too.
+#[derive(Clone)]
+struct Tail {
+    suffixes: Vec<Vec<String>>,
+    holds: NextBytes,
+}
+
+/// The [`Tail`] of a regex, or `None` when its matches may end otherwise (an unbounded class, too many
+/// alternatives), or a literal is short (found too often to tell anything) or not as the normalised text spells it.
+/// The scan skips a try when no such literal stands ahead of its place before a byte the regex cannot hold: most
+/// tries of the pack's regexes ("manage … team of … engineers") fail for that reason.
+fn tail(hir: &regex_syntax::hir::Hir) -> Option<Tail> {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    use regex_syntax::hir::{Class, Hir, HirKind};
+    let mut ex = Extractor::new();
+    ex.kind(ExtractKind::Suffix).limit_total(64);
+    let seq = ex.extract(hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() {
+        return None;
+    }
+    let mut suffixes: Vec<Vec<String>> = Vec::new();
+    for l in literals {
+        let raw = std::str::from_utf8(l.as_bytes()).ok()?.trim_end_matches(' ');
+        let bytes = raw.as_bytes();
+        let parts: Vec<String> = (1..=raw.len().saturating_sub(MIN_TAIL_LITERAL))
+            .rev()
+            .filter(|&i| !crate::automaton::is_word(bytes[i - 1]) && crate::automaton::is_word(bytes[i]))
+            .map(|i| &raw[i..])
+            .take_while(|p| normalize_phrase(p) == *p && !p.bytes().any(crate::automaton::is_reserved))
+            .map(str::to_string)
+            .collect();
+        if parts.is_empty() {
+            return None;
+        }
+        suffixes.push(parts);
+    }
+    fn collect(h: &Hir, holds: &mut NextBytes) {
+        match h.kind() {
+            HirKind::Empty | HirKind::Look(_) => {}
+            HirKind::Literal(l) => l.0.iter().for_each(|&b| holds.insert(b)),
+            HirKind::Class(Class::Unicode(c)) => {
+                for r in c.ranges() {
+                    for ch in r.start()..=r.end().min('\u{7f}') {
+                        holds.insert(ch as u8);
+                    }
+                    // Any character beyond ASCII: its UTF-8 bytes.
+                    if r.end() >= '\u{80}' {
+                        (0x80..=0xff).for_each(|b| holds.insert(b));
+                    }
+                }
+            }
+            HirKind::Class(Class::Bytes(c)) => {
+                for r in c.ranges() {
+                    (r.start()..=r.end()).for_each(|b| holds.insert(b));
+                }
+            }
+            HirKind::Repetition(r) => collect(&r.sub, holds),
+            HirKind::Capture(c) => collect(&c.sub, holds),
+            HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().for_each(|x| collect(x, holds)),
+        }
+    }
+    let mut holds = NextBytes::EMPTY;
+    collect(hir, &mut holds);
+    Some(Tail { suffixes, holds })
 }
 
 /// A cheap upper estimate of the automaton states a regex compiles to (literal bytes, class ranges times UTF-8
@@ -1580,6 +1702,22 @@ text = "hello"
         assert!(two.contains(&"owning the backlogs".to_string()));
         assert!(b.forms("a~ b~ c~ d~ e~").is_err(), "more than 256 forms");
         assert!(b.forms("o~wn").is_err(), "`~` inside a word");
+    }
+
+    #[test]
+    fn a_regex_tail_is_the_words_that_end_its_matches() {
+        let tail = |p: &str| tail(&regex_syntax::parse(p).unwrap());
+        let t = tail("manag(?:e|es) (?:[a-z]+ ){0,3}team of (?:senior )?engineers").expect("a tail");
+        assert!(t.suffixes.iter().all(|parts| parts[0] == "engineers"), "{:?}", t.suffixes);
+        assert!(t.suffixes.iter().flatten().any(|p| p == "senior engineers"), "longer parts start words too");
+        assert!(t.holds.admits(Some(b'q')) && t.holds.admits(Some(b' ')) && t.holds.admits(Some(b'g')));
+        assert!(!t.holds.admits(Some(b'.')) && !t.holds.admits(Some(b',')) && !t.holds.admits(Some(b'Q')));
+        assert!(tail(r"lead \w+ teams").expect("a tail").holds.admits(Some(0xc3)), "a Unicode class: any non-ASCII");
+        assert!(tail("own(?:s|ing)? [a-z]+").is_none(), "a class ends the matches");
+        assert!(tail("owns?").is_none(), "no word starts inside the suffix");
+        let short = tail("lead a team of ab").expect("a tail");
+        // (Not the whole literal: what comes before a match is not known.)
+        assert_eq!(short.suffixes, [["of ab", "team of ab", "a team of ab"]], "a short last word");
     }
 
     #[test]

@@ -297,6 +297,9 @@ pub struct Pattern {
     /// Regexes (indexes into [`RuleSet::regexes`]) whose prefix literal this is: each is confirmed, anchored, at
     /// every match of this literal.
     pub regexes: Vec<u32>,
+    /// Regexes (indexes into [`RuleSet::regexes`]) each of whose matches ends with this literal or another of
+    /// their tails: where it stands bounds where their tries can match.
+    pub tails: Vec<u32>,
 }
 
 /// A regex signal: confirms at a literal candidate (or, lacking a literal, runs over the whole text).
@@ -315,6 +318,9 @@ pub struct RegexRule {
     pub global: bool,
     /// Where the pattern is written: the rule file (index into [`RuleSet::files`]) and its byte span.
     pub at: (u32, crate::diag::Span),
+    /// The bytes a match can hold, for a regex whose matches end with one of its tail literals
+    /// ([`Pattern::tails`]); `None` for one without.
+    pub(crate) holds: Option<NextBytes>,
     compiled: std::sync::OnceLock<Option<Regex>>,
     anchored: std::sync::OnceLock<Option<hybrid::dfa::DFA>>,
 }
@@ -328,7 +334,7 @@ pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 impl RegexRule {
     pub(crate) fn new(source: String, role: RoleIdx, area: u16, global: bool, at: (u32, crate::diag::Span)) -> Self {
         let (compiled, anchored) = (std::sync::OnceLock::new(), std::sync::OnceLock::new());
-        RegexRule { source, role, area, global, at, compiled, anchored }
+        RegexRule { source, role, area, global, at, holds: None, compiled, anchored }
     }
 
     /// The compiled regex (the `regex` crate's own engine, so each scanner keeps its own search cache):
@@ -435,6 +441,10 @@ pub(crate) struct Action {
     pub first_regex: u32,
     /// How many regexes start with this literal.
     pub regexes: u32,
+    /// First entry in [`RuleSet::tail_regexes`].
+    pub first_tail: u32,
+    /// How many regexes' matches may end with this literal.
+    pub tails: u32,
     /// No meaning of the literal is open on the left (`*phrase`): a match without a word boundary before it does
     /// nothing (no meaning holds and no regex is tried).
     pub closed_left: bool,
@@ -524,6 +534,8 @@ pub struct RuleSet {
     pub(crate) title_actions: Vec<Action>,
     pub(crate) meanings: Vec<Meaning>,
     pub(crate) candidates: Vec<Candidate>,
+    /// The regexes each body literal may end ([`Action::first_tail`]).
+    pub(crate) tail_regexes: Vec<u32>,
     pub(crate) regexes: Vec<RegexRule>,
     /// Proximity rules.
     pub(crate) near_rules: Vec<NearRule>,

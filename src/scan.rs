@@ -5,14 +5,17 @@
 //! [`Scanner::scan`] normalises the posting, runs the automaton once over the normalised bytes reporting every
 //! occurrence of every literal, even overlapping ones (so "Construction Project Manager" is evidence both of a
 //! construction phrase and of the name "project manager"; within one role, `score.rs` counts only the longest of
-//! nested matches), checks Unicode word boundaries on the **original** text, confirms regexes at their literal candidates, and
+//! nested matches), checks Unicode word boundaries on the **original** text, confirms regexes at their literal candidates
+//! (a regex whose matches all end with one of a few literals, its tail, only where the walk finds one after the
+//! candidate with no byte between that the regex cannot hold: most candidates never are, and each try saved is a
+//! lazy-DFA search over tables that miss the cache), and
 //! marks each hit as negated (a negation cue in the same clause) or boilerplate (inside an "about us" / benefits
 //! section or sentence). Hits carry byte spans into the original text. Scoring is `score.rs`'s job. A posting
 //! yields at most [`MAX_HITS`] hits: beyond that the scan stops, so memory stays bounded on giant inputs.
 
 use crate::automaton::Literals;
 use crate::posting::{self, Normalized, SectionCue};
-use crate::ruleset::{RoleIdx, RuleSet, UseKind};
+use crate::ruleset::{NextBytes, RoleIdx, RuleSet, UseKind};
 use regex_automata::hybrid::dfa::{Cache, DFA};
 use regex_automata::hybrid::LazyStateID;
 use regex_automata::{Anchored, Input};
@@ -240,13 +243,7 @@ pub struct Scanner<'r> {
     rules: &'r RuleSet,
     norm: Normalized,
     hits: Vec<Hit>,
-    /// (regex, start, end) of the candidates tried in this posting, in the automaton's order (by end): two prefix
-    /// literals of one regex ("own", "owns") can start at the same place.
-    tried: Vec<(u32, usize, usize)>,
-    /// This thread's search cache per regex, made on first use.
-    regex_caches: Vec<Option<Cache>>,
-    /// Per regex candidate (the rule set's `candidates`), its regex's state after the candidate's literal.
-    resume: Vec<Resume>,
+    tries: Tries,
     cues: Cues,
     boilerplate: Vec<(usize, usize)>,
     /// The word bytes of the normalised text, for the proximity stretches.
@@ -260,6 +257,120 @@ pub struct Scanner<'r> {
     ahead_next: Option<usize>,
     /// The sentence ends of the text being scanned ([`posting::sentence_stops`]).
     stops: Vec<usize>,
+}
+
+/// The regex tries of one posting, and the searches' state.
+#[derive(Debug)]
+struct Tries {
+    /// (regex, start, end) of the candidates tried in this posting, in the automaton's order (by end): two prefix
+    /// literals of one regex ("own", "owns") can start at the same place.
+    tried: Vec<(u32, usize, usize)>,
+    /// This thread's search cache per regex, made on first use.
+    caches: Vec<Option<Cache>>,
+    /// Per regex candidate (the rule set's `candidates`), its regex's state after the candidate's literal.
+    resume: Vec<Resume>,
+    /// The tries of regexes with tails ([`crate::ruleset::Pattern::tails`]) waiting for one to stand ahead of them.
+    pending: Vec<Try>,
+    /// Per regex, how many of its tries wait.
+    waiting: Vec<u32>,
+}
+
+/// A regex candidate to try: its index in the rule set's `candidates`, and its literal's span in the normalised
+/// text.
+#[derive(Debug, Clone, Copy)]
+struct Try {
+    candidate: u32,
+    regex: u32,
+    start: u32,
+    end: u32,
+}
+
+impl Tries {
+    /// A tail literal of the regexes `tail` (regex ids) found at `start..end` of the normalised text: decides every
+    /// try of those regexes waiting for one at or after its place. It is the first to end there (the walk reports
+    /// by end, and no tail lies inside its regex's prefix literal, so none ended before the try was made), so it
+    /// needs the fewest bytes held: the try is made if the regex can hold every byte up to its end, and dropped
+    /// otherwise, since every match ends with a tail and holds only such bytes.
+    #[allow(clippy::too_many_arguments)]
+    fn tail_found(
+        &mut self,
+        rules: &RuleSet,
+        norm: &Normalized,
+        text: &str,
+        hits: &mut Vec<Hit>,
+        tail: &[u32],
+        start: u32,
+        end: u32,
+    ) {
+        for &rid in tail {
+            if self.waiting[rid as usize] == 0 {
+                continue;
+            }
+            let holds = rules.regexes[rid as usize].holds.unwrap_or(NextBytes::ANY);
+            let mut k = 0;
+            while k < self.pending.len() {
+                let t = self.pending[k];
+                if t.regex != rid || t.start > start {
+                    k += 1;
+                    continue;
+                }
+                self.pending.swap_remove(k);
+                self.waiting[rid as usize] -= 1;
+                let held = norm.text.as_bytes()[t.start as usize..end as usize].iter().all(|&b| holds.admits(Some(b)));
+                if held {
+                    self.make(rules, norm, text, hits, t);
+                }
+            }
+        }
+    }
+
+    /// Ends the waiting: with `make`, every waiting try is made (the hit bound is near), else none is (no tail
+    /// stands after them, so none can match).
+    fn end_waiting(&mut self, rules: &RuleSet, norm: &Normalized, text: &str, hits: &mut Vec<Hit>, make: bool) {
+        for k in 0..self.pending.len() {
+            let t = self.pending[k];
+            self.waiting[t.regex as usize] = 0;
+            if make {
+                self.make(rules, norm, text, hits, t);
+            }
+        }
+        self.pending.clear();
+    }
+
+    /// Confirms one candidate: the anchored search of its regex from the literal's start, and the hit if it
+    /// matches up to a word boundary.
+    fn make(&mut self, rules: &RuleSet, norm: &Normalized, text: &str, hits: &mut Vec<Hit>, t: Try) {
+        let c = rules.candidates[t.candidate as usize];
+        let (rid, m_start, m_end) = (c.regex, t.start as usize, t.end as usize);
+        let buf = norm.text.as_str();
+        let re = &rules.regexes[rid as usize];
+        let input = Input::new(&buf[m_start..]).anchored(Anchored::Yes);
+        let (caches, resume) = (&mut self.caches, &mut self.resume[t.candidate as usize]);
+        let quick = re.anchored().and_then(|dfa| {
+            let cache = caches[rid as usize].get_or_insert_with(|| dfa.create_cache());
+            match resume.state(dfa, cache, &buf.as_bytes()[m_start..m_end]) {
+                Some(sid) => search_from(dfa, cache, sid, &buf.as_bytes()[m_end..], m_end - m_start),
+                None => dfa.try_search_fwd(cache, &input).ok().map(|h| h.map(|h| h.offset())),
+            }
+        });
+        // No lazy DFA, or it gave up (a Unicode word boundary in non-ASCII text): the full engine decides.
+        let found = match quick {
+            Some(end) => end,
+            None => re.regex().and_then(|r| r.search(&input)).map(|m| m.end()),
+        };
+        if let Some(len) = found.filter(|&len| len > 0) {
+            let (rs, re_end) = norm.original_span(m_start, m_start + len);
+            if posting::right_boundary(text, re_end) {
+                hits.push(Hit::found(
+                    HitKind::Responsibility { role: re.role, area: re.area },
+                    Signal::Regex { id: rid },
+                    rs,
+                    re_end,
+                    1.0,
+                ));
+            }
+        }
+    }
 }
 
 /// One posting read ahead by [`Scanner::prescan`].
@@ -375,9 +486,13 @@ impl<'r> Scanner<'r> {
             rules,
             norm: Normalized::default(),
             hits: Vec::new(),
-            tried: Vec::new(),
-            regex_caches: (0..rules.regexes.len()).map(|_| None).collect(),
-            resume: vec![Resume::default(); rules.candidates.len()],
+            tries: Tries {
+                tried: Vec::new(),
+                caches: (0..rules.regexes.len()).map(|_| None).collect(),
+                resume: vec![Resume::default(); rules.candidates.len()],
+                pending: Vec::new(),
+                waiting: vec![0; rules.regexes.len()],
+            },
             cues: Cues::default(),
             boilerplate: Vec::new(),
             word_bits: posting::WordBits::default(),
@@ -463,7 +578,7 @@ impl<'r> Scanner<'r> {
     /// Finds every hit in `text` (ascending by start, the longer first). The slice is valid until the next scan.
     pub fn scan(&mut self, text: &str) -> &[Hit] {
         self.hits.clear();
-        self.tried.clear();
+        self.tries.tried.clear();
         self.cues.clear();
         self.boilerplate.clear();
         let ahead = self.ahead_next.take().filter(|&k| self.ahead[k].text == (text.as_ptr() as usize, text.len()));
@@ -528,13 +643,25 @@ impl<'r> Scanner<'r> {
         // Whether `word_bits` holds this text's (built at the first proximity anchor).
         let mut word_bits = false;
         while let Some((pattern, m_start, m_end)) = matches.next() {
+            let act = rules.body_actions[pattern as usize];
+            if act.tails != 0 && !self.tries.pending.is_empty() {
+                let tail = &rules.tail_regexes[act.first_tail as usize..(act.first_tail + act.tails) as usize];
+                self.tries.tail_found(rules, &self.norm, text, &mut self.hits, tail, m_start, m_end);
+            }
+            if act.uses == 0 && act.regexes == 0 {
+                continue; // a tail and nothing else
+            }
             if (pattern as usize) < rules.confirm_count {
                 self.cues.keep_confirm((pattern, m_start, m_end));
                 if (pattern as usize) < rules.confirm_only_count {
                     continue;
                 }
             }
-            let (pattern, m_start, m_end) = (pattern as usize, m_start as usize, m_end as usize);
+            let (m_start, m_end) = (m_start as usize, m_end as usize);
+            if self.hits.len() + self.tries.pending.len() >= MAX_HITS {
+                // The waiting tries could reach the bound: made now, without the tails still ahead.
+                self.tries.end_waiting(rules, &self.norm, text, &mut self.hits, true);
+            }
             if self.hits.len() >= MAX_HITS {
                 // Enough evidence to score any role many times over: a giant posting stops here, memory bounded.
                 // Its stretches so far still want their confirming sides.
@@ -546,7 +673,6 @@ impl<'r> Scanner<'r> {
                 }
                 break;
             }
-            let act = rules.body_actions[pattern];
             let (os, oe) = self.norm.original_span_near(m_start, m_end, &mut cursor);
             let left = posting::left_boundary(text, os);
             if !left && act.closed_left {
@@ -611,6 +737,7 @@ impl<'r> Scanner<'r> {
                     let rid = c.regex;
                     // Candidates arrive by end, so any earlier one at this start ends after it: look back only that far.
                     let seen = self
+                        .tries
                         .tried
                         .iter()
                         .rev()
@@ -619,40 +746,20 @@ impl<'r> Scanner<'r> {
                     if seen {
                         continue;
                     }
-                    self.tried.push((rid, m_start, m_end));
-                    let re = &rules.regexes[rid as usize];
-                    let input = Input::new(&buf[m_start..]).anchored(Anchored::Yes);
-                    let (caches, resume) = (&mut self.regex_caches, &mut self.resume[first + ci]);
-                    let quick = re.anchored().and_then(|dfa| {
-                        let cache = caches[rid as usize].get_or_insert_with(|| dfa.create_cache());
-                        match resume.state(dfa, cache, &buf.as_bytes()[m_start..m_end]) {
-                            Some(sid) => search_from(dfa, cache, sid, &buf.as_bytes()[m_end..], m_end - m_start),
-                            None => dfa.try_search_fwd(cache, &input).ok().map(|h| h.map(|h| h.offset())),
-                        }
-                    });
-                    // No lazy DFA, or it gave up (a Unicode word boundary in non-ASCII text): the full engine decides.
-                    let found = match quick {
-                        Some(end) => end,
-                        None => re.regex().and_then(|r| r.search(&input)).map(|m| m.end()),
-                    };
-                    if let Some(len) = found {
-                        if len == 0 {
-                            continue;
-                        }
-                        let (rs, re_end) = self.norm.original_span(m_start, m_start + len);
-                        if posting::right_boundary(text, re_end) {
-                            self.hits.push(Hit::found(
-                                HitKind::Responsibility { role: re.role, area: re.area },
-                                Signal::Regex { id: rid },
-                                rs,
-                                re_end,
-                                1.0,
-                            ));
-                        }
+                    self.tries.tried.push((rid, m_start, m_end));
+                    let t =
+                        Try { candidate: (first + ci) as u32, regex: rid, start: m_start as u32, end: m_end as u32 };
+                    if rules.regexes[rid as usize].holds.is_some() {
+                        // Made when a tail of the regex is found after it (most never are).
+                        self.tries.pending.push(t);
+                        self.tries.waiting[rid as usize] += 1;
+                    } else {
+                        self.tries.make(rules, &self.norm, text, &mut self.hits, t);
                     }
                 }
             }
         }
+        self.tries.end_waiting(rules, &self.norm, text, &mut self.hits, false);
     }
 
     fn match_global_regexes(&mut self, text: &str) {
@@ -1185,6 +1292,85 @@ boilerplate_phrases = ["equal opportunity employer"]
         let mut sc = Scanner::new(&rs);
         let found = sc.scan(&texts[1]).iter().filter(|h| matches!(h.signal, Signal::Regex { .. })).count();
         assert!(found >= 1, "{found}");
+    }
+
+    /// A regex whose matches all end with a tail literal is tried only where the walk finds one after its literal
+    /// with nothing between that the regex cannot hold, and still finds its matches.
+    #[test]
+    fn a_try_waits_for_a_tail_of_its_regex() {
+        let role = ROLE.replace(
+            "patterns = ['own(?:s|ing)? the (?:product )?backlog']",
+            r"patterns = ['manag(?:e|es|ing) (?:[a-z]+ ){0,3}team of (?:[a-z]+ )?engineers']",
+        );
+        let rs = compile(&[
+            Source { name: "po.toml".into(), text: role },
+            Source { name: "en.toml".into(), text: LANG.into() },
+        ])
+        .unwrap()
+        .rules;
+        assert!(rs.regexes[0].holds.is_some(), "the regex has a tail");
+        // (regex hits, whether the regex was tried: its search cache is made by the first try)
+        let scan = |texts: &[&str]| {
+            let mut sc = Scanner::new(&rs);
+            let mut found = 0;
+            for t in texts {
+                found = sc.scan(t).iter().filter(|h| matches!(h.signal, Signal::Regex { .. })).count();
+            }
+            (found, sc.tries.caches[0].is_some())
+        };
+        assert_eq!(scan(&["You manage a small team of backend engineers."]), (1, true));
+        assert_eq!(scan(&["You MANAGE our Team of Engineers"]), (1, true), "as the normalised text reads");
+        assert_eq!(scan(&["You manage the budget and the roadmap."]), (0, false), "no tail: no try");
+        assert_eq!(scan(&["You manage the budget. Our team of engineers"]), (0, false), "a byte it cannot hold");
+        assert_eq!(scan(&["You manage a very large distributed team of engineers"]), (0, true), "the regex decides");
+        assert_eq!(scan(&["You manage the budget", "engineers"]), (0, false), "a try waits within its posting");
+    }
+
+    /// Every match of the default pack's regexes that have a tail and end where a word may, over the pack's
+    /// examples and the fixture postings, holds only the bytes the tail lists and ends with a tail literal the walk
+    /// reports at or after the match's start: the test that skips a try never skips one that would make a hit.
+    #[test]
+    fn every_match_of_a_regex_ends_with_a_tail_the_walk_reports() {
+        let rs = crate::default_rules().expect("the default pack compiles");
+        assert!(rs.regexes.iter().filter(|r| r.holds.is_some()).count() >= 50, "most regexes have a tail");
+        let mut texts: Vec<String> = rs.examples().iter().map(|e| e.text.clone()).collect();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/postings");
+        for entry in std::fs::read_dir(dir).expect("fixture postings") {
+            texts.push(std::fs::read_to_string(entry.expect("entry").path()).expect("a fixture"));
+        }
+        let mut checked = 0;
+        for text in &texts {
+            let norm = Normalized::new(text);
+            let buf = norm.text.as_bytes();
+            let found: Vec<(u32, usize, usize)> = rs.automaton.overlapping(buf, norm.hidden_starts(), 0).collect();
+            let tails_of = |p: u32| {
+                let a = rs.body_actions[p as usize];
+                &rs.tail_regexes[a.first_tail as usize..(a.first_tail + a.tails) as usize]
+            };
+            for &(p, s, _) in &found {
+                let act = rs.body_actions[p as usize];
+                for c in &rs.candidates[act.first_regex as usize..(act.first_regex + act.regexes) as usize] {
+                    let re = &rs.regexes[c.regex as usize];
+                    let Some(holds) = re.holds else { continue };
+                    let input = Input::new(&buf[s..]).anchored(Anchored::Yes);
+                    let Some(m) = re.regex().expect("compiles").search(&input).filter(|m| m.end() > 0) else {
+                        continue;
+                    };
+                    let end = s + m.end();
+                    // A match that ends inside a word is no hit (the walk does not report a tail there either).
+                    if !posting::right_boundary(text, norm.original_span(s, end).1) {
+                        continue;
+                    }
+                    let at = &norm.text[s..end];
+                    assert!(buf[s..end].iter().all(|&b| holds.admits(Some(b))), "`{}` holds {at:?}", re.source);
+                    let reported =
+                        found.iter().any(|&(q, ts, te)| ts >= s && te <= end && tails_of(q).contains(&c.regex));
+                    assert!(reported, "`{}`: no tail reported in {at:?}", re.source);
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 100, "{checked} matches checked");
     }
 
     #[test]
