@@ -1022,7 +1022,11 @@ impl Builder {
                 }
             }
             // A try waits for a tail found after its literal: one inside a prefix literal would come too early.
-            let early = regex_literals.iter().any(|(r, p, _)| *r == rid && tails.iter().any(|t| p.contains(t)));
+            let lo = regex_literals.partition_point(|l| l.0 < rid);
+            let early = regex_literals[lo..]
+                .iter()
+                .take_while(|l| l.0 == rid)
+                .any(|(_, p, _)| tails.iter().any(|t| p.contains(t)));
             if common || tails.len() > MAX_TAIL_LITERALS || early {
                 self.regexes[rid as usize].holds = None;
                 continue;
@@ -1365,21 +1369,30 @@ fn tail(hir: &regex_syntax::hir::Hir) -> Option<Tail> {
     use regex_syntax::hir::literal::{ExtractKind, Extractor};
     use regex_syntax::hir::{Class, Hir, HirKind};
     let mut ex = Extractor::new();
-    ex.kind(ExtractKind::Suffix).limit_total(64);
+    // Only a suffix's last words are looked for: short literals keep the alternatives' cross product small (and
+    // their word starts), where the default limits would cut it to words without what comes before them.
+    ex.kind(ExtractKind::Suffix).limit_total(128).limit_literal_len(16);
     let seq = ex.extract(hir);
-    let literals = seq.literals()?;
-    if literals.is_empty() {
+    // Truncated to their last bytes, many of the literals are alike.
+    let mut raws: Vec<&[u8]> = seq.literals()?.iter().map(|l| l.as_bytes().trim_ascii_end()).collect();
+    raws.sort_unstable();
+    raws.dedup();
+    if raws.is_empty() {
         return None;
     }
-    let mut suffixes: Vec<Vec<String>> = Vec::new();
-    for l in literals {
-        let raw = std::str::from_utf8(l.as_bytes()).ok()?.trim_end_matches(' ');
-        let bytes = raw.as_bytes();
-        let parts: Vec<String> = (1..=raw.len().saturating_sub(MIN_TAIL_LITERAL))
+    // As the normalised text spells it (the fast path of `normalize_phrase`, without a copy), and findable.
+    let spelt = |p: &str| {
+        let plain = p.bytes().all(|c| {
+            c.is_ascii() && !matches!(c, b'A'..=b'Z' | b'-' | b'<' | b'&' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c)
+        }) && !p.contains("  ");
+        (plain || normalize_phrase(p) == p) && !p.bytes().any(crate::automaton::is_reserved)
+    };
+    let mut suffixes: Vec<Vec<String>> = Vec::with_capacity(raws.len());
+    for bytes in raws {
+        let parts: Vec<String> = (1..=bytes.len().saturating_sub(MIN_TAIL_LITERAL))
             .rev()
             .filter(|&i| !crate::automaton::is_word(bytes[i - 1]) && crate::automaton::is_word(bytes[i]))
-            .map(|i| &raw[i..])
-            .take_while(|p| normalize_phrase(p) == *p && !p.bytes().any(crate::automaton::is_reserved))
+            .map_while(|i| std::str::from_utf8(&bytes[i..]).ok().filter(|p| spelt(p)))
             .map(str::to_string)
             .collect();
         if parts.is_empty() {
@@ -1709,7 +1722,9 @@ text = "hello"
         let tail = |p: &str| tail(&regex_syntax::parse(p).unwrap());
         let t = tail("manag(?:e|es) (?:[a-z]+ ){0,3}team of (?:senior )?engineers").expect("a tail");
         assert!(t.suffixes.iter().all(|parts| parts[0] == "engineers"), "{:?}", t.suffixes);
-        assert!(t.suffixes.iter().flatten().any(|p| p == "senior engineers"), "longer parts start words too");
+        assert!(t.suffixes.iter().flatten().any(|p| p == "of engineers"), "longer parts start words too");
+        // Literals are cut to their last 16 bytes: a part is what follows a word start inside one.
+        assert!(t.suffixes.iter().flatten().all(|p| p.len() < 16), "{:?}", t.suffixes);
         assert!(t.holds.admits(Some(b'q')) && t.holds.admits(Some(b' ')) && t.holds.admits(Some(b'g')));
         assert!(!t.holds.admits(Some(b'.')) && !t.holds.admits(Some(b',')) && !t.holds.admits(Some(b'Q')));
         assert!(tail(r"lead \w+ teams").expect("a tail").holds.admits(Some(0xc3)), "a Unicode class: any non-ASCII");
