@@ -1161,12 +1161,20 @@ boilerplate_phrases = ["equal opportunity employer"]
 "#;
 
     fn rules() -> RuleSet {
-        compile(&[
-            Source { name: "po.toml".into(), text: ROLE.into() },
-            Source { name: "en.toml".into(), text: LANG.into() },
-        ])
-        .unwrap()
-        .rules
+        pack(ROLE, LANG)
+    }
+
+    /// The test pack with the role's regexes replaced by `patterns` (a TOML list).
+    fn rules_with_patterns(patterns: &str) -> RuleSet {
+        let role =
+            ROLE.replace("patterns = ['own(?:s|ing)? the (?:product )?backlog']", &format!("patterns = {patterns}"));
+        pack(&role, LANG)
+    }
+
+    /// A pack of one role file and one language file.
+    fn pack(role: &str, lang: &str) -> RuleSet {
+        let src = |name: &str, text: &str| Source { name: name.into(), text: text.into() };
+        compile(&[src("po.toml", role), src("en.toml", lang)]).unwrap().rules
     }
 
     fn phrases(rs: &RuleSet, text: &str) -> Vec<(String, bool, bool)> {
@@ -1265,19 +1273,10 @@ boilerplate_phrases = ["equal opportunity employer"]
     /// decides, as it did for a whole search.
     #[test]
     fn a_resumed_try_gives_up_where_a_whole_search_does() {
-        let role = ROLE.replace(
-            "patterns = ['own(?:s|ing)? the (?:product )?backlog']",
-            concat!(
-                r"patterns = ['own(?:s|ing)? the \w+ backlog\b', 'backlog (?:of|for) \w+\b', ",
-                r"'stakeholders? .{1,12} équipe']",
-            ),
-        );
-        let rs = compile(&[
-            Source { name: "po.toml".into(), text: role },
-            Source { name: "en.toml".into(), text: LANG.into() },
-        ])
-        .unwrap()
-        .rules;
+        let rs = rules_with_patterns(concat!(
+            r"['own(?:s|ing)? the \w+ backlog\b', 'backlog (?:of|for) \w+\b', ",
+            r"'stakeholders? .{1,12} équipe']",
+        ));
         let texts: Vec<String> = [
             "She owns the Produkt backlog and the backlog for Zürich",
             "He owns the café backlogé; a backlog of tâches",
@@ -1298,16 +1297,7 @@ boilerplate_phrases = ["equal opportunity employer"]
     /// with nothing between that the regex cannot hold, and still finds its matches.
     #[test]
     fn a_try_waits_for_a_tail_of_its_regex() {
-        let role = ROLE.replace(
-            "patterns = ['own(?:s|ing)? the (?:product )?backlog']",
-            r"patterns = ['manag(?:e|es|ing) (?:[a-z]+ ){0,3}team of (?:[a-z]+ )?engineers']",
-        );
-        let rs = compile(&[
-            Source { name: "po.toml".into(), text: role },
-            Source { name: "en.toml".into(), text: LANG.into() },
-        ])
-        .unwrap()
-        .rules;
+        let rs = rules_with_patterns(r"['manag(?:e|es|ing) (?:[a-z]+ ){0,3}team of (?:[a-z]+ )?engineers']");
         assert!(rs.regexes[0].holds.is_some(), "the regex has a tail");
         // (regex hits, whether the regex was tried: its search cache is made by the first try)
         let scan = |texts: &[&str]| {
@@ -1508,12 +1498,7 @@ boilerplate_phrases = ["equal opportunity employer"]
             "boilerplate_phrases = [\"equal opportunity employer\"]",
             "boilerplate_phrases = [\"equal opportunity employer\", \"referral program\"]\ncompany_phrases = [\"our mission\", \"we are a\"]\njob_phrases = [\"you\", \"this role\"]",
         );
-        let rs = compile(&[
-            Source { name: "po.toml".into(), text: ROLE.into() },
-            Source { name: "en.toml".into(), text: lang },
-        ])
-        .unwrap()
-        .rules;
+        let rs = pack(ROLE, &lang);
         let text =
             "We are a fintech whose stakeholders love the product backlog. Our mission is user stories for all. \
                     You will own the product backlog. In this role our mission is your backlog. \
@@ -1543,12 +1528,7 @@ boilerplate_phrases = ["equal opportunity employer"]
             "boilerplate_phrases = [\"equal opportunity employer\"]",
             "company_sentence_starts = [\"we\", \"our\"]\njob_phrases = [\"you\", \"we need\"]",
         );
-        let rs = compile(&[
-            Source { name: "po.toml".into(), text: ROLE.into() },
-            Source { name: "en.toml".into(), text: lang },
-        ])
-        .unwrap()
-        .rules;
+        let rs = pack(ROLE, &lang);
         let text = "We grew our product backlog tenfold. - Our stakeholders love it. The team owns user stories; \
                     we keep the backlog small. We need someone for the product backlog. You write user stories.";
         let flags: Vec<(String, bool)> = phrases(&rs, text).into_iter().map(|(t, _, b)| (t, b)).collect();
