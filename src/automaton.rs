@@ -429,8 +429,8 @@ const NO_BASE: u32 = 0;
 const NO_OUT: u32 = 0;
 /// Output indices are 1-based `u32`s, [`NO_OUT`] aside.
 const MAX_PATTERNS: usize = u32::MAX as usize - 1;
-/// A slot keeps its base in the 22 bits above its label and output bit.
-const MAX_SLOTS: usize = 1 << 22;
+/// A slot keeps its base in the 21 bits above its label and its two flags.
+const MAX_SLOTS: usize = 1 << 21;
 /// Construction looks for room in the last this many blocks of 256 slots only (the older ones are closed, their
 /// few free slots left empty), which keeps its time linear in the number of states.
 const OPEN_BLOCKS: usize = 16;
@@ -462,18 +462,20 @@ impl std::fmt::Debug for DoubleArray {
     }
 }
 
-/// A state's slot: its label (the low 9 bits), whether it has outputs (bit 9) and its children's base (the 22 bits
-/// above; [`NO_BASE`] for none).
+/// A state's slot: its label (the low 9 bits), whether it has outputs (bit 9), whether its failure state is the
+/// root (bit 10) and its children's base (the 21 bits above; [`NO_BASE`] for none).
 #[derive(Clone, Copy)]
 struct Slot(u32);
 
 impl Slot {
     const EMPTY: Slot = Slot(NO_LABEL);
     const HAS_OUT: u32 = 1 << 9;
+    const FAILS_TO_ROOT: u32 = 1 << 10;
 
     #[inline]
-    fn new(label: u8, has_out: bool) -> Slot {
-        Slot(u32::from(label) | if has_out { Slot::HAS_OUT } else { 0 })
+    fn new(label: u8, has_out: bool, fails_to_root: bool) -> Slot {
+        let out = if has_out { Slot::HAS_OUT } else { 0 };
+        Slot(u32::from(label) | out | if fails_to_root { Slot::FAILS_TO_ROOT } else { 0 })
     }
 
     #[inline]
@@ -486,13 +488,20 @@ impl Slot {
         self.0 & Slot::HAS_OUT != 0
     }
 
+    /// Whether the state's failure state is the root: most are, and a step that misses a child then reads no
+    /// failure link.
+    #[inline]
+    fn fails_to_root(self) -> bool {
+        self.0 & Slot::FAILS_TO_ROOT != 0
+    }
+
     #[inline]
     fn base(self) -> u32 {
-        self.0 >> 10
+        self.0 >> 11
     }
 
     fn set_base(&mut self, base: u32) {
-        self.0 = self.0 & 0x3ff | base << 10;
+        self.0 = self.0 & 0x7ff | base << 11;
     }
 }
 
@@ -576,7 +585,7 @@ impl DoubleArray {
                     out = b.outs.len() as u32;
                 }
                 b.fails[child as usize] = fail;
-                b.slots[child as usize] = Slot::new(c, out != NO_OUT);
+                b.slots[child as usize] = Slot::new(c, out != NO_OUT, fail == ROOT);
                 b.firsts[child as usize] = out;
                 queue.push_back((child, lo as u32, hi as u32, (depth + 1) as u32));
             }
@@ -626,6 +635,11 @@ impl DoubleArray {
                 let s = slots[t as usize];
                 if s.label() == u32::from(c) {
                     (state, slot) = (t, s);
+                    break;
+                }
+                if slot.fails_to_root() {
+                    state = root[usize::from(c)];
+                    slot = slots[state as usize];
                     break;
                 }
                 state = fails[state as usize];
