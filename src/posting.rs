@@ -12,6 +12,8 @@
 //! [`has_clause_break`]); boilerplate sections are computed from heading and phrase cues ([`boilerplate_ranges`]).
 //! Nothing here knows a language: the cues come from the rule pack's language files.
 
+mod sixteen;
+
 /// A posting to classify: its body and, optionally, the title it was posted under.
 #[derive(Debug, Clone, Copy)]
 pub struct Posting<'a> {
@@ -107,9 +109,8 @@ impl Normalized {
                     _ => {
                         // A run of plain ASCII (single spaces between words included) maps one to one: copy it,
                         // lower-case it, map it in bulk.
-                        let run = plain_run_end(bytes, i + 1);
                         let from = self.text.len();
-                        push_case_starts(&bytes[i..run], from, &mut self.hidden);
+                        let run = plain_run(bytes, i, from, &mut self.hidden);
                         self.text.push_str(&input[i..run]);
                         self.text[from..].make_ascii_lowercase();
                         self.map_pushed(run - i, i, run);
@@ -387,34 +388,35 @@ static RUN_CLASS: [u8; 256] = {
     t
 };
 
-/// Where a run of plain ASCII with single spaces that starts before `from` (after a plain byte) ends: at the first
-/// byte that is neither, or at a space after a space. Eight bytes are classified per step as one `u64` (SWAR: a
-/// flag in the high bit of each byte, no branch and no table per byte), since runs are tens of bytes long.
-fn plain_run_end(bytes: &[u8], from: usize) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    // The high bit of every byte of `x` that is zero (exact: no carry crosses a byte).
-    let zero = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
-    let mut run = from;
-    // The high bit of byte 0 when the byte before the word is a space.
-    let mut prev_space = 0u64;
-    while let Some(word) = bytes.get(run..run + 8) {
-        let x = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        // \t \n 0x0b 0x0c \r (a non-ASCII byte flagged with them is a stop anyway).
-        let control = bytes_within(x, 9, 13);
-        let spaces = zero(x ^ (LO * u64::from(b' ')));
-        let stops = (x & HI)
-            | control
-            | zero(x ^ (LO * u64::from(b'-')))
-            | zero(x ^ (LO * u64::from(b'<')))
-            | zero(x ^ (LO * u64::from(b'&')))
-            | (spaces & ((spaces << 8) | prev_space));
+/// Where the run of plain ASCII with single spaces that starts at `i` (a plain byte) ends: at the first byte that
+/// is neither, or at a space after a space. On the way it pushes `offset + k` to `case_starts` for every byte `k`
+/// of the run after its first that is an upper-case letter after a lower-case one (the case changes that
+/// [`left_boundary`] reads as word starts). Sixteen bytes are classified per step ([`sixteen`]), since runs are
+/// tens of bytes long.
+fn plain_run(bytes: &[u8], i: usize, offset: usize, case_starts: &mut Vec<u32>) -> usize {
+    let mut run = i + 1;
+    // Bit 0: the byte before the block is a space; a lower-case letter.
+    let (mut prev_space, mut prev_lower) = (0u32, u32::from(bytes[i].is_ascii_lowercase()));
+    while let Some(x) = sixteen::at(bytes, run) {
+        let spaces = x.eq(b' ').bits();
+        // \t \n 0x0b 0x0c \r, - < &, and any non-ASCII byte.
+        let stops = (x.within(9, 13) | x.eq(b'-') | x.eq(b'<') | x.eq(b'&')).bits()
+            | x.bits()
+            | (spaces & ((spaces << 1) | prev_space));
+        let lower = x.within(b'a', b'z').bits();
+        let mut starts = x.within(b'A', b'Z').bits() & ((lower << 1) | prev_lower);
         if stops != 0 {
-            return run + (stops.trailing_zeros() / 8) as usize;
+            starts &= (1 << stops.trailing_zeros()) - 1;
         }
-        prev_space = (spaces >> 56) & 0x80;
-        run += 8;
+        while starts != 0 {
+            case_starts.push((offset + run - i + starts.trailing_zeros() as usize) as u32);
+            starts &= starts - 1;
+        }
+        if stops != 0 {
+            return run + stops.trailing_zeros() as usize;
+        }
+        (prev_space, prev_lower) = (spaces >> 15, lower >> 15);
+        run += 16;
     }
     let mut prev_space = prev_space != 0;
     while run < bytes.len() {
@@ -422,37 +424,13 @@ fn plain_run_end(bytes: &[u8], from: usize) -> usize {
         if class == STOP || (class == SPACE && prev_space) {
             break;
         }
+        if bytes[run].is_ascii_uppercase() && bytes[run - 1].is_ascii_lowercase() {
+            case_starts.push((offset + run - i) as u32);
+        }
         prev_space = class == SPACE;
         run += 1;
     }
     run
-}
-
-/// Pushes `offset + k` for every `k` where byte `k - 1` of `run` (plain ASCII) is a lower-case letter and byte `k`
-/// an upper-case one: the case changes that [`left_boundary`] reads as word starts.
-fn push_case_starts(run: &[u8], offset: usize, out: &mut Vec<u32>) {
-    // `run` is ASCII: every flag is an ASCII byte's.
-    let within = bytes_within;
-    let mut carry = 0u64;
-    let mut chunks = run.chunks_exact(8);
-    for (n, chunk) in chunks.by_ref().enumerate() {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        let (upper, lower) = (within(x, b'A', b'Z'), within(x, b'a', b'z'));
-        if upper != 0 {
-            let mut starts = upper & ((lower << 8) | carry);
-            while starts != 0 {
-                out.push((offset + n * 8 + starts.trailing_zeros() as usize / 8) as u32);
-                starts &= starts - 1;
-            }
-        }
-        carry = (lower >> 56) & 0x80;
-    }
-    let done = run.len() - chunks.remainder().len();
-    for k in done.max(1)..run.len() {
-        if run[k - 1].is_ascii_lowercase() && run[k].is_ascii_uppercase() {
-            out.push((offset + k) as u32);
-        }
-    }
 }
 
 fn is_dash(c: char) -> bool {
@@ -1085,52 +1063,26 @@ fn lost_line_break(bytes: &[u8], i: usize) -> bool {
 /// Every byte of `text` that ends a sentence (see [`sentence_around`]), ascending, into `out`: read once, so that
 /// the sentences around many places cost a binary search each ([`sentence_around_in`]).
 pub fn sentence_stops(text: &str, out: &mut Vec<usize>) {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
     out.clear();
     let bytes = text.as_bytes();
-    // Every byte that can end a sentence is ASCII below '@' but not a space, or not ASCII: eight bytes at a time,
-    // the rest (letters, spaces: most of a text) are passed over, and the few others get the full test.
+    // Sixteen bytes at a time, and the sixteen after each byte with them: the bytes a stop can be are few (. ! ?
+    // a line break, - and * between spaces, the last byte of a three-byte dash or bullet, and a lower-case letter
+    // before a capital), and only those get the full test.
     let mut at = 0;
-    let mut eights = bytes.chunks_exact(8);
-    for eight in eights.by_ref() {
-        let x = u64::from_le_bytes(eight.try_into().expect("eight bytes"));
-        let low = x & !HI;
-        let below = !(low + LO * 0x40) & HI;
-        let y = x ^ (LO * u64::from(b' '));
-        let space = !(((y & !HI) + !HI) | y) & HI;
-        let mut may = (x & HI) | (below & !space);
-        // ASCII capitals ('A'..='Z'): the lower-case letter before one may end a sentence (a lost line break).
-        let mut upper = bytes_within(x, b'A', b'Z') & !x;
-        while may != 0 || upper != 0 {
-            // Both in ascending order: a capital at byte j stands for a candidate at j - 1, which no other
-            // candidate lies between.
-            let (m, u) = (may.trailing_zeros(), upper.trailing_zeros());
-            if u < m {
-                upper &= upper - 1;
-                let j = at + (u / 8) as usize;
-                if j > 0 && lost_line_break(bytes, j - 1) {
-                    out.push(j - 1);
-                }
-            } else {
-                may &= may - 1;
-                let i = at + (m / 8) as usize;
-                if sentence_stop(bytes, i) {
-                    out.push(i);
-                }
+    while let (Some(x), Some(next)) = (sixteen::at(bytes, at), sixteen::at(bytes, at + 1)) {
+        let lost_break = x.within(b'a', b'z') & next.within(b'A', b'Z');
+        let marks = x.eq(b'.') | x.eq(b'!') | x.eq(b'?') | x.eq(b'\n') | x.eq(b'-') | x.eq(b'*');
+        let mut may = (marks | x.eq(0x93) | x.eq(0x94) | x.eq(0xA2) | lost_break).bits();
+        while may != 0 {
+            let i = at + may.trailing_zeros() as usize;
+            may &= may - 1;
+            if sentence_stop(bytes, i) {
+                out.push(i);
             }
         }
-        at += 8;
+        at += 16;
     }
-    // A capital opening the tail stands for a stop at the last byte of the blocks, which no block saw.
-    if at > 0 && lost_line_break(bytes, at - 1) {
-        out.push(at - 1);
-    }
-    for i in at..bytes.len() {
-        if sentence_stop(bytes, i) {
-            out.push(i);
-        }
-    }
+    out.extend((at..bytes.len()).filter(|&i| sentence_stop(bytes, i)));
 }
 
 /// [`sentence_around`] from the text's [`sentence_stops`]: the same sentence.
@@ -1175,16 +1127,37 @@ mod tests {
 
     #[test]
     fn case_changes_in_a_plain_run_are_hidden_word_starts_at_any_offset() {
-        // Case changes before, across and after an eight-byte step, and ones that are not a start.
-        let run = b"teamLead xY aaaaaaaB ABc CamelCaseWordsHereX 9A";
+        // Case changes before, across and after each sixteen-byte step (the text shifted by 0 to 16 bytes), and
+        // ones that are not a start.
+        let unit = "teamLead xY aaaaaaaB ABc CamelCaseWordsHereX 9A";
         let mut out = Vec::new();
-        push_case_starts(run, 100, &mut out);
-        let want: Vec<u32> = (1..run.len())
-            .filter(|&k| run[k - 1].is_ascii_lowercase() && run[k].is_ascii_uppercase())
-            .map(|k| 100 + k as u32)
-            .collect();
-        assert_eq!(out, want);
-        assert_eq!(&out[..3], [104, 110, 119]);
+        for shift in 0..=16 {
+            let run = format!("{}{unit}", "a".repeat(shift));
+            let run = run.as_bytes();
+            out.clear();
+            assert_eq!(plain_run(run, 0, 100, &mut out), run.len());
+            let want: Vec<u32> = (1..run.len())
+                .filter(|&k| run[k - 1].is_ascii_lowercase() && run[k].is_ascii_uppercase())
+                .map(|k| 100 + k as u32)
+                .collect();
+            assert_eq!(out, want, "{shift}");
+            if shift == 0 {
+                assert_eq!(&out[..3], [104, 110, 119]);
+            }
+        }
+        // Only the run's own: none after the byte that ends it, or at its first byte.
+        for text in ["aB-cD", "aB  cD", "xaaaaaaaaaaaaaaaaaaaB\ncD", "Ab"] {
+            out.clear();
+            let end = plain_run(text.as_bytes(), 0, 0, &mut out);
+            let want: Vec<u32> = (1..end)
+                .filter(|&k| text.as_bytes()[k - 1].is_ascii_lowercase() && text.as_bytes()[k].is_ascii_uppercase())
+                .map(|k| k as u32)
+                .collect();
+            assert_eq!(out, want, "{text:?}");
+        }
+        out.clear();
+        plain_run(b"aB-cD", 0, 0, &mut out);
+        assert_eq!(out, [1]);
     }
 
     #[test]
@@ -1242,8 +1215,8 @@ mod tests {
 
     #[test]
     fn plain_runs_end_at_a_stop_byte_or_a_second_space() {
-        // Against the rule spelt out byte by byte, on every string of up to 11 bytes over a small alphabet, so that
-        // stops fall at every place of the eight-byte blocks and of the tail.
+        // Against the rule spelt out byte by byte, on every string over a small alphabet of up to 7 varied bytes,
+        // padded to lengths where stops fall at every place of the sixteen-byte blocks and of the tail.
         let reference = |b: &[u8], from: usize| {
             let mut run = from;
             let mut prev_space = false;
@@ -1259,7 +1232,8 @@ mod tests {
             run
         };
         let alphabet = [b'a', b' ', b'-', b'\n', 0xC3];
-        for len in 1..=11usize {
+        let end = |s: &[u8]| plain_run(s, 0, 0, &mut Vec::new());
+        for len in (1..=11usize).chain(14..=19).chain(29..=34) {
             let varied = len.min(7);
             for n in 0..alphabet.len().pow(varied as u32) {
                 let mut part = Vec::new();
@@ -1271,22 +1245,22 @@ mod tests {
                 // The varied bytes first, then last, padded with plain ones.
                 let pad = vec![b'a'; len - varied];
                 for s in [[&b"x"[..], &part, &pad].concat(), [&b"x"[..], &pad, &part].concat()] {
-                    assert_eq!(plain_run_end(&s, 1), reference(&s, 1), "{s:?}");
+                    assert_eq!(end(&s), reference(&s, 1), "{s:?}");
                 }
             }
         }
-        // Every byte value, at every place of the first two eight-byte steps and the tail.
+        // Every byte value, at every place of the first two sixteen-byte steps and the tail.
         for b in 0..=255u8 {
-            for at in 1..20 {
-                let mut s = vec![b'a'; 21];
+            for at in 1..40 {
+                let mut s = vec![b'a'; 41];
                 s[at] = b;
-                assert_eq!(plain_run_end(&s, 1), reference(&s, 1), "byte {b:#04x} at {at}");
+                assert_eq!(end(&s), reference(&s, 1), "byte {b:#04x} at {at}");
                 s[at - 1] = b' ';
-                assert_eq!(plain_run_end(&s, 1), reference(&s, 1), "space, byte {b:#04x} at {at}");
+                assert_eq!(end(&s), reference(&s, 1), "space, byte {b:#04x} at {at}");
             }
         }
-        assert_eq!(plain_run_end(b"xa b  c", 1), 5, "the second space stops the run");
-        assert_eq!(plain_run_end(b"xabcdefghijklmnop", 1), 17);
+        assert_eq!(end(b"xa b  c"), 5, "the second space stops the run");
+        assert_eq!(end(b"xabcdefghijklmnop"), 17);
     }
 
     #[test]
@@ -1497,7 +1471,7 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
 
         /// Any text of the bytes a stop's test reads (stops, spaces, dashes and bullets, letters in either case,
-        /// the other bytes of the three-byte dashes): the stops read eight bytes at a time are those
+        /// the other bytes of the three-byte dashes): the stops read sixteen bytes at a time are those
         /// [`sentence_stop`] finds byte by byte.
         #[test]
         fn the_stops_are_those_found_byte_by_byte(
@@ -1527,12 +1501,13 @@ mod tests {
             String::new(),
             "-".into(),
             "a.b!c?d\ne - f * g \u{2014} h \u{2022} i\t\u{2013}j .".repeat(5),
-            // Lost line breaks at every offset of the eight-byte blocks, and near misses (one lower-case letter, a
+            // Lost line breaks at every offset of the sixteen-byte blocks, and near misses (one lower-case letter, a
             // capital after a stop, two capitals, a capital at the very start or end).
             "preferredGood plusSalary x.Ab iPhone aBc MySQL endZ".repeat(9),
             "Ab".into(),
             "abC".into(),
-            // A lost line break whose capital opens the tail after the last block of eight.
+            // A lost line break at the end of the last block, whose capital opens the tail, and one just before.
+            format!("{}Za", "a".repeat(63)),
             format!("{}Za", "a".repeat(64)),
         ];
         let mut stops = Vec::new();
