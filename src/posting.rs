@@ -12,7 +12,7 @@
 //! [`has_clause_break`]); boilerplate sections are computed from heading and phrase cues ([`boilerplate_ranges`]).
 //! Nothing here knows a language: the cues come from the rule pack's language files.
 
-mod sixteen;
+pub(crate) mod sixteen;
 
 /// A posting to classify: its body and, optionally, the title it was posted under.
 #[derive(Debug, Clone, Copy)]

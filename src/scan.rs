@@ -316,7 +316,7 @@ impl Tries {
                 }
                 self.pending.swap_remove(k);
                 self.waiting[rid as usize] -= 1;
-                let held = norm.text.as_bytes()[t.start as usize..end as usize].iter().all(|&b| holds.admits(Some(b)));
+                let held = holds.admits_all(&norm.text.as_bytes()[t.start as usize..end as usize]);
                 if held {
                     self.make(rules, norm, text, hits, t);
                 }

@@ -1,4 +1,5 @@
-//! Sixteen bytes of a posting classified at once, for the normaliser's and the sentence finder's scans: which bytes
+//! Sixteen bytes of a posting classified at once, for the scans over its bytes (the normaliser's, the sentence
+//! finder's, a regex try's): which bytes
 //! equal a value, or lie in a range, as a 16-bit mask (bit `k` for byte `k`). On x86-64 it is SSE2, which every
 //! x86-64 processor has: a comparison and a mask of sixteen bytes take a few instructions, where the eight-byte
 //! `u64` tricks took a dozen for half as many bytes. Elsewhere the same type works a byte at a time.
@@ -7,10 +8,10 @@
 //! and the feature is part of the x86-64 target itself, so they cannot fail.
 
 #[cfg(target_arch = "x86_64")]
-pub(super) use sse2::Sixteen;
+pub(crate) use sse2::Sixteen;
 
 #[cfg(not(target_arch = "x86_64"))]
-pub(super) use portable::Sixteen;
+pub(crate) use portable::Sixteen;
 
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
@@ -124,7 +125,7 @@ pub(crate) mod portable {
 
 /// The sixteen bytes of `bytes` from `at`, if there are as many.
 #[inline(always)]
-pub(super) fn at(bytes: &[u8], at: usize) -> Option<Sixteen> {
+pub(crate) fn at(bytes: &[u8], at: usize) -> Option<Sixteen> {
     let block: &[u8; 16] = bytes.get(at..at.checked_add(16)?)?.try_into().ok()?;
     Some(Sixteen::load(block))
 }
