@@ -588,6 +588,7 @@ impl Builder {
         let mut rule = RegexRule::new(source.clone(), role, area, global, at);
         if let Some(tail) = tail.filter(|_| !global) {
             rule.holds = Some(tail.holds);
+            rule.spaces = tail.spaces;
             self.regex_tails.push((id, tail.suffixes));
         }
         self.regexes.push(rule);
@@ -1351,14 +1352,15 @@ fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<(String, NextByte
     Some(out)
 }
 
-/// What every match of a regex is made of: it ends with one of `suffixes`, and holds no byte outside `holds`. Each
-/// suffix is given as its parts that start a word (at least [`MIN_TAIL_LITERAL`] bytes; a byte that is not a word
-/// byte comes before each in any match, so the walk finds it as a closed phrase), shortest first: any of them ends
-/// the match too.
+/// What every match of a regex is made of: it ends with one of `suffixes`, holds no byte outside `holds`, and at
+/// most `spaces` spaces ([`u32::MAX`]: no bound). Each suffix is given as its parts that start a word (at least
+/// [`MIN_TAIL_LITERAL`] bytes; a byte that is not a word byte comes before each in any match, so the walk finds it
+/// as a closed phrase), shortest first: any of them ends the match too.
 #[derive(Clone)]
 struct Tail {
     suffixes: Vec<Vec<String>>,
     holds: NextBytes,
+    spaces: u32,
 }
 
 /// The [`Tail`] of a regex, or `None` when its matches may end otherwise (an unbounded class, too many
@@ -1427,7 +1429,33 @@ fn tail(hir: &regex_syntax::hir::Hir) -> Option<Tail> {
     }
     let mut holds = NextBytes::EMPTY;
     collect(hir, &mut holds);
-    Some(Tail { suffixes, holds })
+    Some(Tail { suffixes, holds, spaces: most_spaces(hir).unwrap_or(u32::MAX) })
+}
+
+/// The most spaces a match of `hir` can hold, or `None` when a repetition without an upper bound can repeat one
+/// ("manage (?:[a-z]+ ){0,3}team" holds at most 4; "lead(?: [a-z]+)* team" has no bound). The normalised text a
+/// regex runs on has one space between words, so this bounds the words a match can span.
+fn most_spaces(hir: &regex_syntax::hir::Hir) -> Option<u32> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(0),
+        HirKind::Literal(l) => Some(l.0.iter().filter(|&&b| b == b' ').count() as u32),
+        // A class matches one character: a space at most.
+        HirKind::Class(Class::Unicode(c)) => {
+            Some(u32::from(c.ranges().iter().any(|r| r.start() <= ' ' && ' ' <= r.end())))
+        }
+        HirKind::Class(Class::Bytes(c)) => {
+            Some(u32::from(c.ranges().iter().any(|r| r.start() <= b' ' && b' ' <= r.end())))
+        }
+        HirKind::Repetition(r) => match (most_spaces(&r.sub)?, r.max) {
+            (0, _) => Some(0),
+            (n, Some(max)) => n.checked_mul(max),
+            (_, None) => None,
+        },
+        HirKind::Capture(c) => most_spaces(&c.sub),
+        HirKind::Concat(v) => v.iter().try_fold(0u32, |n, x| n.checked_add(most_spaces(x)?)),
+        HirKind::Alternation(v) => v.iter().try_fold(0u32, |n, x| Some(n.max(most_spaces(x)?))),
+    }
 }
 
 /// A cheap upper estimate of the automaton states a regex compiles to (literal bytes, class ranges times UTF-8
@@ -1728,6 +1756,11 @@ text = "hello"
         assert!(t.holds.admits(Some(b'q')) && t.holds.admits(Some(b' ')) && t.holds.admits(Some(b'g')));
         assert!(!t.holds.admits(Some(b'.')) && !t.holds.admits(Some(b',')) && !t.holds.admits(Some(b'Q')));
         assert!(tail(r"lead \w+ teams").expect("a tail").holds.admits(Some(0xc3)), "a Unicode class: any non-ASCII");
+        // The spaces a match can hold: each bounded repetition at its most, the widest alternative.
+        assert_eq!(t.spaces, 1 + 3 + 2 + 1, "{:?}", t.suffixes);
+        assert_eq!(tail("lead(?: [a-z]+)* teams").expect("a tail").spaces, u32::MAX, "no upper bound");
+        assert_eq!(tail("lead[a-z]* (?:a|two big) teams").expect("a tail").spaces, 3);
+        assert_eq!(tail(r"lead\s\w{2,5} teams").expect("a tail").spaces, 2, "a class holds one space at most");
         assert!(tail("own(?:s|ing)? [a-z]+").is_none(), "a class ends the matches");
         assert!(tail("owns?").is_none(), "no word starts inside the suffix");
         let short = tail("lead a team of ab").expect("a tail");

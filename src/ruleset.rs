@@ -321,6 +321,8 @@ pub struct RegexRule {
     /// The bytes a match can hold, for a regex whose matches end with one of its tail literals
     /// ([`Pattern::tails`]); `None` for one without.
     pub(crate) holds: Option<NextBytes>,
+    /// The most spaces a match holds, for a regex with `holds` ([`u32::MAX`]: no bound).
+    pub(crate) spaces: u32,
     compiled: std::sync::OnceLock<Option<Regex>>,
     anchored: std::sync::OnceLock<Option<hybrid::dfa::DFA>>,
 }
@@ -334,7 +336,7 @@ pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 impl RegexRule {
     pub(crate) fn new(source: String, role: RoleIdx, area: u16, global: bool, at: (u32, crate::diag::Span)) -> Self {
         let (compiled, anchored) = (std::sync::OnceLock::new(), std::sync::OnceLock::new());
-        RegexRule { source, role, area, global, at, holds: None, compiled, anchored }
+        RegexRule { source, role, area, global, at, holds: None, spaces: u32::MAX, compiled, anchored }
     }
 
     /// The compiled regex (the `regex` crate's own engine, so each scanner keeps its own search cache):
@@ -498,15 +500,22 @@ impl NextBytes {
         }
     }
 
-    /// Whether every byte of `bytes` is in the set. Where the set holds the lower-case letters and the space (a
-    /// regex's bytes nearly always do), sixteen bytes are passed over at once and only the others are looked up.
-    pub fn admits_all(&self, bytes: &[u8]) -> bool {
+    /// Whether every byte of `bytes` is in the set, and they hold at most `spaces` spaces. Where the set holds the
+    /// lower-case letters and the space (a regex's bytes nearly always do), sixteen bytes are passed over at once
+    /// and only the others are looked up.
+    pub fn admits_all(&self, bytes: &[u8], spaces: u32) -> bool {
         const SPACE: u64 = 1 << b' ';
         const LETTERS: u64 = ((1 << 26) - 1) << (b'a' - 64);
         let mut at = 0;
+        let mut seen = 0;
         if self.0[0] & SPACE != 0 && self.0[1] & LETTERS == LETTERS {
             while let Some(x) = crate::posting::sixteen::at(bytes, at) {
-                let mut others = !(x.within(b'a', b'z') | x.eq(b' ')).bits() & 0xFFFF;
+                let space = x.eq(b' ');
+                seen += space.bits().count_ones();
+                if seen > spaces {
+                    return false;
+                }
+                let mut others = !(x.within(b'a', b'z') | space).bits() & 0xFFFF;
                 while others != 0 {
                     if !self.admits(Some(bytes[at + others.trailing_zeros() as usize])) {
                         return false;
@@ -516,7 +525,9 @@ impl NextBytes {
                 at += 16;
             }
         }
-        bytes[at..].iter().all(|&b| self.admits(Some(b)))
+        let rest = &bytes[at..];
+        rest.iter().all(|&b| self.admits(Some(b)))
+            && seen + rest.iter().filter(|&&b| b == b' ').count() as u32 <= spaces
     }
 }
 
@@ -727,7 +738,11 @@ mod tests {
                             text[at - 1] = b' ';
                         }
                         let each = text.iter().all(|&b| set.admits(Some(b)));
-                        assert_eq!(set.admits_all(&text), each, "{text:?}");
+                        assert_eq!(set.admits_all(&text, u32::MAX), each, "{text:?}");
+                        let spaces = text.iter().filter(|&&b| b == b' ').count() as u32;
+                        for most in [0, 1, 2] {
+                            assert_eq!(set.admits_all(&text, most), each && spaces <= most, "{most} {text:?}");
+                        }
                     }
                 }
             }

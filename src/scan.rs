@@ -289,8 +289,9 @@ impl Tries {
     /// A tail literal of the regexes `tail` (regex ids) found at `start..end` of the normalised text: decides every
     /// try of those regexes waiting for one at or after its place. It is the first to end there (the walk reports
     /// by end, and no tail lies inside its regex's prefix literal, so none ended before the try was made), so it
-    /// needs the fewest bytes held: the try is made if the regex can hold every byte up to its end, and dropped
-    /// otherwise, since every match ends with a tail and holds only such bytes.
+    /// needs the fewest bytes held: the try is made if the regex can hold every byte up to its end, and no more
+    /// spaces than a match can hold, and dropped otherwise, since every match ends with a tail and holds only such
+    /// bytes.
     #[allow(clippy::too_many_arguments)]
     fn tail_found(
         &mut self,
@@ -306,7 +307,8 @@ impl Tries {
             if self.waiting[rid as usize] == 0 {
                 continue;
             }
-            let holds = rules.regexes[rid as usize].holds.unwrap_or(NextBytes::ANY);
+            let rule = &rules.regexes[rid as usize];
+            let (holds, spaces) = (rule.holds.unwrap_or(NextBytes::ANY), rule.spaces);
             let mut k = 0;
             while k < self.pending.len() {
                 let t = self.pending[k];
@@ -316,7 +318,7 @@ impl Tries {
                 }
                 self.pending.swap_remove(k);
                 self.waiting[rid as usize] -= 1;
-                let held = holds.admits_all(&norm.text.as_bytes()[t.start as usize..end as usize]);
+                let held = holds.admits_all(&norm.text.as_bytes()[t.start as usize..end as usize], spaces);
                 if held {
                     self.make(rules, norm, text, hits, t);
                 }
@@ -1353,6 +1355,8 @@ boilerplate_phrases = ["equal opportunity employer"]
                     }
                     let at = &norm.text[s..end];
                     assert!(buf[s..end].iter().all(|&b| holds.admits(Some(b))), "`{}` holds {at:?}", re.source);
+                    let spaces = buf[s..end].iter().filter(|&&b| b == b' ').count() as u32;
+                    assert!(spaces <= re.spaces, "`{}` holds {spaces} spaces in {at:?}", re.source);
                     let reported =
                         found.iter().any(|&(q, ts, te)| ts >= s && te <= end && tails_of(q).contains(&c.regex));
                     assert!(reported, "`{}`: no tail reported in {at:?}", re.source);
