@@ -605,12 +605,12 @@ impl WordBits {
         self.bits.clear();
         self.bits.extend(bytes.chunks(64).map(|chunk| {
             let mut m = 0u64;
-            let mut eights = chunk.chunks_exact(8);
-            for (k, eight) in eights.by_ref().enumerate() {
-                m |= word_byte_mask(u64::from_le_bytes(eight.try_into().expect("eight bytes"))) << (8 * k);
+            let mut sixteens = chunk.chunks_exact(16);
+            for (k, block) in sixteens.by_ref().enumerate() {
+                m |= u64::from(word_byte_bits(block.try_into().expect("sixteen bytes"))) << (16 * k);
             }
-            let done = chunk.len() - eights.remainder().len();
-            for (i, &b) in eights.remainder().iter().enumerate() {
+            let done = chunk.len() - sixteens.remainder().len();
+            for (i, &b) in sixteens.remainder().iter().enumerate() {
                 m |= u64::from(near_word(b)) << (done + i);
             }
             m
@@ -714,23 +714,12 @@ impl WordBits {
     }
 }
 
-/// [`near_word`] of the eight bytes of `x` (little-endian) as eight bits, without a branch or a table per byte.
-fn word_byte_mask(x: u64) -> u64 {
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let within = |a: u8, z: u8| bytes_within(x, a, z);
-    let words = (x & HI) | within(b'0', b'9') | within(b'a', b'z') | within(b'A', b'Z') | within(b'_', b'_');
-    // Gather the eight high bits into the low byte.
-    ((words >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
-}
-
-/// The high bit of each byte of `x` whose low seven bits lie in `a..=z`, without a branch (no carry crosses a
-/// byte). A non-ASCII byte may be flagged by its low bits: `& !x` leaves the ASCII bytes alone.
+/// [`near_word`] of sixteen bytes, as bit `k` for byte `k`.
 #[inline]
-fn bytes_within(x: u64, a: u8, z: u8) -> u64 {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let low = x & !HI;
-    (low + LO * u64::from(0x80 - a)) & !(low + LO * u64::from(0x7f - z)) & HI
+fn word_byte_bits(block: &[u8; 16]) -> u32 {
+    let x = sixteen::Sixteen::load(block);
+    // A non-ASCII byte is a word byte: its own high bit says so.
+    (x.within(b'0', b'9') | x.within(b'a', b'z') | x.within(b'A', b'Z') | x.eq(b'_')).bits() | x.bits()
 }
 
 /// A word byte as proximity stretches count words: loosely, any non-ASCII byte is one.
@@ -1688,14 +1677,14 @@ mod tests {
     }
 
     #[test]
-    fn word_byte_masks_agree_with_the_byte_rule() {
+    fn word_byte_bits_agree_with_the_byte_rule() {
         for b in 0..=255u8 {
-            for at in 0..8 {
+            for at in 0..16 {
                 for fill in [b' ', b'a', 0xC3] {
-                    let mut eight = [fill; 8];
-                    eight[at] = b;
-                    let want = eight.iter().enumerate().fold(0, |m, (i, &c)| m | (u64::from(near_word(c)) << i));
-                    assert_eq!(word_byte_mask(u64::from_le_bytes(eight)), want, "{eight:?}");
+                    let mut block = [fill; 16];
+                    block[at] = b;
+                    let want = block.iter().enumerate().fold(0, |m, (i, &c)| m | (u32::from(near_word(c)) << i));
+                    assert_eq!(word_byte_bits(&block), want, "{block:?}");
                 }
             }
         }
