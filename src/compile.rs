@@ -589,6 +589,7 @@ impl Builder {
         if let Some(tail) = tail.filter(|_| !global) {
             rule.holds = Some(tail.holds);
             rule.spaces = tail.spaces;
+            rule.longest = tail.longest;
             self.regex_tails.push((id, tail.suffixes));
         }
         self.regexes.push(rule);
@@ -1352,8 +1353,8 @@ fn prefix_literals(hir: &regex_syntax::hir::Hir) -> Option<Vec<(String, NextByte
     Some(out)
 }
 
-/// What every match of a regex is made of: it ends with one of `suffixes`, holds no byte outside `holds`, and at
-/// most `spaces` spaces ([`u32::MAX`]: no bound). Each suffix is given as its parts that start a word (at least
+/// What every match of a regex is made of: it ends with one of `suffixes`, holds no byte outside `holds`, at most
+/// `spaces` spaces and at most `longest` bytes ([`u32::MAX`]: no bound). Each suffix is given as its parts that start a word (at least
 /// [`MIN_TAIL_LITERAL`] bytes; a byte that is not a word byte comes before each in any match, so the walk finds it
 /// as a closed phrase), shortest first: any of them ends the match too.
 #[derive(Clone)]
@@ -1361,6 +1362,7 @@ struct Tail {
     suffixes: Vec<Vec<String>>,
     holds: NextBytes,
     spaces: u32,
+    longest: u32,
 }
 
 /// The [`Tail`] of a regex, or `None` when its matches may end otherwise (an unbounded class, too many
@@ -1429,7 +1431,8 @@ fn tail(hir: &regex_syntax::hir::Hir) -> Option<Tail> {
     }
     let mut holds = NextBytes::EMPTY;
     collect(hir, &mut holds);
-    Some(Tail { suffixes, holds, spaces: most_spaces(hir).unwrap_or(u32::MAX) })
+    let longest = hir.properties().maximum_len().map_or(u32::MAX, |n| u32::try_from(n).unwrap_or(u32::MAX));
+    Some(Tail { suffixes, holds, spaces: most_spaces(hir).unwrap_or(u32::MAX), longest })
 }
 
 /// The most spaces a match of `hir` can hold, or `None` when a repetition without an upper bound can repeat one
@@ -1761,6 +1764,10 @@ text = "hello"
         assert_eq!(tail("lead(?: [a-z]+)* teams").expect("a tail").spaces, u32::MAX, "no upper bound");
         assert_eq!(tail("lead[a-z]* (?:a|two big) teams").expect("a tail").spaces, 3);
         assert_eq!(tail(r"lead\s\w{2,5} teams").expect("a tail").spaces, 2, "a class holds one space at most");
+        // And the bytes: the longest alternative, each repetition at its most; no bound past an unbounded one.
+        assert_eq!(tail("lead (?:a|two big) teams").expect("a tail").longest, 4 + 1 + 7 + 1 + 5);
+        assert_eq!(tail("lead [a-z]{2,5} teams").expect("a tail").longest, 4 + 1 + 5 + 1 + 5);
+        assert_eq!(tail("lead[a-z]* teams").expect("a tail").longest, u32::MAX);
         assert!(tail("own(?:s|ing)? [a-z]+").is_none(), "a class ends the matches");
         assert!(tail("owns?").is_none(), "no word starts inside the suffix");
         let short = tail("lead a team of ab").expect("a tail");

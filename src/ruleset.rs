@@ -323,6 +323,8 @@ pub struct RegexRule {
     pub(crate) holds: Option<NextBytes>,
     /// The most spaces a match holds, for a regex with `holds` ([`u32::MAX`]: no bound).
     pub(crate) spaces: u32,
+    /// The most bytes a match holds, for a regex with `holds` ([`u32::MAX`]: no bound).
+    pub(crate) longest: u32,
     compiled: std::sync::OnceLock<Option<Regex>>,
     anchored: std::sync::OnceLock<Option<hybrid::dfa::DFA>>,
 }
@@ -336,7 +338,18 @@ pub(crate) const REGEX_SIZE_LIMIT: usize = 1 << 20;
 impl RegexRule {
     pub(crate) fn new(source: String, role: RoleIdx, area: u16, global: bool, at: (u32, crate::diag::Span)) -> Self {
         let (compiled, anchored) = (std::sync::OnceLock::new(), std::sync::OnceLock::new());
-        RegexRule { source, role, area, global, at, holds: None, spaces: u32::MAX, compiled, anchored }
+        RegexRule {
+            source,
+            role,
+            area,
+            global,
+            at,
+            holds: None,
+            spaces: u32::MAX,
+            longest: u32::MAX,
+            compiled,
+            anchored,
+        }
     }
 
     /// The compiled regex (the `regex` crate's own engine, so each scanner keeps its own search cache):

@@ -290,8 +290,8 @@ impl Tries {
     /// try of those regexes waiting for one at or after its place. It is the first to end there (the walk reports
     /// by end, and no tail lies inside its regex's prefix literal, so none ended before the try was made), so it
     /// needs the fewest bytes held: the try is made if the regex can hold every byte up to its end, and no more
-    /// spaces than a match can hold, and dropped otherwise, since every match ends with a tail and holds only such
-    /// bytes.
+    /// spaces or bytes than a match can hold, and dropped otherwise, since every match ends with a tail and holds
+    /// only such bytes.
     #[allow(clippy::too_many_arguments)]
     fn tail_found(
         &mut self,
@@ -308,17 +308,24 @@ impl Tries {
                 continue;
             }
             let rule = &rules.regexes[rid as usize];
-            let (holds, spaces) = (rule.holds.unwrap_or(NextBytes::ANY), rule.spaces);
-            let mut k = 0;
-            while k < self.pending.len() {
+            let (holds, spaces, longest) = (rule.holds.unwrap_or(NextBytes::ANY), rule.spaces, rule.longest);
+            // The regex's tries not yet looked at: the search stops at the last of them.
+            let (mut left, mut k) = (self.waiting[rid as usize], 0);
+            while left > 0 && k < self.pending.len() {
                 let t = self.pending[k];
-                if t.regex != rid || t.start > start {
+                if t.regex != rid {
+                    k += 1;
+                    continue;
+                }
+                left -= 1;
+                if t.start > start {
                     k += 1;
                     continue;
                 }
                 self.pending.swap_remove(k);
                 self.waiting[rid as usize] -= 1;
-                let held = holds.admits_all(&norm.text.as_bytes()[t.start as usize..end as usize], spaces);
+                let held = end - t.start <= longest
+                    && holds.admits_all(&norm.text.as_bytes()[t.start as usize..end as usize], spaces);
                 if held {
                     self.make(rules, norm, text, hits, t);
                 }
@@ -1357,6 +1364,7 @@ boilerplate_phrases = ["equal opportunity employer"]
                     assert!(buf[s..end].iter().all(|&b| holds.admits(Some(b))), "`{}` holds {at:?}", re.source);
                     let spaces = buf[s..end].iter().filter(|&&b| b == b' ').count() as u32;
                     assert!(spaces <= re.spaces, "`{}` holds {spaces} spaces in {at:?}", re.source);
+                    assert!(end - s <= re.longest as usize, "`{}` is longer than its bound at {at:?}", re.source);
                     let reported =
                         found.iter().any(|&(q, ts, te)| ts >= s && te <= end && tails_of(q).contains(&c.regex));
                     assert!(reported, "`{}`: no tail reported in {at:?}", re.source);
