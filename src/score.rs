@@ -277,7 +277,10 @@ pub fn classify_on<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis) -> Classi
 #[derive(Debug, Default)]
 pub struct Scratch {
     reach: Vec<usize>,
-    order: Vec<(u128, f64, u32)>,
+    /// Each piece of evidence's key ([`packed_key`]).
+    keys: Vec<u128>,
+    /// Open addressing over `keys`: the best occurrence of each key (an index into the evidence), or `u32::MAX`.
+    best: Vec<u32>,
     area_sum: Vec<f64>,
     area_phrases: Vec<u32>,
     names: Vec<u32>,
@@ -294,7 +297,7 @@ fn reset<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
 
 /// [`classify_on`] with reused working tables.
 pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch: &mut Scratch) -> Classification<'r> {
-    let Scratch { reach, order, area_sum, area_phrases, names, negatives, touched, own } = scratch;
+    let Scratch { reach, keys, best, area_sum, area_phrases, names, negatives, touched, own } = scratch;
     // Worth of each hit, and which occurrence of each distinct (kind, signal) counts.
     let mut evidence: Vec<Evidence<'r>> = hits
         .iter()
@@ -342,23 +345,15 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
             *r = e.hit.end;
         }
     }
-    // The heaviest occurrence of each (kind, signal) counts (the first one on a tie): sort packed keys, not
-    // the evidence itself.
-    order.clear();
-    order.extend(
-        evidence
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (packed_key(e.hit.kind, signal_key(rules, e.hit.signal)), e.weight, i as u32)),
-    );
-    order.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)).then(a.2.cmp(&b.2)));
-    let mut last = None;
-    for &(k, _, i) in order.iter() {
-        if last != Some(k) {
-            let e = &mut evidence[i as usize];
-            e.counted = e.weight > 0.0;
-            last = Some(k);
-        }
+    // The heaviest occurrence of each (kind, signal) counts (the first one on a tie): one pass in posting order
+    // over a small open-addressing table of each key's best occurrence so far (a sort of the keys cost twice as
+    // much, and is not needed: nothing depends on the keys' order).
+    keys.clear();
+    keys.extend(evidence.iter().map(|e| packed_key(e.hit.kind, signal_key(rules, e.hit.signal))));
+    best_of_each(keys, |i| evidence[i].weight, best);
+    for &i in best.iter().filter(|&&i| i != u32::MAX) {
+        let e = &mut evidence[i as usize];
+        e.counted = e.weight > 0.0;
     }
 
     // Sums per area in one flat table (most roles have no evidence: no per-role allocation for them).
@@ -462,6 +457,32 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
     Classification { rules, basis, status, role, confidence, ranking: scores, evidence }
 }
 
+/// Fills `best` with the index of the heaviest of each distinct key's occurrences in `keys` (the first one on a
+/// tie), in no particular order, among `u32::MAX` fillers: an open-addressing table of each key's best so far, in
+/// one pass.
+fn best_of_each(keys: &[u128], weight: impl Fn(usize) -> f64, best: &mut Vec<u32>) {
+    let slots = (2 * keys.len()).next_power_of_two().max(16);
+    reset(best, slots, u32::MAX);
+    let shift = 64 - slots.trailing_zeros();
+    for (i, &key) in keys.iter().enumerate() {
+        let mut h = ((key as u64 ^ (key >> 64) as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> shift) as usize;
+        loop {
+            let j = best[h];
+            if j == u32::MAX {
+                best[h] = i as u32;
+                break;
+            }
+            if keys[j as usize] == key {
+                if weight(i).total_cmp(&weight(j as usize)).is_gt() {
+                    best[h] = i as u32;
+                }
+                break;
+            }
+            h = (h + 1) & (slots - 1);
+        }
+    }
+}
+
 /// Identity of a piece of evidence for "counts once": what it supports and the literal (not which of its uses)
 /// or regex that found it, packed so that the order is that of `(kind, phrase before regex, id)`.
 fn packed_key(kind: HitKind, (source, id): (u8, u32)) -> u128 {
@@ -513,6 +534,32 @@ mod tests {
     use crate::posting::Posting;
     use crate::rulefile::Source;
     use crate::Session;
+
+    proptest::proptest! {
+        /// The table picks what sorting by (key, heavier, earlier) and taking each key's first would: few keys, so
+        /// they repeat, and few weights, so they tie.
+        #[test]
+        fn the_best_of_each_key_is_the_heaviest_and_first_on_a_tie(
+            items in proptest::collection::vec((0u128..12, 0u8..4), 0..200),
+        ) {
+            let keys: Vec<u128> = items.iter().map(|&(k, _)| k << 70 | k).collect();
+            let weight = |i: usize| f64::from(items[i].1) / 2.0;
+            let mut best = Vec::new();
+            best_of_each(&keys, weight, &mut best);
+            let mut got: Vec<u32> = best.into_iter().filter(|&i| i != u32::MAX).collect();
+            got.sort_unstable();
+            let mut order: Vec<usize> = (0..keys.len()).collect();
+            order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(weight(b).total_cmp(&weight(a))).then(a.cmp(&b)));
+            let mut want: Vec<u32> = order
+                .iter()
+                .enumerate()
+                .filter(|&(n, &i)| n == 0 || keys[order[n - 1]] != keys[i])
+                .map(|(_, &i)| i as u32)
+                .collect();
+            want.sort_unstable();
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 
     #[test]
     fn packed_keys_order_like_kind_then_signal() {
