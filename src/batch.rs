@@ -722,7 +722,9 @@ impl<'r> Batch<'r> {
                 rows.csv(fields.into_iter().chain(job.keep.iter().map(String::as_str)));
             }
         }
-        Done::Row { role: c.role_id(), uncertain: c.status == crate::Status::Uncertain }
+        let done = Done::Row { role: c.role_id(), uncertain: c.status == crate::Status::Uncertain };
+        scanner.recycle(c);
+        done
     }
 }
 
@@ -778,28 +780,35 @@ impl<'r> Batch<'r> {
             OutputFormat::Csv => {
                 let st = &report.stated;
                 let num = |x: f64| round4(x).to_string();
-                let fields = [
-                    job.record.to_string(),
-                    job.id.clone(),
-                    title.to_string(),
-                    st.role.unwrap_or("").to_string(),
-                    st.status.as_str().to_string(),
-                    st.also.unwrap_or("").to_string(),
-                    st.seniority.as_ref().map_or(String::new(), |s| s.level.to_string()),
-                    report.body.role.to_string(),
-                    report.body.family.to_string(),
-                    report.body.status.as_str().to_string(),
-                    num(report.body.score),
-                    num(report.stated_score),
-                    report.drift.as_str().to_string(),
-                    report.strength.map_or(String::new(), num),
-                    report.why.as_str().to_string(),
-                    joined(&report.body_evidence),
-                    joined(&report.stated_evidence),
-                    names.join("; "),
-                    self.rules.hash().to_string(),
+                // Only the numbers and the lists are made into new strings; the other fields are borrowed.
+                let (record, seniority) =
+                    (job.record.to_string(), st.seniority.as_ref().map_or(String::new(), |s| s.level.to_string()));
+                let (body_score, stated_score, strength) =
+                    (num(report.body.score), num(report.stated_score), report.strength.map_or(String::new(), num));
+                let (body_evidence, stated_evidence, names) =
+                    (joined(&report.body_evidence), joined(&report.stated_evidence), names.join("; "));
+                let fields: [&str; 19] = [
+                    &record,
+                    &job.id,
+                    title,
+                    st.role.unwrap_or(""),
+                    st.status.as_str(),
+                    st.also.unwrap_or(""),
+                    &seniority,
+                    report.body.role,
+                    report.body.family,
+                    report.body.status.as_str(),
+                    &body_score,
+                    &stated_score,
+                    report.drift.as_str(),
+                    &strength,
+                    report.why.as_str(),
+                    &body_evidence,
+                    &stated_evidence,
+                    &names,
+                    self.rules.hash(),
                 ];
-                rows.csv(fields.iter().map(String::as_str).chain(job.keep.iter().map(String::as_str)));
+                rows.csv(fields.into_iter().chain(job.keep.iter().map(String::as_str)));
             }
         }
         let agg = &mut lane.drift;
@@ -853,7 +862,10 @@ impl<'r> Batch<'r> {
                 ..facts()
             });
         }
-        Done::Row { role: d.body.role_id(), uncertain: d.body.status == crate::Status::Uncertain }
+        let done = Done::Row { role: d.body.role_id(), uncertain: d.body.status == crate::Status::Uncertain };
+        drop(report);
+        lane.scanner.recycle(d.body);
+        done
     }
 }
 

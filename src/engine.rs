@@ -86,6 +86,8 @@ impl Engine {
 pub struct Session<'r> {
     scanner: Scanner<'r>,
     scratch: score::Scratch,
+    /// The lists of classifications handed back by [`Session::recycle`], for the next ones to fill.
+    recycled: score::Recycled<'r>,
     title_norm: Normalized,
     min_confidence: Option<f64>,
 }
@@ -96,6 +98,7 @@ impl<'r> Session<'r> {
         Session {
             scanner: Scanner::new(rules),
             scratch: score::Scratch::default(),
+            recycled: score::Recycled::default(),
             title_norm: Normalized::default(),
             min_confidence: None,
         }
@@ -121,13 +124,21 @@ impl<'r> Session<'r> {
     pub fn classify_on(&mut self, posting: Posting<'_>, basis: Basis) -> Classification<'r> {
         let rules = self.scanner.rules();
         let hits = self.scanner.scan(posting.text);
-        score::classify_with(rules, hits, basis, &mut self.scratch).with_min_confidence(self.min_confidence)
+        score::classify_into(rules, hits, basis, &mut self.scratch, &mut self.recycled)
+            .with_min_confidence(self.min_confidence)
     }
 
     /// Scores the evidence of the last posting again, on another basis (no second scan).
     pub fn rescore(&mut self, basis: Basis) -> Classification<'r> {
-        score::classify_with(self.scanner.rules(), self.scanner.hits(), basis, &mut self.scratch)
+        score::classify_into(self.scanner.rules(), self.scanner.hits(), basis, &mut self.scratch, &mut self.recycled)
             .with_min_confidence(self.min_confidence)
+    }
+
+    /// Hands a classification back once it is read: the next ones fill its lists (evidence, ranking, area
+    /// scores) instead of new ones, so a run of postings writes them into memory the cache holds. Optional: a
+    /// classification simply dropped costs only its allocations.
+    pub fn recycle(&mut self, c: Classification<'r>) {
+        self.recycled.keep(c);
     }
 
     /// Reads a job title: its role, seniority and the parts around the role.
@@ -252,5 +263,31 @@ mod tests {
         let again = session.rescore(Basis::Responsibilities).score();
         assert_eq!(again, session.classify_on(Posting::new(text), Basis::Responsibilities).score());
         assert!(again <= all.score());
+    }
+
+    /// A classification filling the lists of recycled ones reads exactly as one made afresh, whatever the
+    /// postings before it held (more evidence, more roles, or none).
+    #[test]
+    fn recycled_lists_give_the_same_classifications() {
+        let engine = Engine::with_default_rules().unwrap();
+        let texts = [
+            "Own the product backlog and order it by value; define the roadmap with stakeholders. Our Product \
+             Owner partners with the Scrum Master.",
+            "Facilitate sprint planning and retrospectives; coach the team in Scrum.",
+            "",
+            "Run the day-to-day operations of technical programs; manage risks, milestones and dependencies \
+             across engineering teams.",
+        ];
+        let mut reused = engine.session();
+        for round in 0..2 {
+            for text in texts {
+                let got = reused.classify(Posting::new(text));
+                let want = engine.session().classify(Posting::new(text));
+                assert_eq!(format!("{:?}", got.ranking), format!("{:?}", want.ranking), "{round} {text:?}");
+                assert_eq!(format!("{:?}", got.evidence), format!("{:?}", want.evidence), "{round} {text:?}");
+                assert_eq!((got.role, got.status, got.confidence), (want.role, want.status, want.confidence));
+                reused.recycle(got);
+            }
+        }
     }
 }

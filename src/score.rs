@@ -297,24 +297,67 @@ fn reset<T: Clone>(v: &mut Vec<T>, n: usize, x: T) {
 
 /// [`classify_on`] with reused working tables.
 pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch: &mut Scratch) -> Classification<'r> {
+    classify_into(rules, hits, basis, scratch, &mut Recycled::default())
+}
+
+/// The lists of classifications already read, handed back ([`Recycled::keep`]) for the next ones to fill: a run
+/// of postings then writes its evidence and rankings into memory the cache holds, instead of allocating them
+/// afresh for each posting.
+#[derive(Debug, Default)]
+pub(crate) struct Recycled<'r> {
+    evidence: Vec<Evidence<'r>>,
+    ranking: Vec<RoleScore>,
+    areas: Vec<Vec<AreaScore>>,
+}
+
+/// The most entries a recycled list keeps room for, and the most area lists kept: a giant posting's lists are let
+/// go.
+const RECYCLED_MAX: usize = 4096;
+
+impl<'r> Recycled<'r> {
+    /// Keeps the lists of `c`, emptied.
+    pub(crate) fn keep(&mut self, mut c: Classification<'r>) {
+        for mut s in c.ranking.drain(..) {
+            if self.areas.len() < RECYCLED_MAX && s.areas.capacity() <= RECYCLED_MAX {
+                s.areas.clear();
+                self.areas.push(s.areas);
+            }
+        }
+        let room = |n: usize, old: usize| n <= RECYCLED_MAX && n > old;
+        if room(c.ranking.capacity(), self.ranking.capacity()) {
+            self.ranking = c.ranking;
+        }
+        if room(c.evidence.capacity(), self.evidence.capacity()) {
+            self.evidence = c.evidence;
+        }
+    }
+}
+
+/// [`classify_with`], filling lists `recycled` holds where it holds any.
+pub(crate) fn classify_into<'r>(
+    rules: &'r RuleSet,
+    hits: &[Hit],
+    basis: Basis,
+    scratch: &mut Scratch,
+    recycled: &mut Recycled<'r>,
+) -> Classification<'r> {
     let Scratch { reach, keys, best, area_sum, area_phrases, names, negatives, touched, own } = scratch;
     // Worth of each hit, and which occurrence of each distinct (kind, signal) counts.
-    let mut evidence: Vec<Evidence<'r>> = hits
-        .iter()
-        .map(|h| {
-            // A name in a past job's clause or in company and hiring prose ("Our tech leads pair daily") names
-            // nobody's job here; an alias of a refining role's name ("Tech Owner / Technical Lead") names that role.
-            let is_name = matches!(h.kind, HitKind::Name { .. });
-            let context = if h.negated || h.elsewhere || (is_name && (h.background || h.boilerplate || h.alias)) {
-                0.0
-            } else if h.boilerplate {
-                BOILERPLATE_FACTOR
-            } else {
-                1.0
-            };
-            Evidence { hit: *h, phrase: phrase_of(rules, h.signal), weight: h.specificity * context, counted: false }
-        })
-        .collect();
+    let mut evidence = std::mem::take(&mut recycled.evidence);
+    evidence.clear();
+    evidence.extend(hits.iter().map(|h| {
+        // A name in a past job's clause or in company and hiring prose ("Our tech leads pair daily") names
+        // nobody's job here; an alias of a refining role's name ("Tech Owner / Technical Lead") names that role.
+        let is_name = matches!(h.kind, HitKind::Name { .. });
+        let context = if h.negated || h.elsewhere || (is_name && (h.background || h.boilerplate || h.alias)) {
+            0.0
+        } else if h.boilerplate {
+            BOILERPLATE_FACTOR
+        } else {
+            1.0
+        };
+        Evidence { hit: *h, phrase: phrase_of(rules, h.signal), weight: h.specificity * context, counted: false }
+    }));
     // Evidence inside a longer piece of evidence for the same area (a phrase inside a regex's match) adds nothing
     // (proximity pairs and negative cues aside), and a name inside a longer name ("product owner" in "Technical Product Owner") names only the longer role.
     reset(reach, rules.roles.len() + rules.area_offsets[rules.roles.len()], 0);
@@ -389,7 +432,9 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
         false => 0.0,
     }));
     // At most one score per touched role: room for them all at once.
-    let mut scores: Vec<RoleScore> = Vec::with_capacity(touched.iter().filter(|&&t| t).count());
+    let mut scores = std::mem::take(&mut recycled.ranking);
+    scores.clear();
+    scores.reserve(touched.iter().filter(|&&t| t).count());
     for (r, role) in rules.roles.iter().enumerate() {
         if !touched[r] {
             // No own evidence and no name: 0, and a share of a base role is only added to a positive score.
@@ -423,18 +468,18 @@ pub fn classify_with<'r>(rules: &'r RuleSet, hits: &[Hit], basis: Basis, scratch
             continue;
         }
         let weights: f64 = role.areas.iter().map(|a| a.weight).sum();
+        let mut areas = recycled.areas.pop().unwrap_or_default();
+        areas.extend((0..role.areas.len()).map(|a| AreaScore {
+            area: a as u16,
+            evidence: area_sum[offsets[r] + a],
+            score: area_score(r, a),
+            phrases: area_phrases[offsets[r] + a],
+        }));
         scores.push(RoleScore {
             role: r as RoleIdx,
             score,
             coverage: if weights > 0.0 { own[r] / weights } else { 0.0 },
-            areas: (0..role.areas.len())
-                .map(|a| AreaScore {
-                    area: a as u16,
-                    evidence: area_sum[offsets[r] + a],
-                    score: area_score(r, a),
-                    phrases: area_phrases[offsets[r] + a],
-                })
-                .collect(),
+            areas,
             names: names[r],
             negatives: negatives[r],
             responsibility: own[r],
