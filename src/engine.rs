@@ -146,8 +146,8 @@ impl<'r> Session<'r> {
         crate::title::read(self.scanner.rules(), &mut self.title_norm, title)
     }
 
-    /// The role a job title names, if it names one ([`Session::title`]`(title).role`, without the reading's
-    /// domains, which only drift uses).
+    /// The role a job title names, if it names one ([`Session::title`]`(title).role`, without the rest of the
+    /// reading: its domains and noise parts).
     pub fn title_role(&mut self, title: &str) -> Option<RoleIdx> {
         crate::title::read_with(self.scanner.rules(), &mut self.title_norm, title, false).role
     }

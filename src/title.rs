@@ -156,10 +156,13 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     read_with(rules, norm, title, true)
 }
 
-/// [`read`], with the title's [`TitleReading::domains`] only when asked (`with_domains`; otherwise they are left
-/// incomplete): finding them runs the body automaton over the title, whose tables a batch has by then evicted from
-/// cache, a few per cent of a `batch` run that wants only the title's role.
-pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, with_domains: bool) -> TitleReading {
+/// [`read`], whole when `full`; otherwise only what names the role is read (its status, `role`, `also` and their
+/// spans): the title's [`TitleReading::domains`] and the noise regexes' parts are left out. The domains run the
+/// body automaton over the title, whose tables a batch has by then evicted from cache, and the noise regexes one
+/// more search a title: a few per cent of a `batch` run that wants only the title's role. (No noise regex names
+/// a field of work, the one kind of noise that can hide a role phrase.)
+pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, full: bool) -> TitleReading {
+    let with_domains = full;
     norm.build(title);
     let mut found: Vec<Found> = Vec::new();
     if !norm.text.is_empty() {
@@ -175,7 +178,7 @@ pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, wit
             }
         }
         // One pass for all noise regexes first: most titles have no salary, requisition id or `city, ST`.
-        let any_noise = rules.title_noise_any().is_none_or(|re| re.is_match(norm.text.as_str()));
+        let any_noise = full && rules.title_noise_any().is_none_or(|re| re.is_match(norm.text.as_str()));
         for (noise, rule) in rules.title_regexes.iter().filter(|_| any_noise) {
             let Some(re) = rule.regex() else { continue };
             for m in re.find_iter(norm.text.as_str()) {
@@ -617,6 +620,13 @@ mod tests {
         for ex in rs.title_examples() {
             let full = sc.title(&ex.title);
             assert_eq!(sc.title_role(&ex.title), full.role, "{}", ex.title);
+        }
+        // Nor do the noise regexes, which it does not run, change the role (titles where they find noise).
+        for title in ["Scrum Master, Austin, TX - $120k", "Product Owner REQ-20931", "Senior PO (m/w/d)"] {
+            let full = sc.title(title);
+            assert!(full.role.is_some(), "{title}");
+            assert!(full.parts.iter().any(|p| p.kind != crate::ruleset::Noise::Qualifier), "{title}: {:?}", full.parts);
+            assert_eq!(sc.title_role(title), full.role, "{title}");
         }
         // The domains are what the role-only reading leaves out.
         assert!(!sc.title("Program Manager, Cloud Infrastructure").domains.is_empty());
