@@ -156,13 +156,12 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
     read_with(rules, norm, title, true)
 }
 
-/// [`read`], whole when `full`; otherwise only what names the role is read (its status, `role`, `also` and their
-/// spans): the title's [`TitleReading::domains`] and the noise regexes' parts are left out. The domains run the
+/// [`read`], whole when `full`; otherwise only what names the role is read (its status, `role`, `also`, their
+/// spans and the candidates): the domains, seniority and parts are left out. The domains run the
 /// body automaton over the title, whose tables a batch has by then evicted from cache, and the noise regexes one
 /// more search a title: a few per cent of a `batch` run that wants only the title's role. (No noise regex names
 /// a field of work, the one kind of noise that can hide a role phrase.)
 pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, full: bool) -> TitleReading {
-    let with_domains = full;
     norm.build(title);
     let mut found: Vec<Found> = Vec::new();
     if !norm.text.is_empty() {
@@ -236,7 +235,7 @@ pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, ful
         also_matched: None,
         seniority: None,
         parts: Vec::new(),
-        domains: if with_domains { domains(rules, norm, title) } else { Vec::new() },
+        domains: if full { domains(rules, norm, title) } else { Vec::new() },
         also_named: Vec::new(),
     };
     let mut role_spans: Vec<(usize, usize)> = Vec::new();
@@ -276,6 +275,10 @@ pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, ful
                 }
             }
         }
+    }
+
+    if !full {
+        return reading;
     }
 
     // The title's own field: a field word anywhere ("Security Program Manager", "Data Architect") or another
