@@ -147,7 +147,7 @@ impl<'r> Session<'r> {
     }
 
     /// The role a job title names, if it names one ([`Session::title`]`(title).role`, without the rest of the
-    /// reading: its domains and noise parts).
+    /// reading: domains, seniority and parts).
     pub fn title_role(&mut self, title: &str) -> Option<RoleIdx> {
         crate::title::read_with(self.scanner.rules(), &mut self.title_norm, title, false).role
     }

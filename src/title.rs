@@ -157,10 +157,10 @@ pub(crate) fn read(rules: &RuleSet, norm: &mut Normalized, title: &str) -> Title
 }
 
 /// [`read`], whole when `full`; otherwise only what names the role is read (its status, `role`, `also`, their
-/// spans and the candidates): the domains, seniority and parts are left out. The domains run the
-/// body automaton over the title, whose tables a batch has by then evicted from cache, and the noise regexes one
-/// more search a title: a few per cent of a `batch` run that wants only the title's role. (No noise regex names
-/// a field of work, the one kind of noise that can hide a role phrase.)
+/// spans and the candidates): the domains, seniority and parts are left out. The domains run the body automaton
+/// over the title, whose tables a batch has by then evicted from cache, and the noise regexes one more search a
+/// title: a few per cent of a `batch` run that wants only the title's role. (No noise regex names a field of
+/// work, the one kind of noise that can hide a role phrase.)
 pub(crate) fn read_with(rules: &RuleSet, norm: &mut Normalized, title: &str, full: bool) -> TitleReading {
     norm.build(title);
     let mut found: Vec<Found> = Vec::new();
