@@ -1,6 +1,6 @@
 //! Sixteen bytes of a posting classified at once, for the scans over its bytes (the normaliser's, the sentence
-//! finder's, a regex try's): which bytes
-//! equal a value, or lie in a range, as a 16-bit mask (bit `k` for byte `k`). On x86-64 it is SSE2, which every
+//! finder's, the proximity word bits', a regex try's): which bytes equal a value, or lie in a range, as a 16-bit
+//! mask (bit `k` for byte `k`). On x86-64 it is SSE2, which every
 //! x86-64 processor has: a comparison and a mask of sixteen bytes take a few instructions, where the eight-byte
 //! `u64` tricks took a dozen for half as many bytes. Elsewhere the same type works a byte at a time.
 //!
